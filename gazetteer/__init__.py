@@ -1,0 +1,15 @@
+"""geomap's offline gazetteer: "where is this name?" with no network.
+
+>>> from gazetteer import Gazetteer
+>>> gaz = Gazetteer.open()                       # doctest: +SKIP
+>>> [c.place.name for c in gaz.lookup("Deir Ezzor", limit=1)]   # doctest: +SKIP
+['Deir ez-Zor']
+"""
+
+from gazetteer.core import Gazetteer, haversine_km
+from gazetteer.errors import (GazetteerCorrupt, GazetteerError, GazetteerNotFound, GazetteerStale,
+                              ImportFormatError, PlaceNotFound)
+from gazetteer.place import KINDS, Candidate, Place
+
+__all__ = ["Gazetteer", "Place", "Candidate", "KINDS", "haversine_km", "GazetteerError", "GazetteerNotFound",
+           "GazetteerCorrupt", "GazetteerStale", "ImportFormatError", "PlaceNotFound"]

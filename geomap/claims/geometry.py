@@ -1,0 +1,231 @@
+"""Geodesic geometry of claims: range circles, corridor lines and buffers, distances.
+
+Everything is computed on the WGS84 ellipsoid (geopy / geographiclib), never with planar
+degrees: a 2,000 km circle drawn as a planar circle in degrees is wrong by hundreds of
+kilometres at high latitudes. Shapes that cross the antimeridian are split into parts on
+either side (a :class:`~shapely.MultiPolygon` / :class:`~shapely.MultiLineString`), so
+they draw correctly on a web map. Coordinates in shapely objects are ``(lon, lat)``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from geographiclib.geodesic import Geodesic
+from geopy.distance import geodesic
+from shapely.geometry import LineString, MultiLineString, MultiPolygon, Polygon, box
+from shapely.ops import unary_union
+from shapely.validation import make_valid
+
+WGS84 = Geodesic.WGS84
+
+#: A (lat, lon) pair in degrees.
+LatLon = tuple[float, float]
+
+
+def distance_km(a: LatLon, b: LatLon) -> float:
+    """Geodesic distance in km between two (lat, lon) points on WGS84.
+
+    >>> round(distance_km((31.5017, 34.4668), (29.5581, 34.9482)))
+    220
+    """
+    return geodesic(a, b).km
+
+
+def destination(origin: LatLon, bearing_deg: float, km: float) -> LatLon:
+    """The point reached from ``origin`` after ``km`` along the geodesic of initial ``bearing_deg``."""
+    result = WGS84.Direct(origin[0], origin[1], bearing_deg, km * 1000.0)
+    return result["lat2"], result["lon2"]
+
+
+def _unwrap(lons: Sequence[float]) -> list[float]:
+    """Make longitudes continuous (no jump over 180 degrees between neighbours)."""
+    out = [lons[0]]
+    for lon in lons[1:]:
+        prev = out[-1]
+        delta = (lon - prev + 180.0) % 360.0 - 180.0
+        out.append(prev + delta)
+    return out
+
+
+def _split_at_antimeridian(shape):
+    """Cut a shape drawn with continuous longitudes into parts within [-180, 180].
+
+    The parts beyond +180 or below -180 are shifted by 360 degrees back into range.
+    """
+    from shapely.affinity import translate
+
+    parts = []
+    for shift in (-360.0, 0.0, 360.0):
+        window = box(-180.0 + shift, -90.0, 180.0 + shift, 90.0)
+        piece = shape.intersection(window)
+        if not piece.is_empty:
+            parts.append(translate(piece, xoff=-shift))
+    return unary_union(parts) if len(parts) > 1 else parts[0]
+
+
+def _as_polygonal(shape) -> Polygon | MultiPolygon:
+    """Keep only the polygonal parts of a shapely result (intersections may add slivers of lines)."""
+    if isinstance(shape, (Polygon, MultiPolygon)):
+        return shape
+    polys = [g for g in getattr(shape, "geoms", []) if isinstance(g, Polygon)]
+    return MultiPolygon(polys) if len(polys) > 1 else polys[0]
+
+
+def geodesic_circle(center: LatLon, radius_km: float, *, points: int = 180) -> Polygon | MultiPolygon:
+    """The geodesic circle of ``radius_km`` around ``center`` as a shapely polygon in (lon, lat).
+
+    Each vertex is the geodesic destination from the centre at an evenly spaced bearing.
+    A circle crossing the antimeridian comes back as a MultiPolygon split at +-180; a
+    circle containing a pole is closed along that pole.
+
+    Parameters
+    ----------
+    center : (lat, lon)
+    radius_km : float
+        Must be positive and under half the Earth's circumference (~20,000 km).
+    points : int
+        Number of vertices on the circle.
+    """
+    if not 0 < radius_km < 20_000:
+        raise ValueError(f"a range circle needs a radius between 0 and 20,000 km, got {radius_km}")
+    ring = [destination(center, 360.0 * i / points, radius_km) for i in range(points)]
+    lats = [lat for lat, _ in ring]
+    # Start the walk at bearing 0 and go clockwise: the longitudes unwrap continuously.
+    lons = _unwrap([lon for _, lon in ring] + [ring[0][1]])
+    winding = lons[-1] - lons[0]
+    lons = lons[:-1]
+    coords = list(zip(lons, lats))
+    if abs(winding) > 180.0:
+        # The circle encloses a pole: the ring's longitudes run through 360 degrees.
+        pole = 90.0 if center[0] > 0 else -90.0
+        end_lon = lons[0] + winding
+        coords = coords + [(end_lon, lats[0]), (end_lon, pole), (lons[0], pole)]
+    shape = Polygon(coords)
+    if not shape.is_valid:
+        shape = shape.buffer(0)
+    minx, _, maxx, _ = shape.bounds
+    if minx < -180.0 or maxx > 180.0:
+        shape = _as_polygonal(_split_at_antimeridian(shape))
+    return shape
+
+
+def geodesic_path(waypoints: Sequence[LatLon], *, step_km: float = 25.0) -> list[LatLon]:
+    """Points along the geodesics joining consecutive waypoints, every ``step_km`` at most.
+
+    Longitudes are unwrapped (may leave [-180, 180]) so the path is continuous.
+    """
+    if len(waypoints) < 2:
+        raise ValueError("a corridor line needs at least two waypoints")
+    path: list[LatLon] = [waypoints[0]]
+    for (lat1, lon1), (lat2, lon2) in zip(waypoints, waypoints[1:]):
+        line = WGS84.InverseLine(lat1, lon1, lat2, lon2)
+        steps = max(1, math.ceil(line.s13 / (step_km * 1000.0)))
+        for i in range(1, steps + 1):
+            pos = line.Position(line.s13 * i / steps)
+            path.append((pos["lat2"], pos["lon2"]))
+    lons = _unwrap([lon for _, lon in path])
+    return [(lat, lon) for (lat, _), lon in zip(path, lons)]
+
+
+def geodesic_line(waypoints: Sequence[LatLon], *, step_km: float = 25.0) -> LineString | MultiLineString:
+    """The geodesic polyline through ``waypoints`` (lat, lon), split at the antimeridian."""
+    line = LineString([(lon, lat) for lat, lon in geodesic_path(waypoints, step_km=step_km)])
+    minx, _, maxx, _ = line.bounds
+    if minx < -180.0 or maxx > 180.0:
+        return _split_at_antimeridian(line)
+    return line
+
+
+def corridor_buffer(waypoints: Sequence[LatLon], width_km: float, *, step_km: float = 25.0
+                    ) -> Polygon | MultiPolygon:
+    """A band ``width_km`` wide (half on each side) around the geodesic line through ``waypoints``.
+
+    Built from geodesic offsets: the points ``width_km / 2`` to the left and right of every
+    step of the line form one band polygon; a geodesic disc at every waypoint rounds the
+    ends and fills the outside of the turns.
+    """
+    if width_km <= 0:
+        raise ValueError(f"a corridor width must be positive, got {width_km}")
+    half = width_km / 2.0
+    path = geodesic_path(waypoints, step_km=step_km)
+    left: list[LatLon] = []
+    right: list[LatLon] = []
+    for (lat1, lon1), (lat2, lon2) in zip(path, path[1:]):
+        inverse = WGS84.Inverse(lat1, lon1, lat2, lon2)
+        if inverse["s12"] == 0:
+            continue
+        left += [destination((lat1, lon1), inverse["azi1"] - 90.0, half),
+                 destination((lat2, lon2), inverse["azi2"] - 90.0, half)]
+        right += [destination((lat1, lon1), inverse["azi1"] + 90.0, half),
+                  destination((lat2, lon2), inverse["azi2"] + 90.0, half)]
+    outline = left + right[::-1]
+    lons = _unwrap([path[0][1]] + [lon for _, lon in outline])[1:]
+    band = make_valid(Polygon([(lon, lat) for (lat, _), lon in zip(outline, lons)]))
+    pieces = [band]
+    for lat, lon in waypoints:
+        # Bring each disc next to the unwrapped path so the union stays continuous.
+        pieces.append(_shift_near(geodesic_circle((lat, lon), half, points=48), path[0][1]))
+    shape = unary_union(pieces)
+    minx, _, maxx, _ = shape.bounds
+    if minx < -180.0 or maxx > 180.0:
+        shape = _split_at_antimeridian(shape)
+    return _as_polygonal(shape)
+
+
+def _shift_near(shape, reference_lon: float):
+    """Translate a shape by a multiple of 360 degrees of longitude so it lies near ``reference_lon``."""
+    from shapely.affinity import translate
+
+    centre = shape.centroid.x
+    shift = round((reference_lon - centre) / 360.0) * 360.0
+    return translate(shape, xoff=shift) if shift else shape
+
+
+# --- GeoJSON ----------------------------------------------------------------------------------
+
+
+def _located(place) -> bool:
+    return place is not None and place.lat is not None and place.lon is not None
+
+
+def range_features(claim, *, article_id: str | None = None) -> list[dict]:
+    """GeoJSON features of a range claim: its geodesic circle (when it has a number and a located
+    origin), else lines from the origin to its targets, else its targets as points.
+
+    Every feature carries the claim's sentence and its character offsets in the article.
+    """
+    from shapely.geometry import MultiPoint, mapping
+
+    properties = {"article": article_id, "claim": "range", **claim.to_record()}
+    points = [(t.lon, t.lat) for t in claim.targets if _located(t)]
+    if _located(claim.origin) and claim.range_km:
+        shape = geodesic_circle((claim.origin.lat, claim.origin.lon), float(claim.range_km))
+    elif _located(claim.origin) and points:
+        origin = (claim.origin.lat, claim.origin.lon)
+        shape = unary_union([geodesic_line([origin, (lat, lon)]) for lon, lat in points])
+    elif points:
+        shape = MultiPoint(points)
+    else:
+        return []
+    return [{"type": "Feature", "geometry": mapping(shape), "properties": properties}]
+
+
+def corridor_features(claim, width_km: float, *, article_id: str | None = None) -> list[dict]:
+    """GeoJSON features of a corridor: its geodesic line and a buffer ``width_km`` wide, or its
+    single located waypoint as a point. Features carry the sentence and offsets."""
+    from shapely.geometry import Point, mapping
+
+    properties = {"article": article_id, "claim": "corridor", "width_km": width_km, **claim.to_record()}
+    points = [(w.lat, w.lon) for w in claim.waypoints if _located(w)]
+    if len(points) >= 2:
+        return [
+            {"type": "Feature", "geometry": mapping(geodesic_line(points)), "properties": {**properties, "part": "line"}},
+            {"type": "Feature", "geometry": mapping(corridor_buffer(points, width_km)),
+             "properties": {**properties, "part": "buffer"}},
+        ]
+    if points:
+        return [{"type": "Feature", "geometry": mapping(Point(points[0][1], points[0][0])),
+                 "properties": {**properties, "part": "waypoint"}}]
+    return []

@@ -1,0 +1,477 @@
+"""Weapon range and reach claims.
+
+A *range claim* ties a distance to a weapon by a range cue: "a missile with a range of 250 km",
+"a 300-km-range missile", "drones that can fly 2,500 km", "capable of striking targets up to
+1,000 km away". A *reach claim* has no number: "Qassam rockets could barely reach Sderot",
+"rockets that put Tel Aviv within range". Distances without such a cue ("a strip 65 km wide",
+"50 miles south of Kyiv", "some 1,000 km away") are not claims.
+
+Places come from the article's resolved mentions, by their role in the sentence:
+
+- origin: after a launch cue ("from", "based in", "in" attached to the weapon or its force),
+  a possessor ("Iran's missiles") or the subject of "has/fired/tested";
+  when the sentence states none, the place the text ties the launching force to in an earlier
+  sentence ("the Palestinian resistance in the Gaza Strip"), marked ``inferred``;
+- targets: after a target cue ("at", "toward", "reach", "hit", "as far as") in the claim's
+  sentence, or in the next sentences when they describe the weapon striking ("The missile was
+  fired at Ramon Airport toward the port of Aqaba and Eilat").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from geomap.claims import ArticleContext, claim_place
+from geomap.claims.geometry import distance_km
+from geomap.claims.quantities import Distance, find_distances
+from geomap.model import ClaimPlace, Mention, RangeClaim, RangeTarget, Sentence
+
+# --- weapons --------------------------------------------------------------------------------
+
+_WEAPON_WORDS = (
+    r"missiles?|rockets?|drones?|UAVs?|projectiles?|shells?|artillery|howitzers?|launchers?|MLRS|"
+    r"ICBMs?|IRBMs?|MRBMs?|SRBMs?|torpedo(?:es)?|warheads?|glide\s+bombs?|bombs?|mortars?|guns?|"
+    r"munitions?|interceptors?|air[\s-]defen[cs]e\s+systems?|"
+    # named systems seen in conflict reporting
+    r"HIMARS|ATACMS|Iskanders?(?:-M)?|Kinzhals?|Kalibrs?|Storm\s+Shadows?|SCALP|Tomahawks?|Shaheds?(?:-\d+)?|"
+    r"Geran(?:-\d)?|Fateh(?:-\d+)?|Zolfaghar|Kheibar(?:\s+Shekan)?|Sejjil|Shahab(?:-\d)?|Scuds?|Qass?am|"
+    r"Grads?|Katyushas?|Burkan(?:-\d)?|Toufan|Quds-\d|Samad(?:-\d)?|Hwasong(?:-\d+)?|KN-\d+|Tochka(?:-U)?|"
+    r"Oreshnik|Sarmat|S-[34]00|Bastion|Fajr(?:-\d)?|Zelzal(?:-\d)?|M-75|R-160|J-80|Ayyash(?:[\s-]250)?"
+)
+WEAPON_RE = re.compile(rf"\b(?:{_WEAPON_WORDS})\b", re.IGNORECASE)
+
+# Words that end a weapon phrase when walking left from its head.
+_PHRASE_STOP = frozenset("""
+the a an its their his her our this that these those some any has have had is are was were be been being
+with of and or to from in on at by for as which who whose that said says say fired launched fire launch
+tested test unveiled deployed developed acquired uses used possess possesses can could will would may
+might also now today yesterday when while after before than about new-generation
+""".split())
+
+# --- cues -------------------------------------------------------------------------------------
+
+# A distance is a range when "range/reach/radius" leads to it within a few words ...
+_RANGE_BEFORE_RE = re.compile(
+    r"\b(?P<cue>(?:an?\s+|the\s+|its\s+|their\s+)?(?:maximum\s+|operational\s+|effective\s+|stated\s+)?"
+    r"(?:range|ranges|reach|radius|striking\s+distance))"
+    r"(?:\s+(?:of|is|was|are|were|reportedly|estimated|believed|said|to|be|at|exceeds?|extends?|reaching|"
+    r"stretching|that|can|could|go|up|reach|reaches|around|between|has|been|put|placed|increased|extended))*\s*$",
+    re.IGNORECASE,
+)
+# ... or "range" follows it ("250 km range", "300-km-range", "120 km-range") ...
+_RANGE_AFTER_RE = re.compile(r"^\s*-?\s*(?:range|ranged)\b", re.IGNORECASE)
+# ... or a capability verb does ("can fly 2,500 km", "capable of striking targets up to 1,000 km away").
+_CAPABILITY_BEFORE_RE = re.compile(
+    r"\b(?:can|could|able\s+to|capable\s+of|designed\s+to)\s+(?:\w+\s+){0,2}?"
+    r"(?:fly|flying|travel|travelling|traveling|strike|striking|hit|hitting|reach|reaching|cover|covering)"
+    r"(?:\s+(?:targets?|objects?|anywhere|distances?|as\s+far\s+as|of))*\s*$",
+    re.IGNORECASE,
+)
+# A further distance continuing a range list: "ranges of 40 km, 70 km and 160 km".
+_LIST_JOIN_RE = re.compile(r"^\s*(?:,|,?\s*and|,?\s*or)\s*$", re.IGNORECASE)
+
+# Reach claims without a number.
+_REACH_RE = re.compile(
+    r"\b(?P<modal>can|could|able\s+to|capable\s+of|now\s+able\s+to)\s+"
+    r"(?P<qual>only\s+|barely\s+|easily\s+|now\s+|even\s+|just\s+|already\s+)?"
+    r"(?P<verb>reach|reaching|hit|hitting|strike|striking|target|targeting)\b",
+    re.IGNORECASE,
+)
+_WITHIN_RANGE_RE = re.compile(r"\bwithin\s+(?:striking\s+|firing\s+)?(?:range|reach|distance)\b", re.IGNORECASE)
+_NEGATION_RE = re.compile(r"\b(?:not|never|cannot|can't|couldn't|unable)\s*$", re.IGNORECASE)
+
+_TARGET_CUES = (
+    r"at|toward|towards|on|against|into|reach|reaches|reached|reaching|hit|hits|hitting|strike|strikes|"
+    r"striking|struck|target|targets|targeted|targeting|as\s+far\s+as|including|such\s+as|cover|covers|"
+    r"covering|all\s+of|put|puts|putting|bring|brings|bringing|places|placing|threaten|threatens|"
+    r"threatening|(?:targets?|cities|bases|sites|anywhere|everywhere|areas?|parts?)\s+(?:in|of)"
+)
+_ORIGIN_CUES = (
+    r"from|launched\s+from|fired\s+from|based\s+in|deployed\s+in|deployed\s+to|stationed\s+in|"
+    r"positioned\s+in|in|inside|out\s+of"
+)
+# The last cue before a mention, with at most three words between ("toward the port of Aqaba").
+_ROLE_CUE_RE = re.compile(
+    rf"\b(?:(?P<target>{_TARGET_CUES})|(?P<origin>{_ORIGIN_CUES}))\s+(?:[\w'’-]+\s+){{0,3}}$",
+    re.IGNORECASE,
+)
+_LIST_GAP_RE = re.compile(r"^\s*(?:,|and|or|&|,\s*and|,\s*or)\s*$", re.IGNORECASE)
+_POSSESSIVE_AFTER_RE = re.compile(r"^['’]s?\b|^-based\b", re.IGNORECASE)
+_FORCE_VERB_AFTER_RE = re.compile(
+    r"^\s*(?:\w+\s+){0,2}?(?:has|have|had|possess(?:es)?|fired|launched|tested|test-fired|unveiled|deployed|"
+    r"developed|acquired|operates|uses|used)\b",
+    re.IGNORECASE,
+)
+_WITHIN_AFTER_RE = re.compile(r"^\s*,?\s*(?:\w+\s+){0,3}?within\s+(?:striking\s+)?(?:range|reach)\b", re.IGNORECASE)
+_STRIKE_RE = re.compile(
+    r"\b(?:fired|launched|struck|hit|targeted|aimed|landed|reached|slammed|intercepted|fell)\b", re.IGNORECASE
+)
+
+# The force that has or fires the weapon: "the Palestinian resistance has a missile".
+_FORCE_BEFORE_VERB_RE = re.compile(
+    r"(?P<force>(?:[A-Z][\w'’-]*\s+)*(?:[A-Z][\w'’-]*|resistance|militants?|fighters|forces|army|rebels|"
+    r"group|movement|militias?|military|navy))\s+(?:now\s+|also\s+|still\s+|reportedly\s+)?"
+    r"(?:has|have|had|possess(?:es)?|fired|launched|tested|test-fired|unveiled|deployed|developed|acquired|"
+    r"uses|used|operates)\b"
+)
+_FORCE_POSSESSIVE_RE = re.compile(r"(?P<force>(?:[A-Z][\w-]*\s+)*[A-Z][\w-]*)['’]s?\s+$")
+_LOOKBACK_SENTENCES = 15
+_TIE_WINDOW = 60          # characters after a force's name in which its place is looked for
+_FOLLOWING_SENTENCES = 2  # sentences after a claim searched for the places it struck
+
+ORIGIN_PRIORITY = {"launch": 0, "in": 1, "possessor": 2, "subject": 3}
+
+
+@dataclass(frozen=True, slots=True)
+class _Role:
+    """What a mention is to a claim: an origin (of some strength) or a target."""
+
+    kind: str            # "origin" or "target"
+    strength: str = ""   # for origins: a key of ORIGIN_PRIORITY
+
+
+# --- weapons ----------------------------------------------------------------------------------
+
+
+def weapon_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of weapon phrases in ``text``: adjacent weapon words merged, modifiers added on the left.
+
+    >>> t = "the first Palestinian resistance missile in Gaza"
+    >>> [t[a:b] for a, b in weapon_spans(t)]
+    ['first Palestinian resistance missile']
+    """
+    heads: list[list[int]] = []
+    for match in WEAPON_RE.finditer(text):
+        if heads and re.fullmatch(r"[\s-]*", text[heads[-1][1]:match.start()]):
+            heads[-1][1] = match.end()
+        else:
+            heads.append([match.start(), match.end()])
+    return [(_extend_left(text, start), end) for start, end in heads]
+
+
+def _extend_left(text: str, start: int, max_words: int = 4) -> int:
+    """Walk left from a weapon head over its modifiers, stopping at function words and punctuation."""
+    words = list(re.finditer(r"[\w'’.-]+", text[:start]))
+    taken = 0
+    for word in reversed(words):
+        token = word.group(0)
+        between = text[word.end():start]
+        if taken >= max_words or between.strip() or token.lower() in _PHRASE_STOP:
+            break
+        if token.endswith(("'s", "’s", "s'")) or token[-1] in ".":
+            break
+        start = word.start()
+        taken += 1
+    return start
+
+
+def nearest_weapon(text: str, position: int) -> tuple[int, int] | None:
+    """The weapon phrase of ``text`` closest to ``position``, preferring one before it."""
+    spans = weapon_spans(text)
+    if not spans:
+        return None
+    before = [s for s in spans if s[1] <= position]
+    after = [s for s in spans if s[0] >= position]
+    if before and (not after or position - before[-1][1] <= 3 * (after[0][0] - position) + 40):
+        return before[-1]
+    return after[0] if after else spans[-1]
+
+
+# --- roles of mentions ------------------------------------------------------------------------
+
+
+def mention_roles(context: ArticleContext, sentence: Sentence, weapon_start: int | None) -> dict[int, _Role]:
+    """Classify the mentions of a sentence as origins or targets of the claim it states.
+
+    Returns a dict keyed by the mention's start offset; mentions with no role are absent.
+    A mention joined to the previous one by "and" or a comma takes its role.
+    """
+    roles: dict[int, _Role] = {}
+    previous: Mention | None = None
+    text = sentence.text
+    for mention in context.mentions_in(sentence.start, sentence.end):
+        lo, hi = mention.start - sentence.start, mention.end - sentence.start
+        gap_start = previous.end - sentence.start if previous else 0
+        gap = text[gap_start:lo]
+        after = text[hi:]
+        role = None
+        if previous is not None and previous.start in roles and _LIST_GAP_RE.match(gap):
+            role = roles[previous.start]
+        elif cue := _ROLE_CUE_RE.search(gap):
+            if cue.group("target"):
+                role = _Role("target")
+            else:
+                launch = cue.group("origin").lower().split()[0] != "in" and cue.group("origin").lower() != "inside"
+                role = _Role("origin", "launch" if launch else "in")
+        elif _WITHIN_AFTER_RE.match(after):
+            role = _Role("target")
+        elif weapon_start is not None and mention.end <= weapon_start:
+            if _POSSESSIVE_AFTER_RE.match(after):
+                role = _Role("origin", "possessor")
+            elif _FORCE_VERB_AFTER_RE.match(after):
+                role = _Role("origin", "subject")
+        if role is not None:
+            roles[mention.start] = role
+        previous = mention
+    return roles
+
+
+def _best_origin(context: ArticleContext, sentence: Sentence, roles: dict[int, _Role], anchor: int
+                 ) -> Mention | None:
+    """The strongest origin among the roles, the nearest to the claim's anchor on ties."""
+    origins = [m for m in context.mentions_in(sentence.start, sentence.end)
+               if roles.get(m.start, _Role("")).kind == "origin"]
+    if not origins:
+        return None
+    return min(origins, key=lambda m: (ORIGIN_PRIORITY[roles[m.start].strength], abs(m.start - anchor)))
+
+
+def _targets(context: ArticleContext, sentence: Sentence, roles: dict[int, _Role], after: int = 0
+             ) -> list[Mention]:
+    """Mentions with a target role, after ``after`` (an article offset), in text order."""
+    return [m for m in context.mentions_in(sentence.start, sentence.end)
+            if m.start >= after and roles.get(m.start, _Role("")).kind == "target"]
+
+
+# --- inferred origins -------------------------------------------------------------------------
+
+
+def launching_force(sentence_text: str, weapon: tuple[int, int] | None) -> str | None:
+    """The force the sentence says has or fires the weapon ("the Palestinian resistance has a missile").
+
+    Falls back on a possessor ("Hezbollah's rockets") and on capitalised modifiers of the
+    weapon phrase ("Houthi drones").
+    """
+    head = sentence_text[: weapon[0]] if weapon else sentence_text
+    subjects = list(_FORCE_BEFORE_VERB_RE.finditer(head))
+    if subjects:
+        return _strip_article(subjects[-1].group("force"))
+    if weapon:
+        possessive = _FORCE_POSSESSIVE_RE.search(head)
+        if possessive:
+            return possessive.group("force")
+        modifiers = [w for w in sentence_text[weapon[0]:weapon[1]].split()
+                     if w[:1].isupper() and not WEAPON_RE.fullmatch(w)]
+        if modifiers:
+            return " ".join(modifiers)
+    return None
+
+
+def _strip_article(phrase: str) -> str:
+    return re.sub(r"^(?:the|a|an)\s+", "", phrase.strip(), flags=re.IGNORECASE)
+
+
+def _force_pattern(force: str) -> re.Pattern:
+    """A pattern for a force's name that tolerates plurals and case ("Houthi" ~ "Houthis")."""
+    words = [re.escape(w) + r"\w*" for w in force.split() if w.lower() not in ("the", "a", "an")]
+    return re.compile(r"\b" + r"[\s-]+".join(words), re.IGNORECASE)
+
+
+def infer_origin(context: ArticleContext, sentence_index: int, force: str) -> Mention | None:
+    """The place an earlier sentence ties ``force`` to, looking back from the claim's sentence.
+
+    Ties are "FORCE ... in/from PLACE" within a short window after the force's name, or
+    "PLACE's FORCE" / "PLACE-based FORCE" right before it.
+    """
+    pattern = _force_pattern(force)
+    for i in range(sentence_index - 1, max(-1, sentence_index - 1 - _LOOKBACK_SENTENCES), -1):
+        sentence = context.sentences[i]
+        for match in pattern.finditer(sentence.text):
+            start, end = sentence.start + match.start(), sentence.start + match.end()
+            for mention in context.mentions_in(end, min(sentence.end, end + _TIE_WINDOW)):
+                gap = context.article.text[end:mention.start]
+                if mention.place is not None and re.search(r"\b(?:in|from|of|inside|based\s+in)\s+(?:\S+\s+){0,2}$",
+                                                           gap, re.IGNORECASE):
+                    return mention
+            for mention in context.mentions_in(max(sentence.start, start - 40), start):
+                gap = context.article.text[mention.end:start]
+                if mention.place is not None and re.fullmatch(r"(?:['’]s?|-based|\s)*\s*", gap):
+                    return mention
+    return None
+
+
+# --- distances to places ----------------------------------------------------------------------
+
+
+def measure(origin: ClaimPlace | None, mention: Mention, range_km: float | None, *, stated: bool) -> RangeTarget:
+    """A place measured against a range: geodesic distance from the origin and inside/outside."""
+    place = mention.place
+    distance = None
+    if origin is not None and origin.lat is not None and place is not None:
+        distance = distance_km((origin.lat, origin.lon), (place.lat, place.lon))
+    inside = None if distance is None or range_km is None else distance <= range_km
+    return RangeTarget(
+        text=mention.text, lat=place.lat if place else None, lon=place.lon if place else None,
+        distance_km=distance, inside=inside, stated=stated, place=place,
+    )
+
+
+def _checks(context: ArticleContext, origin: ClaimPlace | None, range_km: float | None) -> list[RangeTarget]:
+    """Distance from the origin to every other resolved place of the article."""
+    if origin is None or origin.lat is None:
+        return []
+    origin_id = origin.place.id if origin.place else None
+    return [measure(origin, m, range_km, stated=False) for m in context.resolved_places()
+            if m.place.id != origin_id]
+
+
+# --- claims -----------------------------------------------------------------------------------
+
+
+def is_range_distance(sentence_text: str, distance: Distance, offset: int) -> bool:
+    """Whether a distance in a sentence is stated as a range (by a range or capability cue)."""
+    lo, hi = distance.start - offset, distance.end - offset
+    before = sentence_text[max(0, lo - 80):lo]
+    after = sentence_text[hi:hi + 12]
+    return bool(_RANGE_BEFORE_RE.search(before) or _RANGE_AFTER_RE.match(after)
+                or _CAPABILITY_BEFORE_RE.search(before))
+
+
+def _range_text_start(sentence_text: str, distance: Distance, offset: int) -> int:
+    """Start (article offset) of the cue leading to a range: "a range of 250 km" starts at "a"."""
+    lo = distance.start - offset
+    before = sentence_text[max(0, lo - 80):lo]
+    match = _RANGE_BEFORE_RE.search(before)
+    return offset + lo - len(before) + match.start("cue") if match else distance.start
+
+
+def _range_distances(sentence: Sentence, distances: list[Distance]) -> list[Distance]:
+    """The distances of a sentence stated as ranges, list continuations included."""
+    chosen: list[Distance] = []
+    for distance in distances:
+        if is_range_distance(sentence.text, distance, sentence.start):
+            chosen.append(distance)
+        elif chosen and chosen[-1] is distances[distances.index(distance) - 1] and _LIST_JOIN_RE.match(
+                sentence.text[chosen[-1].end - sentence.start:distance.start - sentence.start]):
+            chosen.append(distance)
+    return chosen
+
+
+def _claim_weapon(context: ArticleContext, index: int, position: int) -> str | None:
+    """The weapon phrase of a claim: in its sentence, else in the previous one."""
+    sentence = context.sentences[index]
+    span = nearest_weapon(sentence.text, position - sentence.start)
+    if span:
+        return sentence.text[span[0]:span[1]]
+    if index > 0:
+        previous = context.sentences[index - 1].text
+        spans = weapon_spans(previous)
+        if spans:
+            return previous[spans[-1][0]:spans[-1][1]]
+    return None
+
+
+def _origin(context: ArticleContext, index: int, roles: dict[int, _Role], anchor: int,
+            weapon_span: tuple[int, int] | None) -> ClaimPlace | None:
+    """The claim's origin: stated in its sentence, else inferred from the launching force."""
+    sentence = context.sentences[index]
+    stated = _best_origin(context, sentence, roles, anchor)
+    if stated is not None:
+        return claim_place(stated)
+    force = launching_force(sentence.text, weapon_span)
+    if force:
+        tied = infer_origin(context, index, force)
+        if tied is not None:
+            return claim_place(tied, inferred=True)
+    return None
+
+
+def _following_targets(context: ArticleContext, index: int) -> list[Mention]:
+    """Targets in the sentences right after a claim that describe the weapon striking."""
+    found: list[Mention] = []
+    for i in range(index + 1, min(len(context.sentences), index + 1 + _FOLLOWING_SENTENCES)):
+        sentence = context.sentences[i]
+        if _range_distances(sentence, find_distances(sentence.text, sentence.start)):
+            break  # a new claim starts
+        if not (_STRIKE_RE.search(sentence.text) and (WEAPON_RE.search(sentence.text)
+                                                       or re.search(r"\b(?:it|they)\b", sentence.text, re.IGNORECASE))):
+            continue
+        strike = _STRIKE_RE.search(sentence.text).start() + sentence.start
+        span = nearest_weapon(sentence.text, strike - sentence.start)
+        roles = mention_roles(context, sentence, span[0] + sentence.start if span else None)
+        found += _targets(context, sentence, roles, after=strike)
+    return found
+
+
+def _dedupe(mentions: list[Mention]) -> list[Mention]:
+    """One mention per place (or per surface when unresolved), first kept."""
+    seen: set[str] = set()
+    out = []
+    for m in mentions:
+        key = m.place.id if m.place else m.text.lower()
+        if key not in seen:
+            seen.add(key)
+            out.append(m)
+    return out
+
+
+def _build_claim(context: ArticleContext, *, weapon: str | None, distance: Distance | None, qualifier: str | None,
+                 origin: ClaimPlace | None, targets: list[Mention], sentence: Sentence, start: int, end: int
+                 ) -> RangeClaim:
+    """Assemble a RangeClaim and measure its targets and checks."""
+    range_km = distance.max_km if distance else None
+    origin_id = origin.place.id if origin and origin.place else None
+    targets = [m for m in _dedupe(targets) if m.place is None or m.place.id != origin_id]
+    return RangeClaim(
+        weapon=weapon, range_km=range_km, range_min_km=distance.min_km if distance else None,
+        range_max_km=range_km, qualifier=qualifier, origin=origin,
+        targets=[measure(origin, m, range_km, stated=True) for m in targets],
+        sentence=sentence.text, start=start, end=end, range_text=context.article.text[start:end],
+        checks=_checks(context, origin, range_km),
+    )
+
+
+def _numeric_claims(context: ArticleContext, index: int) -> list[RangeClaim]:
+    """Range claims with a number in one sentence."""
+    sentence = context.sentences[index]
+    claims = []
+    for distance in _range_distances(sentence, find_distances(sentence.text, sentence.start)):
+        local = distance.start - sentence.start
+        weapon_span = nearest_weapon(sentence.text, local)
+        has_weapon = weapon_span is not None or (index > 0 and WEAPON_RE.search(context.sentences[index - 1].text))
+        if not has_weapon:
+            continue  # "a range of 40 km" of hills, not of a weapon
+        roles = mention_roles(context, sentence, weapon_span[0] + sentence.start if weapon_span else None)
+        origin = _origin(context, index, roles, distance.start, weapon_span)
+        anchor = min(distance.start, weapon_span[0] + sentence.start) if weapon_span else distance.start
+        targets = _targets(context, sentence, roles, after=anchor) or _following_targets(context, index)
+        claims.append(_build_claim(
+            context, weapon=_claim_weapon(context, index, distance.start), distance=distance,
+            qualifier=distance.qualifier, origin=origin, targets=targets, sentence=sentence,
+            start=_range_text_start(sentence.text, distance, sentence.start), end=distance.end,
+        ))
+    return claims
+
+
+def _reach_claims(context: ArticleContext, index: int) -> list[RangeClaim]:
+    """Reach claims without a number: "could barely reach Sderot", "puts Tel Aviv within range"."""
+    sentence = context.sentences[index]
+    text = sentence.text
+    cues = [m for m in _REACH_RE.finditer(text) if not _NEGATION_RE.search(text[:m.start()])]
+    cues += list(_WITHIN_RANGE_RE.finditer(text))
+    if not cues or not WEAPON_RE.search(text):
+        return []
+    cue = min(cues, key=lambda m: m.start())
+    weapon_span = nearest_weapon(text, cue.start())
+    roles = mention_roles(context, sentence, weapon_span[0] + sentence.start if weapon_span else None)
+    targets = _targets(context, sentence, roles)
+    if not targets:
+        return []
+    qualifier = (cue.groupdict().get("qual") or "").strip().lower() or None
+    start = sentence.start + cue.start()
+    end = max(start + len(cue.group(0)), max(t.end for t in targets))
+    origin = _origin(context, index, roles, start, weapon_span)
+    return [_build_claim(
+        context, weapon=text[weapon_span[0]:weapon_span[1]] if weapon_span else None, distance=None,
+        qualifier=qualifier, origin=origin, targets=targets, sentence=sentence, start=start, end=end,
+    )]
+
+
+def extract_ranges(context: ArticleContext) -> list[RangeClaim]:
+    """Every range and reach claim of the article, in text order."""
+    claims: list[RangeClaim] = []
+    for index, sentence in enumerate(context.sentences):
+        numeric = _numeric_claims(context, index)
+        claims += numeric or _reach_claims(context, index)
+    return claims

@@ -1,0 +1,107 @@
+"""``geomap claims``: the weapon ranges, reach claims and corridors of articles."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from geomap.cli.options import cli_errors, format_option, gazetteer_option, model_option
+
+
+def _range_lines(claim) -> list[str]:
+    """A range claim as table lines: weapon and range, origin, then each place measured against it."""
+    from geomap.output.maps import range_label, target_text
+
+    origin = "origin unknown"
+    if claim.origin:
+        origin = f"from {claim.origin.text}" + (" (inferred)" if claim.origin.inferred else "")
+    kind = "range" if claim.range_km is not None else "reach"
+    lines = [f"  {kind:<9}{range_label(claim)}  {origin}  [{claim.start}-{claim.end}]"]
+    lines += [f"    target  {target_text(claim, t)}" for t in claim.targets]
+    named = {t.place.id for t in claim.targets if t.place is not None}
+    lines += [f"    also    {target_text(claim, t)}" for t in claim.checks if t.place is None or t.place.id not in named]
+    lines.append(f"    “{claim.sentence.strip()}”")
+    return lines
+
+
+def _corridor_lines(claim) -> list[str]:
+    """A corridor as table lines: kind, name and waypoints in order."""
+    name = f" {claim.name}:" if claim.name else ":"
+    route = " -> ".join(w.text + ("" if w.lat is not None else " (unresolved)") for w in claim.waypoints)
+    return [f"  {claim.kind:<9}{name} {route or '(no place named)'}  [{claim.start}-{claim.end}]",
+            f"    “{claim.sentence.strip()}”"]
+
+
+def _json_record(article) -> dict:
+    """The claims of one article: the ``geomap parse`` records, ranges with their ``checks`` added."""
+    ranges = []
+    for claim in article.ranges:
+        record = claim.to_record()
+        record["checks"] = [t.to_record() for t in claim.checks]
+        ranges.append(record)
+    return {"id": article.id, "source": article.source, "ranges": ranges,
+            "corridors": [c.to_record() for c in article.corridors]}
+
+
+@click.command("claims")
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@format_option("table", "json", "geojson")
+@click.option("--width-km", type=click.FloatRange(min=0.1), default=50.0, show_default=True,
+              help="Width of the corridor buffers in GeoJSON output.")
+@click.option("--no-checks", is_flag=True, help="Table: list only the places each claim names, "
+                                                "not every place of the article.")
+@gazetteer_option
+@model_option
+@cli_errors
+def claims(files, fmt, width_km, no_checks, gazetteer_path, model):
+    """List the weapon ranges, reach claims and corridors that FILES state.
+
+    FILES are text, HTML or JSONL articles, or directories of them. A range with a
+    located origin is measured against every place the article mentions
+    ("Eilat: 220 km from Gaza, inside the 250 km range"); an origin the sentence does
+    not state but earlier text ties to the launching force is marked (inferred).
+
+    \b
+    Examples:
+      geomap claims article.txt
+      geomap claims articles/ --format json > claims.jsonl
+      geomap claims article.txt --format geojson --width-km 30 > claims.geojson
+    """
+    from geomap import Parser
+    from geomap.claims.geometry import corridor_features, range_features
+    from geomap.errors import InputError
+    from geomap.textio import read_articles
+
+    skipped = []
+
+    def warn(exc: InputError) -> None:
+        skipped.append(exc)
+        click.echo(f"warning: skipped {exc}", err=True)
+
+    parser = Parser(gazetteer_path, model)
+    features: list[dict] = []
+    parsed = 0
+    for item in read_articles(files, on_error=warn):
+        article = parser.parse(item.text, id=item.id, source=item.source)
+        parsed += 1
+        if fmt == "json":
+            click.echo(json.dumps(_json_record(article), ensure_ascii=False))
+        elif fmt == "geojson":
+            for claim in article.ranges:
+                features += range_features(claim, article_id=article.id)
+            for claim in article.corridors:
+                features += corridor_features(claim, width_km, article_id=article.id)
+        else:
+            count = len(article.ranges) + len(article.corridors)
+            click.echo(f"{article.id}: {count} claim{'s' if count != 1 else ''}")
+            for claim in article.ranges:
+                if no_checks:
+                    claim.checks = []
+                click.echo("\n".join(_range_lines(claim)))
+            for claim in article.corridors:
+                click.echo("\n".join(_corridor_lines(claim)))
+    if fmt == "geojson":
+        click.echo(json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False))
+    if not parsed:
+        raise InputError("none of the inputs could be read as an article (see the warnings above)")

@@ -1,0 +1,10 @@
+"""Output of parsed articles: folium maps (online or self-contained) and GeoJSON/CSV export.
+
+- :mod:`geomap.output.maps`: :func:`build_map`, :func:`render_map`, :func:`save_map`.
+- :mod:`geomap.output.offline`: inlined assets, country-outline basemap, self-containment check.
+- :mod:`geomap.output.export`: :func:`to_geojson`, :func:`write_csv`.
+- :mod:`geomap.output.records`: Articles rebuilt from ``geomap parse`` JSON lines.
+- :mod:`geomap.output.style`: the look of each kind of place, and the legend.
+
+Nothing heavy is imported here: folium and shapely load when a map or export is made.
+"""

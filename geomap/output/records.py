@@ -1,0 +1,185 @@
+"""Rebuild :class:`geomap.model.Article` values from the JSON lines of ``geomap parse``.
+
+``Article.to_record()`` writes ``{"id", "mentions", "ranges", "corridors"}``
+(plus ``text``/``title``/``source`` when a writer adds them). Mentions carry
+their sentence's text but not its offsets; :func:`article_from_record` finds
+where each sentence starts from the mention offsets, so popups can still
+highlight the name inside its sentence.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from gazetteer.place import Place
+from geomap.errors import InputError
+from geomap.model import Article, ClaimPlace, CorridorClaim, Mention, RangeClaim, RangeTarget, Sentence
+
+
+def is_parse_record(record: object) -> bool:
+    """True for a ``geomap parse`` record (it has a ``mentions`` list), not a raw article line."""
+    return isinstance(record, dict) and isinstance(record.get("mentions"), list)
+
+
+def _sentence_start(m: dict, known_starts: dict[str, set[int]]) -> int | None:
+    """Where the mention's sentence starts in the article, or None when it cannot be told.
+
+    The start is ``mention.start - (offset of the name inside the sentence)``;
+    when the name occurs several times in the sentence, the start already
+    found for that sentence text by another mention breaks the tie.
+    """
+    sentence, text, start = m.get("sentence") or "", m.get("text") or "", m.get("start")
+    if not sentence or not text or start is None:
+        return None
+    candidates = []
+    i = sentence.find(text)
+    while i >= 0:
+        candidates.append(start - i)
+        i = sentence.find(text, i + 1)
+    if not candidates:
+        return None
+    seen = known_starts.get(sentence, set())
+    return next((c for c in candidates if c in seen), candidates[0])
+
+
+def _place(m: dict) -> Place | None:
+    if m.get("place_id") is None or m.get("lat") is None or m.get("lon") is None:
+        return None
+    return Place(id=m["place_id"], name=m.get("name") or m.get("text") or m["place_id"],
+                 kind=m.get("kind") or "unknown", lat=float(m["lat"]), lon=float(m["lon"]),
+                 country_code=m.get("country_code"))
+
+
+def _claim_place(d: dict | None) -> ClaimPlace | None:
+    if not d:
+        return None
+    return ClaimPlace(text=d.get("text") or "", lat=d.get("lat"), lon=d.get("lon"),
+                      inferred=bool(d.get("inferred", False)))
+
+
+def _range(d: dict) -> RangeClaim:
+    targets = [RangeTarget(text=t.get("text") or "", lat=t.get("lat"), lon=t.get("lon"),
+                           distance_km=t.get("distance_km"), inside=t.get("inside"))
+               for t in d.get("targets") or []]
+    return RangeClaim(weapon=d.get("weapon"), range_km=d.get("range_km"), range_min_km=d.get("range_min_km"),
+                      range_max_km=d.get("range_max_km"), qualifier=d.get("qualifier"),
+                      origin=_claim_place(d.get("origin")), targets=targets, sentence=d.get("sentence") or "",
+                      start=int(d.get("start") or 0), end=int(d.get("end") or 0),
+                      range_text=d.get("range_text") or "")
+
+
+def _corridor(d: dict) -> CorridorClaim:
+    return CorridorClaim(kind=d.get("kind") or "corridor", name=d.get("name"),
+                         waypoints=[w for w in map(_claim_place, d.get("waypoints") or []) if w is not None],
+                         sentence=d.get("sentence") or "", start=int(d.get("start") or 0),
+                         end=int(d.get("end") or 0))
+
+
+def article_from_record(record: dict, *, where: str = "record") -> Article:
+    """Rebuild an Article (mentions with places and sentences, ranges, corridors) from a parse record.
+
+    Parameters
+    ----------
+    record : dict
+        One line of ``geomap parse`` output.
+    where : str
+        Names the record in error messages (``file.jsonl:3``).
+
+    Raises
+    ------
+    InputError
+        When the record is not a parse record.
+    """
+    if not is_parse_record(record):
+        raise InputError(f'{where}: not a `geomap parse` record (expected a "mentions" list)')
+    known_starts: dict[str, set[int]] = {}
+    sentences: dict[tuple[int, str], Sentence] = {}
+    mentions = []
+    for m in record["mentions"]:
+        s_text = m.get("sentence") or m.get("text") or ""
+        s_start = _sentence_start(m, known_starts)
+        if s_start is None:       # no usable sentence: the mention is its own context
+            s_start = int(m.get("start") or 0)
+        known_starts.setdefault(s_text, set()).add(s_start)
+        sentence = sentences.setdefault((s_start, s_text), Sentence(s_start, s_start + len(s_text), s_text))
+        mentions.append(Mention(start=int(m.get("start") or 0), end=int(m.get("end") or 0),
+                                text=m.get("text") or "", sentence=sentence, source=m.get("source") or "record",
+                                place=_place(m), score=float(m.get("score") or 0.0)))
+    return Article(id=str(record.get("id") or where), text=record.get("text") or "",
+                   sentences=sorted(sentences.values(), key=lambda s: s.start), mentions=mentions,
+                   ranges=[_range(r) for r in record.get("ranges") or []],
+                   corridors=[_corridor(c) for c in record.get("corridors") or []],
+                   title=record.get("title"), source=record.get("source") or where)
+
+
+def first_record(path: str | Path) -> dict | None:
+    """The first JSON object of a JSONL file, or None when its first line is not a JSON object."""
+    with open(path, encoding="utf-8-sig", errors="replace") as f:
+        for line in f:
+            if line.strip():
+                try:
+                    rec = json.loads(line)
+                except json.JSONDecodeError:
+                    return None
+                return rec if isinstance(rec, dict) else None
+    return None
+
+
+def is_parse_jsonl(path: str | Path) -> bool:
+    """True when a ``.jsonl`` file holds ``geomap parse`` records rather than raw articles."""
+    path = Path(path)
+    return path.suffix.lower() in {".jsonl", ".ndjson"} and path.is_file() and is_parse_record(first_record(path))
+
+
+def read_parse_jsonl(path: str | Path) -> Iterator[Article]:
+    """Yield the Articles of a ``geomap parse`` JSONL file; a bad line raises InputError naming it."""
+    path = Path(path)
+    with open(path, encoding="utf-8-sig") as f:
+        for lineno, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            where = f"{path}:{lineno}"
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{where}: not valid JSON ({exc.msg} at column {exc.colno})") from None
+            yield article_from_record(record, where=where)
+
+
+def load_articles(paths, make_parser: Callable[[], object],
+                  on_error: Callable[[InputError], None] | None = None) -> list[Article]:
+    """Articles from text/HTML files, directories, raw-article JSONL and ``geomap parse`` JSONL.
+
+    Parse records are rebuilt as they are; every other input is read with
+    :func:`geomap.textio.read_articles` and parsed by the parser that
+    ``make_parser()`` returns, created only when some input needs parsing
+    (mapping JSONL records never loads spaCy).
+
+    Parameters
+    ----------
+    paths : iterable of str or Path
+    make_parser : callable
+        Returns an object with ``parse(text, *, id, title, source) -> Article``.
+    on_error : callable, optional
+        Receives each unreadable file or line, which is then skipped; without it, the first one raises.
+    """
+    from geomap.textio import expand_paths, read_articles
+
+    articles: list[Article] = []
+    parser = None
+    for path in expand_paths(paths):
+        try:
+            if is_parse_jsonl(path):
+                articles.extend(read_parse_jsonl(path))
+                continue
+            for item in read_articles([path], on_error=on_error):
+                if parser is None:
+                    parser = make_parser()
+                articles.append(parser.parse(item.text, id=item.id, title=item.title, source=item.source))
+        except InputError as exc:
+            if on_error is None:
+                raise
+            on_error(exc)
+    return articles

@@ -1,0 +1,283 @@
+"""Parallel ingestion: read articles, parse them in worker processes, write each one whole.
+
+The work splits in two on purpose:
+
+- **parse** (:func:`parse_to_record`) is a pure function of ``(id, text)`` returning a
+  plain store record (:func:`geomap.store.db.article_record`). Workers of a process pool
+  each build one :class:`geomap.Parser` in their initializer and run it; the same
+  function could run as a map step on a cluster engine, its records written by one writer.
+- **write** happens only in the parent, one transaction per article
+  (:meth:`ArticleStore.save_record`): an article is stored whole or not at all, and a
+  killed ingest loses no committed article.
+
+Only articles that need it are parsed: an article whose id is stored with the same
+content hash and the same pipeline version is left alone, so ingesting the same
+files again changes nothing. With ``reparse`` the ones parsed by another pipeline
+or gazetteer version are parsed again. Bad files and lines are reported and skipped.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from geomap.store.db import ArticleStore, article_record
+from geomap.textio import ARTICLE_SUFFIXES, JSONL_SUFFIXES, ArticleInput, expand_paths, read_articles
+
+#: What happened to one input article.
+NEW, UPDATED, REPARSED, UNCHANGED, STALE, FAILED = "new", "updated", "reparsed", "unchanged", "stale", "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class ParserSpec:
+    """How workers build their parser (picklable: it crosses the process boundary)."""
+
+    gazetteer_path: str | None = None
+    model: str = "auto"
+
+    def build(self):
+        from geomap import Parser
+
+        return Parser(gazetteer_path=self.gazetteer_path, model=self.model, quiet=True)
+
+
+@dataclass(slots=True)
+class IngestSummary:
+    """Counts of what an ingest did, and the inputs it could not use."""
+
+    new: int = 0
+    updated: int = 0
+    reparsed: int = 0
+    unchanged: int = 0
+    stale: int = 0
+    failures: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    pipeline_version: str = ""
+    interrupted: bool = False
+
+    @property
+    def stored(self) -> int:
+        """Articles written by this run."""
+        return self.new + self.updated + self.reparsed
+
+    @property
+    def seen(self) -> int:
+        return self.stored + self.unchanged + self.stale + len(self.failures)
+
+    def add(self, outcome: str) -> None:
+        setattr(self, outcome, getattr(self, outcome) + 1)
+
+    def lines(self, store_path: Path, max_failures: int = 20) -> list[str]:
+        """The human summary printed at the end of ``geomap ingest``."""
+        rate = f", {self.stored / self.seconds:.1f} articles/s" if self.seconds > 0 and self.stored else ""
+        head = "interrupted; committed so far" if self.interrupted else "ingested"
+        out = [f"{head} into {store_path}: {self.new} new, {self.updated} updated, {self.reparsed} re-parsed, "
+               f"{self.unchanged} unchanged, {len(self.failures)} failed ({self.seconds:.1f} s{rate})"]
+        if self.stale:
+            out.append(f"{self.stale} stored articles were parsed by another pipeline or gazetteer version; "
+                       "run again with --reparse to update them")
+        for failure in self.failures[:max_failures]:
+            out.append(f"  skipped: {failure}")
+        if len(self.failures) > max_failures:
+            out.append(f"  ... and {len(self.failures) - max_failures} more")
+        return out
+
+
+# --------------------------------------------------------------------------- worker side
+_parser = None
+_init_error: BaseException | None = None
+
+
+def _init_worker(spec: ParserSpec) -> None:
+    """Pool initializer: build this worker's parser once (an error is kept and raised by the first task)."""
+    global _parser, _init_error
+    try:
+        _parser = spec.build()
+    except Exception as exc:  # reported to the parent by _worker_version, with its own message
+        _init_error = exc
+
+
+def _worker_version() -> str:
+    if _init_error is not None:
+        raise _init_error
+    return _parser.version
+
+
+def parse_to_record(parser, article_id: str, text: str) -> dict:
+    """Parse one article into a store record: a pure function of ``(id, text)`` for a given parser."""
+    return article_record(parser.parse(text, id=article_id))
+
+
+def _worker_parse(article_id: str, text: str) -> tuple[dict | None, str | None]:
+    """Task run in a worker: (record, None), or (None, error message) when this article fails."""
+    if _init_error is not None:
+        raise _init_error
+    try:
+        return parse_to_record(_parser, article_id, text), None
+    except Exception as exc:  # one bad article must not stop the batch
+        return None, f"{type(exc).__name__}: {exc}"
+
+
+# --------------------------------------------------------------------------- parent side
+def count_inputs(paths: Iterable[str | Path]) -> int:
+    """About how many articles the inputs hold (files, plus non-empty JSONL lines): the progress total."""
+    total = 0
+    for path in expand_paths(paths):
+        if path.suffix.lower() in JSONL_SUFFIXES:
+            try:
+                with open(path, "rb") as fh:
+                    total += sum(1 for line in fh if line.strip())
+            except OSError:
+                total += 1
+        elif path.is_file() or path.suffix.lower() in ARTICLE_SUFFIXES:
+            total += 1
+    return total
+
+
+class _Executor:
+    """Runs the parse tasks: a process pool, or the calling process when ``workers == 0``."""
+
+    def __init__(self, spec: ParserSpec, workers: int):
+        self.pool = None
+        if workers > 0:
+            # spawn: workers start clean (no inherited SQLite handles or threads), the same on every OS
+            self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                            initializer=_init_worker, initargs=(spec,))
+        else:
+            _init_worker(spec)
+        self.window = max(2, workers * 4)  # tasks in flight: keeps workers busy without reading everything ahead
+
+    def version(self) -> str:
+        return self.pool.submit(_worker_version).result() if self.pool else _worker_version()
+
+    def submit(self, article: ArticleInput) -> Future:
+        if self.pool:
+            return self.pool.submit(_worker_parse, article.id, article.text)
+        fut: Future = Future()
+        fut.set_result(_worker_parse(article.id, article.text))
+        return fut
+
+    def close(self, cancel: bool = False) -> None:
+        if self.pool:
+            self.pool.shutdown(wait=not cancel, cancel_futures=cancel)
+
+
+def _classify(store: ArticleStore, article: ArticleInput, version: str, reparse: bool) -> str:
+    """What to do with an input: NEW / UPDATED / REPARSED need parsing, UNCHANGED / STALE do not."""
+    status = store.article_status(article.id)
+    if status is None:
+        return NEW
+    stored_hash, stored_version = status
+    if stored_hash != article.content_hash:
+        return UPDATED
+    if stored_version == version:
+        return UNCHANGED
+    return REPARSED if reparse else STALE
+
+
+def ingest(paths: Iterable[str | Path], store: ArticleStore, *, spec: ParserSpec = ParserSpec(),
+           workers: int | None = None, reparse: bool = False, progress: bool = True,
+           on_stored: Callable[[str, str, ArticleInput], None] | None = None) -> IngestSummary:
+    """Parse and store the articles in ``paths`` (files, directories, JSONL).
+
+    Parameters
+    ----------
+    paths : iterable of path-like
+        Text, Markdown, HTML and JSONL files, or directories of them.
+    store : ArticleStore
+        An open, writable store.
+    spec : ParserSpec
+        The parser the workers build.
+    workers : int, optional
+        Worker processes (default: the number of CPUs); 0 parses in this process.
+    reparse : bool
+        Parse again the stored articles parsed by another pipeline or gazetteer version.
+    progress : bool
+        Show a tqdm progress bar on stderr (only when stderr is a terminal).
+    on_stored : callable, optional
+        Called as ``on_stored(outcome, article_id, article)`` after each article is committed.
+
+    Returns
+    -------
+    IngestSummary
+    """
+    from tqdm import tqdm
+
+    paths = list(paths)
+    started = time.perf_counter()
+    summary = IngestSummary()
+    workers = (os.cpu_count() or 1) if workers is None else workers
+    bar = tqdm(total=count_inputs(paths) if progress else None, unit="article", desc="ingest",
+               disable=None if progress else True, dynamic_ncols=True)
+
+    def fail(message: str) -> None:
+        summary.failures.append(message)
+        bar.update(1)
+
+    executor = _Executor(spec, workers)
+    in_flight: dict[Future, tuple[ArticleInput, str]] = {}
+
+    def finish(done: Iterable[Future]) -> None:
+        for fut in done:
+            article, outcome = in_flight.pop(fut)
+            record, error = fut.result()
+            if record is None:
+                fail(f"{article.source or article.id}: parsing failed ({error})")
+                continue
+            record.update(title=article.title, source=article.source, meta=article.meta)
+            store.save_record(record, article.content_hash, summary.pipeline_version)
+            summary.add(outcome)
+            bar.update(1)
+            if on_stored:
+                on_stored(outcome, article.id, article)
+
+    try:
+        summary.pipeline_version = executor.version()
+        for article, outcome in _plan(read_articles(paths, on_error=lambda exc: fail(str(exc))), store,
+                                      summary.pipeline_version, reparse, fail):
+            if outcome in (UNCHANGED, STALE):
+                summary.add(outcome)
+                bar.update(1)
+                continue
+            while len(in_flight) >= executor.window:
+                done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                finish(done)
+            in_flight[executor.submit(article)] = (article, outcome)
+        while in_flight:
+            done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            finish(done)
+    except KeyboardInterrupt:  # every committed article stays; report what was done
+        executor.close(cancel=True)
+        summary.interrupted = True
+        return summary
+    except BaseException:
+        executor.close(cancel=True)
+        raise
+    finally:
+        bar.close()
+        summary.seconds = time.perf_counter() - started
+    executor.close()
+    return summary
+
+
+def _plan(articles: Iterator[ArticleInput], store: ArticleStore, version: str, reparse: bool,
+          fail: Callable[[str], None]) -> Iterator[tuple[ArticleInput, str]]:
+    """Pair each input with what to do, refusing a second, different article under an id seen in this run."""
+    seen: dict[str, tuple[str, str | None]] = {}
+    for article in articles:
+        previous = seen.get(article.id)
+        if previous is not None:
+            if previous[0] != article.content_hash:
+                fail(f"{article.source}: article id {article.id!r} is already used by {previous[1]} in this run; "
+                     "give the articles distinct ids (file names, or the JSONL \"id\" field)")
+            else:
+                yield article, UNCHANGED
+            continue
+        seen[article.id] = (article.content_hash, article.source)
+        yield article, _classify(store, article, version, reparse)
+

