@@ -7,9 +7,10 @@
 """
 
 from gazetteer.core import Gazetteer, haversine_km
+from gazetteer.geocoder import OfflineGeocoder
 from gazetteer.errors import (GazetteerCorrupt, GazetteerError, GazetteerNotFound, GazetteerStale,
                               ImportFormatError, PlaceNotFound)
 from gazetteer.place import KINDS, Candidate, Place
 
-__all__ = ["Gazetteer", "Place", "Candidate", "KINDS", "haversine_km", "GazetteerError", "GazetteerNotFound",
+__all__ = ["Gazetteer", "OfflineGeocoder", "Place", "Candidate", "KINDS", "haversine_km", "GazetteerError", "GazetteerNotFound",
            "GazetteerCorrupt", "GazetteerStale", "ImportFormatError", "PlaceNotFound"]

@@ -193,7 +193,7 @@ class Gazetteer:
                     continue  # "Dam" the word is not DAM the airport code
                 quality = quality_of(key, flags)
                 place = _place(prow)
-                match = how
+                match = "curated" if how == "folded" and flags & CURATED else how
                 if how != "fuzzy" and fold(place.name) == folded:
                     quality, match = MATCH_EXACT, "exact"
                 prominence = prow[9]

@@ -37,6 +37,8 @@ def is_latin(name: str) -> bool:
     >>> is_latin("Ālbū Kamāl"), is_latin("البوكمال")
     (True, False)
     """
+    if name.isascii():
+        return True
     for ch in name:
         if ch.isalpha() and not unicodedata.name(ch, "").startswith("LATIN"):
             return False

@@ -220,13 +220,22 @@ class GazetteerWriter:
             k = (key, rid)
             self._names[k] = self._names.get(k, 0) | flags
 
+    def move_place(self, id: str, lat: float, lon: float) -> None:
+        """Give an added place another representative point (its indexed extent is kept)."""
+        if id not in self._ids:
+            raise KeyError(f"{id}: no such place to move")
+        self.flush()
+        self.con.execute("UPDATE place SET lat = ?, lon = ? WHERE id = ?", (lat, lon, id))
+
     def rid_of(self, id: str) -> int | None:
         return self._ids.get(id)
 
     def flush(self) -> None:
         cur = self.con.cursor()
         if self._replaced:
-            cur.executemany("DELETE FROM name WHERE rid = ?", [(r,) for r in self._replaced])
+            # curated aliases outlive a re-import of the place they point at
+            cur.executemany(f"DELETE FROM name WHERE rid = ? AND flags & {CURATED} = 0",
+                            [(r,) for r in self._replaced])
             cur.executemany("DELETE FROM place_rtree WHERE rid = ?", [(r,) for r in self._replaced])
             self._replaced.clear()
         cur.executemany("INSERT OR REPLACE INTO place VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", self._places)

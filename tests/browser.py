@@ -27,16 +27,25 @@ def browser_or_skip() -> None:
     pytest.skip(message)
 
 
-@pytest.fixture(scope="module")
-def browser():
-    """One headless Chromium for a test module (fresh profile, console and performance logs on)."""
+def browser_session():
+    """Generator for a module-scoped fixture: one headless Chromium (fresh profile, console and performance logs).
+
+    >>> @pytest.fixture(scope="module")          # doctest: +SKIP
+    ... def browser():
+    ...     yield from browser_session()
+    """
     browser_or_skip()
     with chromium() as driver:
         yield driver
 
 
 def load(driver, path) -> None:
-    """Open a map, first draining the logs so they only hold what this page does."""
+    """Open a map, first draining the logs so they only hold what this page does.
+
+    The browser starts on its new-tab page, whose chrome:// requests would
+    otherwise land in the log: leave it for about:blank first.
+    """
+    driver.get("about:blank")
     driver.get_log("browser")
     driver.get_log("performance")
     open_map(driver, path)

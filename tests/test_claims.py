@@ -40,7 +40,7 @@ COORDS = {
     "Armenia": (40.0691, 45.0382), "Nagorno-Karabakh": (39.8265, 46.7656), "Lachin": (39.6383, 46.5461),
     "Azerbaijan": (40.1431, 47.5769), "Nakhchivan": (39.2089, 45.4122), "Larnaca": (34.9003, 33.6232),
     "Cyprus": (35.1264, 33.4299), "Egypt": (26.8206, 30.8025), "Rafah": (31.2969, 34.2435),
-    "Sinai": (29.5, 33.8),
+    "Sinai": (29.5, 33.8), "Allenby Crossing": (31.8725, 35.5406),
 }
 
 
@@ -398,3 +398,107 @@ def test_records_follow_the_contract():
                            "targets", "sentence", "start", "end"}
     assert set(record["origin"]) == {"text", "lat", "lon", "inferred"}
     assert passage[record["start"]:record["end"]] == "a range of 5,500 metres"
+
+
+# --- end to end: geomap.parse and `geomap claims` ---------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def parser():
+    from geomap import Parser
+
+    return Parser(quiet=True)
+
+
+def test_seed_article_through_parse(parser):
+    if not SEED.exists():
+        pytest.skip("../shared/eval/dev/seed.jsonl is not available")
+    doc = json.loads(SEED.read_text(encoding="utf-8").splitlines()[0])
+    record = parser.parse(doc["text"], id=doc["id"]).to_record()
+    by_km = {r["range_km"]: r for r in record["ranges"]}
+    assert by_km[250]["origin"]["inferred"] and by_km[250]["origin"]["text"] == "Gaza"
+    assert {t["text"]: t["inside"] for t in by_km[250]["targets"]} == {
+        "Ramon Airport": True, "Aqaba": True, "Eilat": True}
+    assert by_km[2]["origin"]["text"] == "Gaza"
+    assert [t["text"] for t in by_km[None]["targets"]] == ["Sderot"]
+    corridors = {c["kind"]: c for c in record["corridors"]}
+    assert [w["text"] for w in corridors["corridor"]["waypoints"]] == ["Iraq", "Albukamal", "Syria"]
+    assert corridors["corridor"]["name"] == "Iranian corridor"
+    assert corridors["sea route"]["waypoints"][-1]["text"] == "Gaza"
+
+
+def test_parse_resolves_a_claim_place_recognition_missed(parser):
+    # "Vilnius" in a list after "putting" comes from the gazetteer when recognition misses it.
+    article = parser.parse("Russia has deployed Iskander missiles in Kaliningrad, "
+                           "putting Warsaw, Vilnius and Berlin within range.")
+    [claim] = article.ranges
+    assert claim.origin.text == "Kaliningrad"
+    assert [t.text for t in claim.targets] == ["Warsaw", "Vilnius", "Berlin"]
+
+
+def test_parse_keeps_non_range_distances_out(parser):
+    article = parser.parse("A drone struck a fuel depot in Bila Tserkva, 50 miles south of Kyiv. "
+                           "The Gaza Strip is about 41 km long and between 6 and 12 km wide.")
+    assert article.ranges == [] and article.corridors == []
+
+
+@pytest.fixture()
+def article_file(tmp_path):
+    path = tmp_path / "houthis.txt"
+    path.write_text("Yemen's Houthis have vowed to keep up their attacks on shipping. "
+                    "The Houthis have a missile with a range of 2,150 km. It was fired at Eilat last week.\n"
+                    "Weapons are smuggled from Iran through Iraq into Syria, officials say.\n", encoding="utf-8")
+    return path
+
+
+def test_cli_table_shows_distance_inside_or_outside(article_file):
+    from click.testing import CliRunner
+
+    from geomap.cli import main
+
+    result = CliRunner().invoke(main, ["claims", str(article_file)])
+    assert result.exit_code == 0, result.output
+    assert "from Yemen (inferred)" in result.output
+    assert re.search(r"Eilat: 2,\d{3} km from Yemen, inside the 2,150 km range", result.output)
+    assert "Iran -> Iraq -> Syria" in result.output
+
+
+def test_cli_json_and_geojson(article_file):
+    from click.testing import CliRunner
+
+    from geomap.cli import main
+
+    runner = CliRunner()
+    result = runner.invoke(main, ["claims", str(article_file), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.output.splitlines()[0])
+    assert record["ranges"][0]["range_km"] == 2150 and record["corridors"][0]["kind"] == "smuggling route"
+
+    result = runner.invoke(main, ["claims", str(article_file), "--format", "geojson", "--width-km", "30"])
+    assert result.exit_code == 0, result.output
+    features = json.loads(result.output)["features"]
+    circle = next(f for f in features if f["properties"]["claim"] == "range")
+    assert circle["geometry"]["type"] == "Polygon"
+    text = article_file.read_text(encoding="utf-8")
+    props = circle["properties"]
+    assert text[props["start"]:props["end"]] == "a range of 2,150 km" and "Houthis" in props["sentence"]
+    parts = {f["properties"].get("part") for f in features if f["properties"]["claim"] == "corridor"}
+    assert parts == {"line", "buffer"}
+
+
+def test_cli_reports_an_unreadable_file(tmp_path):
+    from click.testing import CliRunner
+
+    from geomap.cli import main
+
+    empty = tmp_path / "empty.txt"
+    empty.write_text("  \n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["claims", str(empty)])
+    assert result.exit_code == 1 and "empty" in result.output
+
+
+def test_negated_capability_and_route_words_inside_place_names_are_not_claims():
+    ranges, _ = claims_of("Iran has neither missiles capable of reaching Tokyo nor any warheads to put on them.")
+    assert ranges == []
+    article = article_from("Travellers queued for hours at Allenby Crossing on Sunday.", ["Allenby Crossing"])
+    assert extract_claims(article)[1] == []

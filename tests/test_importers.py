@@ -142,8 +142,6 @@ def test_geonames_alternate_names_and_admin1_labels(tmp_path, base):
     assert not any("wikipedia" in k for k in names_of(base, "gn:174448"))
 
 
-@pytest.mark.xfail(strict=True, reason="GazetteerWriter.flush deletes every name of a replaced place, curated "
-                                       "aliases included (store change requested)")
 def test_geonames_upsert_keeps_curated_aliases(tmp_path):
     path = tmp_path / "gaz.sqlite"
     with GazetteerWriter(path) as w:
@@ -240,7 +238,8 @@ def _feature(props: dict, geometry: dict) -> str:
 
 
 def write_ne_geojson(path: Path) -> Path:
-    """A tiny ogr2ogr-style layer: the Dead Sea polygon, and the Jordan in two segments (one broken line)."""
+    """A tiny ogr2ogr-style layer of mixed features (kinds then come from ``featurecla``): the Dead Sea
+    polygon, and the Jordan in two segments; one broken line."""
     dead_sea = {"type": "Polygon", "coordinates": [[[35.39, 31.05], [35.58, 31.05], [35.60, 31.78],
                                                      [35.46, 31.78], [35.39, 31.05]]]}
     upper = {"type": "LineString", "coordinates": [[35.63, 32.71], [35.57, 32.40], [35.55, 32.10]]}
@@ -256,22 +255,22 @@ def write_ne_geojson(path: Path) -> Path:
 
 
 def test_naturalearth_geojson_points_boxes_and_merged_segments(tmp_path, base):
-    rivers = write_ne_geojson(tmp_path / "ne_10m_rivers_lake_centerlines.geojson.gz")
-    assert detect_format(rivers) == "naturalearth"
+    layer = write_ne_geojson(tmp_path / "ne_10m_levant_sample.geojson.gz")
+    assert detect_format(layer) == "naturalearth"
 
-    report = import_file(rivers, base, progress=False)
+    report = import_file(layer, base, progress=False)
 
     assert (report.rows_read, report.added, report.malformed) == (4, 2, 1)
     assert report.malformed_examples[0].line == 6
     gaz = Gazetteer(base)
-    jordan = gaz.get("ne:rivers_lake_centerlines:jordan")
+    jordan = gaz.get("ne:levant_sample:jordan")
     assert jordan.kind == "river" and 31.76 <= jordan.lat <= 32.71 and 35.5 < jordan.lon < 35.65
     dead_sea = gaz.lookup("Salt Sea", limit=1)[0].place
-    assert dead_sea.id == "ne:rivers_lake_centerlines:deadsea" and dead_sea.kind == "water"
+    assert dead_sea.id == "ne:levant_sample:deadsea" and dead_sea.kind == "water"
     assert 31.05 < dead_sea.lat < 31.78 and 35.39 < dead_sea.lon < 35.6  # inside the polygon
     with sqlite3.connect(base) as con:
         box = con.execute("SELECT min_lat, max_lat FROM place_rtree WHERE rid = "
-                          "(SELECT rid FROM place WHERE id = 'ne:rivers_lake_centerlines:jordan')").fetchone()
+                          "(SELECT rid FROM place WHERE id = 'ne:levant_sample:jordan')").fetchone()
     assert box[0] == pytest.approx(31.76, abs=1e-3) and box[1] == pytest.approx(32.71, abs=1e-3)  # both segments
 
 
@@ -297,6 +296,7 @@ def test_tsv_table_kinds_ids_and_geonames_merge(tmp_path, base):
     report = import_file(table, base, progress=False)
 
     assert (report.added, report.merged, report.malformed) == (2, 1, 1)
+    assert report.malformed_examples[0].line == 5 and "not numbers" in report.malformed_examples[0].reason
     gaz = Gazetteer(base)
     assert gaz.get("tsv:my_places:1").kind == "camp"
     assert gaz.get("tsv:my_places:3").kind == "base"
@@ -344,3 +344,21 @@ def test_real_whosonfirst_tsv_has_yarmouk_camp(tmp_path, base):
     camp = Gazetteer(base).lookup("Yarmouk", kinds=["camp"], limit=1)[0].place
     assert (camp.name, camp.country_code) == ("Mukhayyam al Yarmuk", "SY")
     assert camp.lat == pytest.approx(33.47, abs=0.01) and camp.lon == pytest.approx(36.30, abs=0.01)
+
+
+def test_options_that_do_not_fit_the_format_are_refused(tmp_path, base):
+    table = tmp_path / "airports.csv"
+    table.write_text(OURAIRPORTS_CSV, encoding="utf-8")
+    with pytest.raises(ImportFormatError, match="GeoNames dumps only"):
+        import_file(table, base, feature_classes="P", progress=False)
+
+
+def test_report_summary_names_counts_and_first_malformed_lines(tmp_path, base):
+    report = import_file(write_dump(tmp_path), base, progress=False)
+    text = str(report)
+    assert "rows read 8" in text and "places added 5, replaced 1" in text
+    assert f"{tmp_path / 'SY.txt'}:8: expected 19 tab-separated columns, got 3" in text
+    assert report.to_dict()["skipped"] == {"countries (the default gazetteer owns them)": 1}
+    with sqlite3.connect(base) as con:
+        imports = json.loads(con.execute("SELECT value FROM meta WHERE key = 'imports'").fetchone()[0])
+    assert imports[-1]["file"] == "SY.txt" and imports[-1]["added"] == 5

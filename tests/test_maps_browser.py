@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from browser import browser, console_errors, count, load, outside_requests  # noqa: F401  (fixture)
+from browser import browser_session, console_errors, count, load, outside_requests
 from geomap.cli import main
 from geomap.output.maps import save_map
 from test_maps import CAMP_SENTENCE, many_articles, sample_article
@@ -20,6 +20,11 @@ from test_maps import CAMP_SENTENCE, many_articles, sample_article
 pytestmark = pytest.mark.browser
 
 SEED = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "dev" / "seed.jsonl"
+
+@pytest.fixture(scope="module")
+def browser():
+    yield from browser_session()
+
 
 #: Returns the DOM element of the place marker whose popup HTML contains arguments[0].
 _MARKER_ICON = """

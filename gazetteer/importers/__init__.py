@@ -338,7 +338,10 @@ def import_file(path: str | Path, gazetteer_path: str | Path, *, fmt: str | None
     ------
     ImportFormatError
         The file is not in the expected format (more than half of its rows malformed, unreadable
-        compression, no data rows). The gazetteer is left as it was.
+        compression, no data rows), or an option does not apply to its format. The gazetteer is left
+        as it was.
+    FileNotFoundError
+        ``path`` or a side file does not exist.
     GazetteerNotFound, GazetteerCorrupt
         A side file is missing, or ``gazetteer_path`` exists but is not a gazetteer.
     """
@@ -347,12 +350,12 @@ def import_file(path: str | Path, gazetteer_path: str | Path, *, fmt: str | None
         raise FileNotFoundError(f"{path}: no such file to import")
     fmt = fmt or detect_format(path)
     if fmt not in FORMATS:
-        raise ValueError(f"unknown import format {fmt!r}; choose one of {', '.join(FORMATS)}")
+        raise ImportFormatError(f"unknown import format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if fmt != "geonames" and (feature_classes or alternate_names or admin1_codes):
-        raise ValueError("feature classes, alternate names and admin1 codes apply to GeoNames dumps only; "
-                         f"{path} is being imported as {fmt}")
+        raise ImportFormatError(f"{path} is imported as {fmt}, but feature classes, alternate names and admin1 "
+                                f"codes apply to GeoNames dumps only (pass --format geonames if it is one)")
     if fmt != "ourairports" and airport_types:
-        raise ValueError(f"airport types apply to OurAirports files only; {path} is being imported as {fmt}")
+        raise ImportFormatError(f"{path} is imported as {fmt}, but airport types apply to OurAirports files only")
     for side in (alternate_names, admin1_codes):
         if side is not None and not Path(side).is_file():
             raise FileNotFoundError(f"{side}: no such file (a GeoNames side file given to the import)")

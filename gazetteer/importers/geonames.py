@@ -20,6 +20,7 @@ from pathlib import Path
 from gazetteer.importers import (ImportOptions, PlaceRecord, consume, open_text, parse_point,
                                  parse_nonnegative_int)
 from gazetteer.importers.report import ImportReport
+from gazetteer.normalize import is_latin
 from gazetteer.store import CODE, GazetteerWriter
 
 EXPECTED = ("a GeoNames dump (19 tab-separated columns: geonameid, name, asciiname, alternatenames, latitude, "
@@ -153,7 +154,7 @@ def add_alternate_names(path: Path, writer: GazetteerWriter, report: ImportRepor
             if language in PSEUDO_LANGUAGES and language not in CODE_LANGUAGES:
                 continue
             rid = merged.get(geonameid) or writer.rid_of(f"gn:{geonameid}")
-            if rid is None or not name:
+            if rid is None or not name or not is_latin(name):  # the store indexes Latin-script names only
                 continue
             writer.add_names(rid, [name], CODE if language in CODE_LANGUAGES else 0)
             report.names_added += 1

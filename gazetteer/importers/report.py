@@ -144,6 +144,9 @@ class ImportReport:
             lines.extend(f"    {m}" for m in self.malformed_examples)
         return "\n".join(lines)
 
+    def __str__(self) -> str:
+        return self.summary()
+
     def to_dict(self) -> dict:
         """A JSON-ready dict (paths as strings)."""
         d = asdict(self)

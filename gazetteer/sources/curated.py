@@ -1,7 +1,8 @@
 """The team's curated tables (gazetteer/curated/*.tsv): places the packages lack, and news aliases.
 
 Place tables have the columns ``id name kind lat lon country_code aliases source``;
-``aliases.tsv`` has ``alias target source`` where target is a ``cur:``, ``cc:`` or ``gn:`` id.
+``aliases.tsv`` has ``alias target source`` where target is a ``cur:``, ``cc:`` or ``gn:`` id;
+``points.tsv`` (``id lat lon source``) moves a place's representative point.
 ``not_places.tsv`` is not a place table: the recogniser reads it (see :func:`not_place_phrases`).
 """
 
@@ -19,7 +20,8 @@ from gazetteer.store import CURATED
 CURATED_DIR = Path(__file__).resolve().parent.parent / "curated"
 PLACE_COLUMNS = ["id", "name", "kind", "lat", "lon", "country_code", "aliases", "source"]
 ALIAS_COLUMNS = ["alias", "target", "source"]
-NON_PLACE_TABLES = {"aliases.tsv", "not_places.tsv"}
+NON_PLACE_TABLES = {"aliases.tsv", "not_places.tsv", "points.tsv"}
+POINT_COLUMNS = ["id", "lat", "lon", "source"]
 
 
 def read_table(path: Path, columns: list[str]) -> list[dict]:
@@ -70,5 +72,11 @@ def add_to(writer, ctx: BuildContext) -> None:
                 raise ImportFormatError(f"{aliases}: alias {row['alias']!r} points at {row['target']}, "
                                         "which no source defines")
             writer.add_names(rid, [row["alias"]], CURATED)
+            n += 1
+    points = CURATED_DIR / "points.tsv"
+    if points.exists():
+        # better representative points for a few large countries (a centre, not a label point)
+        for row in read_table(points, POINT_COLUMNS):
+            writer.move_place(row["id"], float(row["lat"]), float(row["lon"]))
             n += 1
     ctx.counts["curated"] = n

@@ -24,6 +24,20 @@ __all__ = ["extract_claims", "ArticleContext", "claim_place"]
 _SENTENCE_END_RE = re.compile(r"[^.!?\n]+(?:[.!?]+[\"'”’)]*|\n|$)")
 
 
+# Names after these cues may be places a claim needs (origins, targets, waypoints).
+_CUED_NAME_RE = re.compile(
+    r"(?:\b(?:from|to|into|via|through|across|between|linking|connecting|at|toward|towards|reach|reaching|hit|"
+    r"strike|striking|including|putting|covering|and|in|as\s+far\s+as)|,)\s+(?:the\s+)?"
+    r"(?:(?:border\s+)?(?:town|city|port|village|province|region|island)\s+of\s+)?"
+    r"(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})"
+)
+_NOT_PLACE_WORDS = frozenset("""
+january february march april may june july august september october november december monday tuesday
+wednesday thursday friday saturday sunday the a an this that these those it they he she we i
+""".split())
+_MIN_LOOKUP_SCORE = 0.6
+
+
 def split_sentences(text: str) -> list[Sentence]:
     """Split text into sentences at ., !, ? and line breaks (used only when an Article has none)."""
     out = []
@@ -61,6 +75,7 @@ class ArticleContext:
     article: Article
     gazetteer: object | None = None
     _lookups: dict = field(default_factory=dict, repr=False)
+    _extra: dict = field(default_factory=dict, repr=False)
 
     @cached_property
     def sentences(self) -> list[Sentence]:
@@ -104,16 +119,56 @@ class ArticleContext:
         return out
 
     def lookup(self, name: str):
-        """Resolve a name with the gazetteer (best candidate), or None; cached per name."""
-        if self.gazetteer is None:
+        """Resolve a name with the gazetteer, or None; cached per name.
+
+        Only confident exact or folded matches count ("Vilnius", "Hodeidah" -> Al Hudaydah):
+        a claim must not gain a place from a loose match of an ordinary word.
+        """
+        if self.gazetteer is None or name.split()[0].lower() in _NOT_PLACE_WORDS:
             return None
         if name not in self._lookups:
             try:
                 candidates = self.gazetteer.lookup(name, limit=1)
             except Exception:  # noqa: BLE001 - a lookup failure must not lose the other claims
                 candidates = []
-            self._lookups[name] = candidates[0].place if candidates else None
+            best = candidates[0] if candidates else None
+            ok = best is not None and best.match in ("exact", "folded") and best.score >= _MIN_LOOKUP_SCORE
+            self._lookups[name] = best.place if ok else None
         return self._lookups[name]
+
+    def claim_mentions(self, sentence: Sentence, start: int | None = None, end: int | None = None
+                       ) -> list[Mention]:
+        """The mentions of a claim's sentence (or of [start, end) in it), plus the names after
+        claim cues that recognition missed but the gazetteer resolves ("linking Armenia to Nagorno-Karabakh").
+        """
+        start = sentence.start if start is None else start
+        end = sentence.end if end is None else end
+        if sentence.start not in self._extra:
+            self._extra[sentence.start] = self._missed_names(sentence)
+        found = self.mentions_in(start, end) + [m for m in self._extra[sentence.start]
+                                                if start <= m.start and m.end <= end]
+        return sorted(found, key=lambda m: m.start)
+
+    def _missed_names(self, sentence: Sentence) -> list[Mention]:
+        """Capitalised names after claim cues, not among the mentions, resolved with the gazetteer."""
+        if self.gazetteer is None:
+            return []
+        taken = [(m.start, m.end) for m in self.mentions_in(sentence.start, sentence.end)]
+        extra = []
+        for match in _CUED_NAME_RE.finditer(sentence.text):
+            words = match.group("name").split()
+            for n in range(len(words), 0, -1):  # the longest name the gazetteer knows
+                name = " ".join(words[:n])
+                lo = sentence.start + match.start("name")
+                hi = lo + len(name)
+                if any(a < hi and lo < b for a, b in taken):
+                    break
+                place = self.lookup(name)
+                if place is not None:
+                    extra.append(Mention(lo, hi, name, sentence, source="claims", place=place))
+                    taken.append((lo, hi))
+                    break
+        return extra
 
 
 def extract_claims(article: Article, gazetteer=None) -> tuple[list[RangeClaim], list[CorridorClaim]]:

@@ -66,13 +66,6 @@ _CARGO_RE = re.compile(
 )
 _NAME_WORD_RE = re.compile(r"[A-Z][\w'’.-]*|\d+")
 _SENTENCE_INITIAL = frozenset({"The", "A", "An", "This", "That", "Its", "Their", "His", "Her"})
-_CAPITALISED_AFTER_PREP_RE = re.compile(
-    r"\b(?:from|to|into|via|through|across|between|linking|and)\s+(?:the\s+)?"
-    r"(?:(?:border\s+)?(?:town|city|port|village|province|region)\s+of\s+)?"
-    r"(?P<name>[A-Z][\w'’-]+(?:[\s-][A-Z][\w'’-]+){0,2})"
-)
-
-
 @dataclass(frozen=True, slots=True)
 class _Waypoint:
     """A place on a route with its role (start, via, end) and text position."""
@@ -93,7 +86,8 @@ def _kind_of(match: re.Match) -> str:
 def corridor_name(sentence_text: str, start: int, end: int) -> str | None:
     """The corridor's proper name: capitalised words right before the route word, with it.
 
-    >>> corridor_name("carving out the Iranian corridor from Iraq", 20, 28)
+    >>> text = "carving out the Iranian corridor from Iraq"
+    >>> corridor_name(text, text.index("corridor"), text.index(" from"))
     'Iranian corridor'
     >>> corridor_name("a land corridor from Iraq", 2, 15) is None
     True
@@ -117,14 +111,13 @@ def corridor_name(sentence_text: str, start: int, end: int) -> str | None:
 def route_waypoints(context: ArticleContext, sentence: Sentence, lo: int, hi: int) -> list[_Waypoint]:
     """Places after route prepositions in ``sentence`` between article offsets [lo, hi), with roles.
 
-    Names after a route preposition that are not among the mentions are resolved with the
-    gazetteer when one is available.
+    Names after a route preposition that recognition missed are resolved with the gazetteer
+    when one is available (see :meth:`ArticleContext.claim_mentions`).
     """
     found: list[_Waypoint] = []
     previous = None  # (end offset, role, prep)
     text = context.article.text
-    mentions = context.mentions_in(lo, hi)
-    for mention in mentions:
+    for mention in context.claim_mentions(sentence, lo, hi):
         gap = text[previous[0] if previous else sentence.start:mention.start]
         role = None
         if previous and _HYPHEN_GAP_RE.match(gap) and previous[1] in ("pair", "start", None):
@@ -140,27 +133,7 @@ def route_waypoints(context: ArticleContext, sentence: Sentence, lo: int, hi: in
         if role:
             found.append(_Waypoint(claim_place(mention), role, mention.start))
         previous = (mention.end, role)
-    found += _gazetteer_waypoints(context, sentence, lo, hi, mentions)
     return found
-
-
-def _gazetteer_waypoints(context: ArticleContext, sentence: Sentence, lo: int, hi: int, mentions
-                         ) -> list[_Waypoint]:
-    """Capitalised names after route prepositions that NER missed, resolved with the gazetteer."""
-    if context.gazetteer is None:
-        return []
-    out = []
-    covered = [(m.start, m.end) for m in mentions]
-    for match in _CAPITALISED_AFTER_PREP_RE.finditer(context.article.text, lo, hi):
-        start, end = match.span("name")
-        if any(a < end and start < b for a, b in covered):
-            continue
-        place = context.lookup(match.group("name"))
-        if place is not None:
-            prep = match.group(0).split()[0].lower()
-            role = "end" if prep == "and" else _PREP_ROLES.get(prep, "via")
-            out.append(_Waypoint(ClaimPlace(match.group("name"), place.lat, place.lon, place), role, start))
-    return out
 
 
 def order_waypoints(waypoints: list[_Waypoint]) -> list[ClaimPlace]:
@@ -209,6 +182,9 @@ def _kind_claims(context: ArticleContext, index: int) -> list[CorridorClaim]:
     claims = []
     for match, (lo, hi) in zip(matches, _scopes(sentence, matches)):
         kind = _kind_of(match)
+        lo_word, hi_word = sentence.start + match.start(), sentence.start + match.end()
+        if any(m.start < hi_word and lo_word < m.end for m in context.mentions_in(sentence.start, sentence.end)):
+            continue  # the route word is part of a place name ("Sams Crossing")
         if match.group(0).lower().startswith("by ") and not _TRANSPORT_RE.search(sentence.text):
             continue  # "surrounded by sea" is not a route
         # Places after the route word first ("the corridor from Iraq to Syria"); those before it

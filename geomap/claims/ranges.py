@@ -45,6 +45,7 @@ WEAPON_RE = re.compile(rf"\b(?:{_WEAPON_WORDS})\b", re.IGNORECASE)
 _PHRASE_STOP = frozenset("""
 the a an its their his her our this that these those some any has have had is are was were be been being
 with of and or to from in on at by for as which who whose that said says say fired launched fire launch
+fires launches shoots shot sends sent supplies supplied
 tested test unveiled deployed developed acquired uses used possess possesses can could will would may
 might also now today yesterday when while after before than about new-generation
 """.split())
@@ -79,7 +80,8 @@ _REACH_RE = re.compile(
     re.IGNORECASE,
 )
 _WITHIN_RANGE_RE = re.compile(r"\bwithin\s+(?:striking\s+|firing\s+)?(?:range|reach|distance)\b", re.IGNORECASE)
-_NEGATION_RE = re.compile(r"\b(?:not|never|cannot|can't|couldn't|unable)\s*$", re.IGNORECASE)
+# A negation shortly before a reach cue: "could not reach", "has neither missiles capable of reaching".
+_NEGATION_RE = re.compile(r"\b(?:not|never|cannot|can't|couldn't|unable|neither|nor|no)\b[^,;.]{0,40}$", re.IGNORECASE)
 
 _TARGET_CUES = (
     r"at|toward|towards|on|against|into|reach|reaches|reached|reaching|hit|hits|hitting|strike|strikes|"
@@ -190,7 +192,7 @@ def mention_roles(context: ArticleContext, sentence: Sentence, weapon_start: int
     roles: dict[int, _Role] = {}
     previous: Mention | None = None
     text = sentence.text
-    for mention in context.mentions_in(sentence.start, sentence.end):
+    for mention in context.claim_mentions(sentence):
         lo, hi = mention.start - sentence.start, mention.end - sentence.start
         gap_start = previous.end - sentence.start if previous else 0
         gap = text[gap_start:lo]
@@ -220,7 +222,7 @@ def mention_roles(context: ArticleContext, sentence: Sentence, weapon_start: int
 def _best_origin(context: ArticleContext, sentence: Sentence, roles: dict[int, _Role], anchor: int
                  ) -> Mention | None:
     """The strongest origin among the roles, the nearest to the claim's anchor on ties."""
-    origins = [m for m in context.mentions_in(sentence.start, sentence.end)
+    origins = [m for m in context.claim_mentions(sentence)
                if roles.get(m.start, _Role("")).kind == "origin"]
     if not origins:
         return None
@@ -230,7 +232,7 @@ def _best_origin(context: ArticleContext, sentence: Sentence, roles: dict[int, _
 def _targets(context: ArticleContext, sentence: Sentence, roles: dict[int, _Role], after: int = 0
              ) -> list[Mention]:
     """Mentions with a target role, after ``after`` (an article offset), in text order."""
-    return [m for m in context.mentions_in(sentence.start, sentence.end)
+    return [m for m in context.claim_mentions(sentence)
             if m.start >= after and roles.get(m.start, _Role("")).kind == "target"]
 
 

@@ -15,8 +15,9 @@ db_option = click.option(
 @click.command("ingest")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @db_option
-@click.option("--workers", "-j", type=click.IntRange(min=0), default=None,
-              help="Parser processes [default: the number of CPUs]; 0 parses in the main process.")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Parallel parser processes, each loading its own model [default: the number of CPUs]; "
+                   "1 parses in the main process.")
 @click.option("--reparse", is_flag=True,
               help="Parse again the stored articles parsed by another pipeline or gazetteer version.")
 @click.option("--progress/--no-progress", default=True, show_default=True,

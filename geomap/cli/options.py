@@ -41,3 +41,27 @@ def cli_errors(func):
             raise SystemExit(0)
 
     return wrapper
+
+
+workers_option = click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+                              help="Parallel worker processes (each loads its own model).")
+
+
+def make_parser(gazetteer_path: str | None, model: str, *, claims: bool = True, quiet: bool = False):
+    """Build a :class:`geomap.Parser` and say on stderr which recognition mode is active."""
+    from geomap import Parser
+
+    parser = Parser(gazetteer_path, model, claims=claims)
+    if not quiet:
+        click.echo(f"geomap: recognition with {parser.mode}", err=True)
+    return parser
+
+
+def progress(iterable=None, *, total=None, desc: str = "", unit: str = " articles"):
+    """A progress bar on stderr, hidden when stderr is not a terminal and under CI."""
+    import os
+
+    from tqdm import tqdm
+
+    return tqdm(iterable, total=total, desc=desc, unit=unit, file=sys.stderr, mininterval=0.5,
+                disable=None if not os.environ.get("CI") else True)

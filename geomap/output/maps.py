@@ -407,7 +407,8 @@ def _add_corridor(layer, claim: CorridorClaim, bounds: _Bounds) -> bool:
         drawn = True
     for n, w in enumerate(waypoints, 1):
         folium.Marker((w.lat, w.lon), icon=folium.DivIcon(
-            html=str(n), class_name="geomap-waypoint", icon_size=(20, 20), icon_anchor=(10, 10)),
+            # Up and to the right of the point, so the place marker under it stays visible and clickable.
+            html=str(n), class_name="geomap-waypoint", icon_size=(20, 20), icon_anchor=(-4, 26)),
             tooltip=folium.Tooltip(html.escape(f"{n}. {w.text} ({label})"))).add_to(layer)
         bounds.add(w.lat, w.lon)
     return drawn

@@ -140,11 +140,11 @@ def count_inputs(paths: Iterable[str | Path]) -> int:
 
 
 class _Executor:
-    """Runs the parse tasks: a process pool, or the calling process when ``workers == 0``."""
+    """Runs the parse tasks: a process pool, or the calling process when ``workers <= 1``."""
 
     def __init__(self, spec: ParserSpec, workers: int):
         self.pool = None
-        if workers > 0:
+        if workers > 1:
             # spawn: workers start clean (no inherited SQLite handles or threads), the same on every OS
             self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
                                             initializer=_init_worker, initargs=(spec,))
@@ -194,7 +194,7 @@ def ingest(paths: Iterable[str | Path], store: ArticleStore, *, spec: ParserSpec
     spec : ParserSpec
         The parser the workers build.
     workers : int, optional
-        Worker processes (default: the number of CPUs); 0 parses in this process.
+        Worker processes (default: the number of CPUs); 1 parses in this process.
     reparse : bool
         Parse again the stored articles parsed by another pipeline or gazetteer version.
     progress : bool

@@ -109,20 +109,29 @@ class Recognizer:
         person_votes, place_votes = self._votes(ents)
         spans: list[Span] = []
 
-        # 1. the model's place entities
+        # 1. the model's place entities the gazetteer knows as a whole ("the Islamic Republic of Iran" is not
+        #    a name: its "Iran" is found in step 2); unknown rare names stay, to be reported unresolved
+        place_ents = []
         for e in ents:
             if e.label_ not in PLACE_LABELS and not (self.demonyms and e.label_ == "NORP"):
                 continue
             start, end = trim_span(text, e.start_char, e.end_char)
-            if end <= start or any(overlaps((start, end), b) for b in blocked):
-                continue
-            spans.append(Span(start, end, text[start:end], "ner", e.label_))
+            if end > start and not any(overlaps((start, end), b) for b in blocked):
+                place_ents.append((start, end, e.label_))
+        phrases = find_phrases(text)
+        grams = {(s, e) for words in phrases for s, e in phrase_ngrams(words)}
+        stats = self.gaz.key_stats([name_key(text[s:e]) for s, e in grams] +
+                                   [name_key(text[s:e]) for s, e, _ in place_ents])
+        for start, end, label in place_ents:
+            surface = text[start:end]
+            known = name_key(surface) in stats
+            inner = any(start <= s and e <= end and (s, e) != (start, end) and name_key(text[s:e]) in stats
+                        for s, e in grams)
+            if known or (not inner and word_zipf(surface.split()[-1]) < 3.0):
+                spans.append(Span(start, end, surface, "ner", label))
 
         # 2. gazetteer candidates inside capitalised phrases
         mask = blocked
-        phrases = find_phrases(text)
-        grams = {(s, e) for words in phrases for s, e in phrase_ngrams(words)}
-        stats = self.gaz.key_stats(name_key(text[s:e]) for s, e in grams)
         taken = [(s.start, s.end) for s in spans]
         for words in phrases:
             for s, e in phrase_ngrams(words):
@@ -134,18 +143,14 @@ class Recognizer:
                 spans.append(Span(s, e, text[s:e], "gazetteer", None))
                 taken.append((s, e))
 
-        # 3. one sense per discourse: a surface the article mostly uses for a person is no place
+        # 3. one sense per discourse: an unknown surface the article mostly uses for a person is no place
         kept = []
         for sp in spans:
             k = name_key(sp.text)
-            if person_votes[k] > place_votes[k] and not self._is_prominent(k):
-                continue
+            if person_votes[k] > place_votes[k] and k not in stats:
+                continue  # a name the gazetteer does not know, mostly used for a person
             kept.append(sp)
         return sorted(kept, key=lambda s: s.start)
-
-    def _is_prominent(self, key: str) -> bool:
-        st = self.gaz.key_stats([key]).get(key)
-        return bool(st and st[0] >= 0.9)
 
     def _votes(self, ents) -> tuple[Counter, Counter]:
         person, place = Counter(), Counter()

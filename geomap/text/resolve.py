@@ -165,7 +165,7 @@ class Resolver:
         total_a = sum(context[1].values()) if context else 0
         for c in cands:
             p = c.place
-            s = W_PRIOR * c.score + (W_EXACT if c.match == "exact" else 0.0)
+            s = W_PRIOR * c.score + (W_EXACT if c.match in ("exact", "curated") else 0.0)
             if label in LABEL_KINDS and p.kind in LABEL_KINDS[label]:
                 s += W_LABEL
             if cue_kinds:

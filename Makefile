@@ -1,0 +1,40 @@
+# The two commands of the README's quick start:
+#   make demo   installs geomap in .venv and maps an example article (maps/iran_corridor.html)
+#   make test   installs geomap with its test tools (and Chromium for the browser tests) and runs every test
+PYTHON ?= python3
+VENV ?= .venv
+BIN = $(VENV)/bin
+
+.PHONY: demo test install install-test browser maps benchmarks clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+
+install-test: $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[test]"
+
+# Debian's chromium and chromium-driver, for the tests that open maps in a real browser.
+browser:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	fi
+
+demo: install
+	$(BIN)/geomap map geomap/examples/iran_corridor.txt -o maps/iran_corridor.html --offline
+
+test: install-test browser
+	$(BIN)/python -m pytest
+
+maps: install
+	$(BIN)/python -m geomap.output.examples
+
+benchmarks: install
+	for b in benchmarks/bench_*.py; do $(BIN)/python $$b; done
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -1,0 +1,67 @@
+"""A geopy geocoder over the offline gazetteer, so code written for Nominatim runs offline unchanged.
+
+>>> from gazetteer.geocoder import OfflineGeocoder
+>>> geocoder = OfflineGeocoder()                      # doctest: +SKIP
+>>> geocoder.geocode("Aqaba").point                   # doctest: +SKIP
+Point(29.52667, 35.00778, 0.0)
+"""
+
+from __future__ import annotations
+
+from geopy.geocoders.base import Geocoder
+from geopy.location import Location
+from geopy.point import Point
+
+from gazetteer.core import Gazetteer
+from gazetteer.place import Candidate, Place
+
+
+def _location(place: Place, raw: dict) -> Location:
+    parts = [place.name]
+    if place.kind != "country" and place.country_code:
+        parts.append(place.country_code)
+    return Location(", ".join(parts), Point(place.lat, place.lon), raw)
+
+
+class OfflineGeocoder(Geocoder):
+    """geopy's ``Geocoder`` interface answered from a local gazetteer file; no network is used.
+
+    Parameters
+    ----------
+    gazetteer : Gazetteer or path, optional
+        An open gazetteer, a file path, or None for the default gazetteer.
+    """
+
+    def __init__(self, gazetteer: Gazetteer | str | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.gazetteer = gazetteer if isinstance(gazetteer, Gazetteer) else Gazetteer.open(gazetteer)
+
+    def geocode(self, query, *, exactly_one=True, timeout=None, country_codes=None, kinds=None, limit=None):
+        """Locations for a name, best first (``exactly_one``: the best, or None)."""
+        if isinstance(query, dict):
+            query = ", ".join(str(v) for v in query.values() if v)
+        name, _, rest = str(query).partition(",")
+        country = None
+        if country_codes:
+            country = country_codes if isinstance(country_codes, str) else list(country_codes)[0]
+        cands: list[Candidate] = self.gazetteer.lookup(name.strip(), country=country, kinds=kinds,
+                                                       limit=1 if exactly_one else (limit or 10))
+        if rest.strip() and len(cands) > 1:
+            # "Athens, Georgia": prefer candidates whose country or region the qualifier names
+            qual = {c.place.country_code for c in self.gazetteer.lookup(rest.strip(), limit=3)}
+            cands.sort(key=lambda c: c.place.country_code not in qual)
+        locations = [_location(c.place, c.to_dict()) for c in cands]
+        if exactly_one:
+            return locations[0] if locations else None
+        return locations or None
+
+    def reverse(self, query, *, exactly_one=True, timeout=None, km=25.0, kinds=("city", "camp", "base", "airport")):
+        """The nearest places to a point (within ``km``), nearest first; the country when nothing is near."""
+        point = Point(query)
+        found = self.gazetteer.near(point.latitude, point.longitude, km, kinds=kinds, limit=1 if exactly_one else 10)
+        locations = [_location(p, dict(p.to_dict(), distance_km=round(d, 3))) for p, d in found]
+        if not locations:
+            locations = [_location(p, p.to_dict()) for p in self.gazetteer.containing(point.latitude, point.longitude)]
+        if exactly_one:
+            return locations[0] if locations else None
+        return locations or None

@@ -1,0 +1,51 @@
+"""`geomap parse IN.jsonl -o OUT.jsonl`: mentions and claims of every article, as JSON Lines."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from geomap.cli.options import cli_errors, gazetteer_option, model_option, progress, workers_option
+
+
+@click.command()
+@click.argument("infile", type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="Output JSONL file ('-': stdout).")
+@click.option("--no-claims", is_flag=True, help="Skip range and corridor claims.")
+@workers_option
+@gazetteer_option
+@model_option
+@cli_errors
+def parse(infile, output, no_claims, workers, gazetteer_path, model):
+    """Parse every article of INFILE (JSONL, one {"id", "text", ...} a line).
+
+    \b
+    Each output line (a stable format):
+      {"id", "mentions": [{"start", "end", "text", "lat", "lon", "place_id", "name",
+                           "kind", "country_code", "score", "sentence"}],
+       "ranges": [...], "corridors": [...]}
+    Offsets are 0-based and end-exclusive into the input text; lat/lon are null
+    for names that could not be placed. Extra input fields are ignored. Bad
+    lines are reported on stderr and skipped; the batch goes on.
+    """
+    from geomap.text.batch import parse_many
+    from geomap.text.pipeline import ParserConfig
+    from geomap.textio import iter_jsonl_articles
+
+    errors: list[str] = []
+    items = [(a.id, a.text) for a in iter_jsonl_articles(infile, on_error=lambda e: errors.append(str(e)))]
+    config = ParserConfig(gazetteer_path, model, claims=not no_claims)
+    out = click.open_file(output, "w", encoding="utf-8", atomic=output != "-")
+    n = 0
+    with out:
+        for doc_id, record, error in progress(parse_many(items, config, workers=workers), total=len(items),
+                                              desc="parsing"):
+            if error:
+                errors.append(f"{infile}: article {doc_id}: {error}")
+                continue
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            n += 1
+    for e in errors:
+        click.echo(f"skipped: {e}", err=True)
+    click.echo(f"parsed {n} article(s) into {output}" + (f"; {len(errors)} skipped" if errors else ""), err=True)

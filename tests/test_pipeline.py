@@ -1,0 +1,91 @@
+"""Geoparsing end to end: the sample article, ambiguity, filters, bad input."""
+
+from __future__ import annotations
+
+import pytest
+from geopy.distance import geodesic
+
+from geomap.errors import InputError
+
+
+def gold_spans(doc):
+    return {(t["start"], t["end"]): t for t in doc["toponyms"]}
+
+
+def test_sample_article_recall_and_precision(seed_doc, seed_article):
+    gold = gold_spans(seed_doc)
+    pred = {(m.start, m.end) for m in seed_article.mentions}
+    tp = len(set(gold) & pred)
+    assert tp / len(gold) >= 0.95, f"recall {tp / len(gold):.3f}; missed {[gold[k]['surface'] for k in set(gold) - pred]}"
+    assert tp / len(pred) >= 0.95, f"precision {tp / len(pred):.3f}; extra " \
+        f"{[seed_doc['text'][s:e] for s, e in pred - set(gold)]}"
+
+
+def test_sample_article_places_within_161_km(seed_doc, seed_article):
+    by_span = {(m.start, m.end): m for m in seed_article.mentions}
+    wrong = []
+    for span, g in gold_spans(seed_doc).items():
+        m = by_span.get(span)
+        if g["lat"] is None or m is None:
+            continue
+        if m.place is None or geodesic((g["lat"], g["lon"]), (m.place.lat, m.place.lon)).km >= 161:
+            wrong.append((g["surface"], m.place and m.place.name))
+    assert not wrong, wrong
+
+
+def test_sample_article_hard_cases(seed_article):
+    by_text = {}
+    for m in seed_article.mentions:
+        by_text.setdefault(m.text, m)
+    assert by_text["Yarmouk"].place and geodesic((by_text["Yarmouk"].place.lat, by_text["Yarmouk"].place.lon),
+                                                 (33.47, 36.30)).km < 10
+    assert by_text["T-4"].place.kind == "base"
+    assert "Quds Force" not in by_text and "Quds" not in by_text
+    assert not any("Soleimani" in t for t in by_text)
+    albukamal = [pm for pm in seed_article.places if "Kam" in pm.place.name]
+    assert albukamal and albukamal[0].count == 3
+
+
+def test_mentions_carry_their_sentence_and_offsets(parser):
+    text = "Rockets were fired from Gaza. Sirens sounded in Eilat and Aqaba."
+    art = parser.parse(text, id="t")
+    eilat = next(m for m in art.mentions if m.text == "Eilat")
+    assert text[eilat.start:eilat.end] == "Eilat"
+    assert eilat.sentence.text == "Sirens sounded in Eilat and Aqaba."
+    assert 0 < eilat.score <= 1
+
+
+def test_jordan_the_country_and_tripoli_by_context(parser):
+    art = parser.parse("Jordan closed its border with Syria. In Lebanon, clashes erupted in Tripoli and Beirut.")
+    places = {m.text: m.place for m in art.mentions if m.place}
+    assert places["Jordan"].kind == "country"
+    assert places["Tripoli"].country_code == "LB"
+
+
+def test_unresolved_names_are_reported_not_dropped(parser):
+    art = parser.parse("Fighters moved from Zzyzxqabad into Syria.")
+    assert all(m.place is not None or m.score == 0 for m in art.mentions)
+    assert art.to_record()["mentions"]
+
+
+def test_gazetteer_only_mode_still_finds_places(gaz):
+    from geomap import Parser
+
+    p = Parser(gazetteer=gaz, model="none")
+    assert p.mode == "gazetteer-only"
+    names = {m.text for m in p.parse("Convoys crossed from Albukamal to al-Mayadin and Deir ez-Zor.").mentions}
+    assert {"Albukamal", "al-Mayadin", "Deir ez-Zor"} <= names
+
+
+@pytest.mark.parametrize("text", ["", "   \n\n  "])
+def test_empty_article_is_a_clear_error(parser, text):
+    with pytest.raises(InputError, match="empty"):
+        parser.parse(text)
+
+
+def test_parse_record_contract(parser):
+    rec = parser.parse("Strikes hit Albukamal, near the Iraqi border.", id="x").to_record()
+    assert set(rec) == {"id", "mentions", "ranges", "corridors"}
+    m = rec["mentions"][0]
+    assert set(m) == {"start", "end", "text", "lat", "lon", "place_id", "name", "kind", "country_code", "score",
+                      "sentence"}

@@ -1,0 +1,372 @@
+"""The article store: saving whole articles, queries by place, radius and claim, files that are not stores.
+
+Most tests use articles built by hand with real coordinates (fast, no parser);
+the CLI tests run the real parser on small inputs, and one test checks the
+acceptance queries after ingesting the sample article (read from ../shared).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from gazetteer.place import Place
+from geomap.cli import main
+from geomap.errors import StoreCorrupt, StoreError
+from geomap.model import Article, ClaimPlace, CorridorClaim, Mention, RangeClaim, RangeTarget, Sentence
+from geomap.store import ArticleStore
+from geomap.store.db import circle_bbox, distance_to_corridor_km, geodesic_km
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+SEED = SHARED / "eval" / "dev" / "seed.jsonl"
+
+ALBUKAMAL = Place("gn:174448", "Ālbū Kamāl", "city", 34.45226, 40.91854, "SY", "SY.05", 0, "test")
+MAYADIN = Place("gn:172515", "Al Mayādīn", "city", 35.01982, 40.45165, "SY", "SY.05", 0, "test")
+DAMASCUS = Place("gn:170654", "Damascus", "city", 33.5102, 36.29128, "SY", "SY.13", 1569394, "test")
+YARMOUK = Place("gn:166716", "al-Yarmūk", "camp", 33.4699, 36.3018, "SY", "SY.13", 0, "test")
+EILAT = Place("gn:295277", "Eilat", "city", 29.55805, 34.94821, "IL", "IL.01", 47800, "test")
+GAZA = Place("gn:281133", "Gaza", "city", 31.50161, 34.46672, "PS", "PS.GZ", 410000, "test")
+IRAQ = Place("cc:IQ", "Iraq", "country", 33.0, 44.0, "IQ", None, 0, "test")
+SYRIA = Place("cc:SY", "Syria", "country", 35.0, 38.0, "SY", None, 0, "test")
+
+
+def make_article(article_id: str, sentences: list[str], places: dict[str, Place], *, ranges=(), corridors=()):
+    """An Article whose mentions are every occurrence of the keys of ``places`` in the sentences."""
+    text, sents, mentions = "", [], []
+    for s in sentences:
+        start = len(text)
+        text += s + " "
+        sents.append(Sentence(start, start + len(s), s))
+    for sentence in sents:
+        for surface, place in places.items():
+            i = sentence.text.find(surface)
+            while i >= 0:
+                mentions.append(Mention(sentence.start + i, sentence.start + i + len(surface), surface, sentence,
+                                        place=place, score=0.9))
+                i = sentence.text.find(surface, i + 1)
+    mentions.sort(key=lambda m: m.start)
+    return Article(article_id, text, sents, mentions, list(ranges), list(corridors), title=f"Title {article_id}",
+                   source=f"/news/{article_id}.txt", meta={"date": "2021-01-03"})
+
+
+def corridor_article(article_id="corridor-1") -> Article:
+    sentence = "Soleimani carved out the Iranian corridor from Iraq to Syria via the border town of Albukamal."
+    corridor = CorridorClaim("corridor", "Iranian corridor",
+                             [ClaimPlace("Iraq", IRAQ.lat, IRAQ.lon, IRAQ),
+                              ClaimPlace("Albukamal", ALBUKAMAL.lat, ALBUKAMAL.lon, ALBUKAMAL),
+                              ClaimPlace("Syria", SYRIA.lat, SYRIA.lon, SYRIA)], sentence, 0, len(sentence))
+    return make_article(article_id, [sentence], {"Iraq": IRAQ, "Syria": SYRIA, "Albukamal": ALBUKAMAL},
+                        corridors=[corridor])
+
+
+def sample_article() -> Article:
+    claim_sentence = "Today the resistance in Gaza has a missile with a range of 250 km."
+    article = make_article("sample", [
+        "Iran built a nexus of power in Albukamal by 2018.",
+        "Fighters stood in Mayadin and Albukamal.",
+        "Soleimani was seen in Damascus and in the Yarmouk camp.",
+        claim_sentence,
+        "The missile was fired toward Eilat.",
+        "The corridor runs from Iraq to Syria via Albukamal.",
+        "A second missile had a range of 2 km from Gaza.",
+    ], {"Albukamal": ALBUKAMAL, "Mayadin": MAYADIN, "Damascus": DAMASCUS, "Yarmouk": YARMOUK, "Eilat": EILAT,
+        "Gaza": GAZA, "Iraq": IRAQ, "Syria": SYRIA})
+    start = article.text.index(claim_sentence)
+    origin = ClaimPlace("Gaza", GAZA.lat, GAZA.lon, GAZA, inferred=False)
+    eilat_km = geodesic_km(GAZA.lat, GAZA.lon, EILAT.lat, EILAT.lon)
+    article.ranges = [
+        RangeClaim("missile", 250.0, None, 250.0, None, origin,
+                   [RangeTarget("Eilat", EILAT.lat, EILAT.lon, eilat_km, True, True, EILAT)], claim_sentence,
+                   start, start + len(claim_sentence), "a range of 250 km"),
+        RangeClaim("second missile", 2.0, None, 2.0, None, origin, [], "A second missile had a range of 2 km.",
+                   0, 10, "a range of 2 km"),
+    ]
+    article.corridors = corridor_article().corridors
+    return article
+
+
+@pytest.fixture
+def store(tmp_path):
+    with ArticleStore.open(tmp_path / "articles.sqlite", create=True) as s:
+        yield s
+
+
+@pytest.fixture
+def filled(store):
+    store.save_article(sample_article(), "hash-sample", "v1")
+    store.save_article(make_article("damascus-only", ["Shelling hit Damascus again."], {"Damascus": DAMASCUS}),
+                       "hash-d", "v1")
+    return store
+
+
+def rids(store, name):
+    found, _ = store.find_places(name)
+    return [rid for rid, _, _ in found]
+
+
+# --------------------------------------------------------------------------- saving and loading
+def test_saved_article_comes_back_identical(filled):
+    original = sample_article()
+    [loaded] = filled.load_articles(["sample"])
+    assert loaded.to_record() == original.to_record()
+    assert loaded.sentences == original.sentences
+    assert (loaded.title, loaded.source, loaded.meta) == (original.title, original.source, original.meta)
+    assert loaded.ranges[0].targets[0].place == EILAT and loaded.ranges[0].range_text == "a range of 250 km"
+    assert [w.place for w in loaded.corridors[0].waypoints] == [IRAQ, ALBUKAMAL, SYRIA]
+
+
+def test_load_articles_names_missing_ids(filled):
+    with pytest.raises(StoreError, match="'nope'"):
+        filled.load_articles(["sample", "nope"])
+
+
+def test_saving_again_replaces_and_keeps_the_store_consistent(filled):
+    before = filled.places_of_article("sample")
+    filled.save_article(sample_article(), "hash-sample", "v1")
+    assert filled.count() == 2
+    assert [(p.place.id, p.count) for p in filled.places_of_article("sample")] == \
+           [(p.place.id, p.count) for p in before]
+    changed = make_article("sample", ["Now only Eilat is mentioned."], {"Eilat": EILAT})
+    filled.save_article(changed, "hash-2", "v1")
+    assert [(p.place.name, p.count) for p in filled.places_of_article("sample")] == [("Eilat", 1)]
+    assert filled.claims_covering(filled.resolve_point("Eilat")) == []
+    report = filled.check()
+    assert report.ok, report.problems
+
+
+def test_check_finds_an_article_with_missing_mentions(filled):
+    filled.con.execute("DELETE FROM mention WHERE article_rid = (SELECT rid FROM article WHERE id = 'sample')"
+                       " AND idx = 0")
+    problems = filled.check().problems
+    assert any("article sample: mention_count" in p for p in problems)
+
+
+# --------------------------------------------------------------------------- queries
+def test_places_of_article_counts_mentions_and_quotes_sentences(filled):
+    places = {p.place.name: p for p in filled.places_of_article("sample")}
+    assert places["Ālbū Kamāl"].count == 3
+    assert places["Ālbū Kamāl"].surfaces == ["Albukamal"]
+    assert places["Ālbū Kamāl"].sentences[0] == "Iran built a nexus of power in Albukamal by 2018."
+    assert {"Al Mayādīn", "Eilat", "al-Yarmūk"} <= set(places)
+    assert list(places)[0] == "Ālbū Kamāl"  # most mentioned first
+    with pytest.raises(StoreError, match="no article with id 'missing'"):
+        filled.places_of_article("missing")
+
+
+def test_articles_by_surface_form_by_stored_name_and_by_id(filled):
+    by_surface = filled.articles_mentioning(rids(filled, "Albukamal"))
+    assert [a.id for a in by_surface.articles] == ["sample"]
+    assert by_surface.articles[0].count == 3
+    assert "Fighters stood in Mayadin and Albukamal." in by_surface.articles[0].sentences
+    assert rids(filled, "al-Bukamal") == rids(filled, "Albukamal")          # folded: article and hyphen
+    assert rids(filled, "gn:174448") == rids(filled, "Albukamal")
+    damascus = filled.articles_mentioning(rids(filled, "Damascus"))
+    assert damascus.total == 2 and {a.id for a in damascus.articles} == {"sample", "damascus-only"}
+    assert len(filled.articles_mentioning(rids(filled, "Damascus"), limit=1).articles) == 1
+
+
+def test_near_damascus_finds_the_yarmouk_camp_not_mayadin(filled):
+    result = filled.near(filled.resolve_point("Damascus"), 30)
+    by_name = {n.place.name: n for n in result.places}
+    assert set(by_name) == {"Damascus", "al-Yarmūk"}
+    assert by_name["al-Yarmūk"].distance_km == pytest.approx(4.6, abs=0.1)
+    assert by_name["Damascus"].article_count == 2
+    assert {a.id for a in result.articles.articles} == {"sample", "damascus-only"}
+    by_point = filled.near(filled.resolve_point("33.4699,36.3018"), 1)
+    assert [n.place.name for n in by_point.places] == ["al-Yarmūk"]
+
+
+def test_range_claims_covering_a_point_are_measured_geodesically(filled):
+    covering_eilat = filled.claims_covering(filled.resolve_point("Eilat"))
+    assert [(c.article_id, c.range_km) for c in covering_eilat] == [("sample", 250.0)]
+    assert covering_eilat[0].distance_km == pytest.approx(220, abs=1)
+    assert filled.claims_covering(filled.resolve_point("Damascus")) == []  # ~ 280 km from Gaza
+    # on the WGS84 geodesic, 1 km inside and 1 km outside the circle, in every direction
+    from geomap.claims.geometry import destination
+
+    for bearing in range(0, 360, 30):
+        inside = destination((GAZA.lat, GAZA.lon), bearing, 249)
+        outside = destination((GAZA.lat, GAZA.lon), bearing, 251)
+        assert [c.range_km for c in filled.claims_covering(filled.resolve_point("%f,%f" % inside))] == [250.0]
+        assert filled.claims_covering(filled.resolve_point("%f,%f" % outside)) == []
+    # the 2 km claim covers only Gaza itself
+    assert sorted(c.range_km for c in filled.claims_covering(filled.resolve_point("31.51,34.47"))) == [2.0, 250.0]
+
+
+def test_corridors_near_a_point(filled):
+    near_mayadin = filled.corridors_near(filled.resolve_point("Mayadin"), 100)
+    assert {c.article_id for c in near_mayadin} == {"sample"}
+    assert filled.corridors_near(filled.resolve_point("Eilat"), 100) == []
+    on_line = filled.corridors_near(filled.resolve_point("Albukamal"), 1)
+    assert on_line and on_line[0].distance_km < 0.01
+
+
+def test_distance_to_corridor_against_geodesic_distances():
+    line = [(IRAQ.lat, IRAQ.lon), (ALBUKAMAL.lat, ALBUKAMAL.lon), (SYRIA.lat, SYRIA.lon)]
+    # Mayadin's nearest point is on the Albukamal-Syria leg: less than its distance to either endpoint
+    from geomap.claims.geometry import geodesic_path
+
+    d = distance_to_corridor_km(MAYADIN.lat, MAYADIN.lon, line)
+    assert d < geodesic_km(MAYADIN.lat, MAYADIN.lon, ALBUKAMAL.lat, ALBUKAMAL.lon) - 10
+    brute_force = min(geodesic_km(MAYADIN.lat, MAYADIN.lon, lat, lon) for lat, lon in geodesic_path(line, step_km=0.5))
+    assert d == pytest.approx(brute_force, abs=0.05)
+    assert distance_to_corridor_km(EILAT.lat, EILAT.lon, [(GAZA.lat, GAZA.lon)]) == pytest.approx(
+        geodesic_km(EILAT.lat, EILAT.lon, GAZA.lat, GAZA.lon))
+
+
+@pytest.mark.parametrize("lat,lon,km", [(33.5, 36.3, 30), (69.6, 18.9, 1500), (-16.5, 179.5, 300),
+                                        (0.0, 0.0, 4000), (85.0, 10.0, 800)])
+def test_circle_bbox_contains_the_geodesic_circle(lat, lon, km):
+    from geomap.claims.geometry import destination
+
+    min_lat, max_lat, min_lon, max_lon = circle_bbox(lat, lon, km)
+    for bearing in range(0, 360, 5):
+        plat, plon = destination((lat, lon), bearing, km)
+        assert min_lat <= plat <= max_lat and min_lon <= plon <= max_lon, (bearing, plat, plon)
+
+
+def test_select_ids_for_maps(filled):
+    assert filled.select_ids(place="Albukamal") == ["sample"]
+    assert set(filled.select_ids(near="Damascus", km=10)) == {"sample", "damascus-only"}
+    assert filled.select_ids(covering="Eilat") == ["sample"]
+    assert filled.select_ids(article="damascus-only") == ["damascus-only"]
+
+
+# --------------------------------------------------------------------------- files
+def test_reader_sees_committed_articles_while_a_writer_is_in_a_transaction(filled):
+    reader = ArticleStore.open(filled.path)
+    committed = sum(p.count for p in reader.places_of_article("sample"))
+    filled.con.execute("BEGIN IMMEDIATE")
+    filled.con.execute("DELETE FROM mention")
+    # the writer holds the write lock; WAL lets the reader go on, seeing the last committed state
+    assert sum(p.count for p in reader.places_of_article("sample")) == committed > 0
+    filled.con.execute("ROLLBACK")
+    assert filled.con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    reader.close()
+
+
+def test_missing_store_is_not_created_by_queries(tmp_path):
+    with pytest.raises(StoreError, match="no article store here"):
+        ArticleStore.open(tmp_path / "none.sqlite")
+    assert not (tmp_path / "none.sqlite").exists()
+
+
+@pytest.mark.parametrize("content,message", [
+    (b"this is a text file, not a database\n" * 10, "is not a SQLite file"),
+    (b"SQLite format 3\x00" + b"\xff" * 2000, "cannot be read"),
+])
+def test_corrupt_store_file_gets_a_clear_error(tmp_path, content, message):
+    path = tmp_path / "bad.sqlite"
+    path.write_bytes(content)
+    with pytest.raises(StoreCorrupt, match=message) as info:
+        ArticleStore.open(path, create=True)
+    assert str(path) in str(info.value)
+
+
+def test_foreign_sqlite_and_gazetteer_files_are_refused(tmp_path):
+    foreign = tmp_path / "other.sqlite"
+    con = sqlite3.connect(foreign)
+    con.execute("CREATE TABLE notes(x)")
+    con.commit()
+    con.close()
+    with pytest.raises(StoreCorrupt, match="not a geomap article store"):
+        ArticleStore.open(foreign, create=True)
+    gaz = tmp_path / "gaz.sqlite"
+    con = sqlite3.connect(gaz)
+    con.execute("PRAGMA application_id = 1734700909")  # 0x67656F6D, the gazetteer's mark
+    con.execute("CREATE TABLE place(x)")
+    con.commit()
+    con.close()
+    with pytest.raises(StoreCorrupt, match="is a geomap gazetteer"):
+        ArticleStore.open(gaz)
+
+
+def test_cli_reports_a_corrupt_store_naming_the_file(tmp_path):
+    path = tmp_path / "bad.sqlite"
+    path.write_bytes(b"garbage" * 100)
+    result = CliRunner().invoke(main, ["query", "near", "33.5,36.3", "--km", "5", "--db", str(path)])
+    assert result.exit_code == 1
+    assert str(path) in result.output and "not a SQLite file" in result.output
+
+
+# --------------------------------------------------------------------------- CLI with the real parser
+def test_ingest_is_idempotent_reports_bad_files_and_reparses_old_versions(tmp_path):
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "eilat.txt").write_text("A missile with a range of 250 km was fired from Gaza toward Eilat.\n")
+    (articles / "damascus.html").write_text("<html><title>Damascus</title><body><p>Shelling hit the Yarmouk camp "
+                                            "south of Damascus.</p><script>x()</script></body></html>")
+    (articles / "binary.txt").write_bytes(b"\x00\x01\x02 not text")
+    (articles / "feed.jsonl").write_text(json.dumps({"id": "j1", "title": "Beirut", "url": "https://x.test/1",
+                                                     "date": "2024-01-01", "text": "Protests in Beirut."})
+                                         + "\n{not json\n")
+    db = tmp_path / "s.sqlite"
+    runner = CliRunner()
+    args = ["ingest", str(articles), "--db", str(db), "--workers", "1", "--model", "none"]
+    first = runner.invoke(main, [*args, "-v"])
+    assert first.exit_code == 0, first.output
+    assert "3 new" in first.output and "2 failed" in first.output
+    assert "binary.txt" in first.output and "feed.jsonl:2" in first.output
+    assert "new\teilat" in first.output
+    with ArticleStore.open(db) as s:
+        assert sorted(s.article_ids()) == ["damascus", "eilat", "j1"]
+        [j1] = s.load_articles(["j1"])
+        assert j1.title == "Beirut" and j1.meta["date"] == "2024-01-01" and j1.source == "https://x.test/1"
+        assert "<script>" not in s.load_articles(["damascus"])[0].text
+        snapshot = s.con.execute("SELECT id, ingested_at FROM article ORDER BY id").fetchall()
+    again = runner.invoke(main, args)
+    assert "0 new" in again.output and "3 unchanged" in again.output
+    with ArticleStore.open(db) as s:
+        assert s.con.execute("SELECT id, ingested_at FROM article ORDER BY id").fetchall() == snapshot
+        s.con.execute("UPDATE article SET pipeline_version = 'old' WHERE id = 'eilat'")
+    stale = runner.invoke(main, args)
+    assert "2 unchanged" in stale.output and "--reparse" in stale.output
+    redo = runner.invoke(main, [*args, "--reparse"])
+    assert "1 re-parsed" in redo.output
+    (articles / "eilat.txt").write_text("Now the missile flew toward Aqaba.\n")
+    updated = runner.invoke(main, args)
+    assert "1 updated" in updated.output
+    with ArticleStore.open(db) as s:
+        assert "Aqaba" in s.load_articles(["eilat"])[0].text
+        assert s.check().ok
+
+
+def test_ingest_refuses_two_different_articles_with_one_id(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "report.txt").write_text("Fighting near Aleppo.")
+    (tmp_path / "b" / "report.txt").write_text("Fighting near Homs.")
+    result = CliRunner().invoke(main, ["ingest", str(tmp_path / "a"), str(tmp_path / "b"), "--db",
+                                       str(tmp_path / "s.sqlite"), "--workers", "1", "--model", "none"])
+    assert "1 new" in result.output and "already used by" in result.output
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="needs ../shared/eval/dev/seed.jsonl")
+def test_sample_article_queries(tmp_path):
+    """The acceptance queries on the sample article, through the CLI, with worker processes."""
+    db = str(tmp_path / "s.sqlite")
+    runner = CliRunner()
+    result = runner.invoke(main, ["ingest", str(SEED), "--db", db, "--workers", "2"])
+    assert result.exit_code == 0 and "1 new" in result.output, result.output
+
+    def query(*args):
+        out = runner.invoke(main, ["query", *args, "--db", db, "--format", "json"])
+        assert out.exit_code == 0, out.output
+        return json.loads(out.output)
+
+    places = {p["name"]: p for p in query("places", "--article", "seed-0")["places"]}
+    albukamal = next(p for p in places.values() if p["place_id"] == "gn:174448" or "Albukamal" in p["surfaces"])
+    assert albukamal["mentions"] == 3
+    assert any("Eilat" in p["surfaces"] for p in places.values())
+    assert any(s in p["surfaces"] for p in places.values() for s in ("Mayadin", "al-Mayadin"))
+    assert [a["id"] for a in query("articles", "--place", "Albukamal")["articles"]] == ["seed-0"]
+    near = query("near", "Damascus", "--km", "30")
+    assert any(p["lat"] and abs(p["lat"] - 33.47) < 0.05 and abs(p["lon"] - 36.30) < 0.05 for p in near["places"])
+    covering = query("claims", "--covering", "Eilat")["ranges"]
+    assert [(r["article"], r["range_km"]) for r in covering] == [("seed-0", 250.0)]
+    geojson = runner.invoke(main, ["query", "claims", "--covering", "Eilat", "--db", db, "--format", "geojson"])
+    assert json.loads(geojson.output)["features"][0]["geometry"]["type"] == "Polygon"
