@@ -47,13 +47,14 @@ def ingest(paths, db_path, workers, reparse, progress, verbose, gazetteer_path, 
       geomap query articles --place Albukamal
     """
     from geomap.store import ArticleStore, default_store_path
-    from geomap.store.ingest import ParserSpec, ingest as run_ingest
+    from geomap.store.ingest import ingest as run_ingest
+    from geomap.text.pipeline import ParserConfig
 
     def log(outcome: str, article_id: str, _article) -> None:
         click.echo(f"{outcome}\t{article_id}")
 
     with ArticleStore.open(db_path or default_store_path(), create=True) as store:
-        summary = run_ingest(paths, store, spec=ParserSpec(gazetteer_path, model), workers=workers,
+        summary = run_ingest(paths, store, config=ParserConfig(gazetteer_path, model), workers=workers,
                              reparse=reparse, progress=progress, on_stored=log if verbose else None)
         for line in summary.lines(store.path):
             click.echo(line, err=True)

@@ -10,8 +10,8 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import click
 
@@ -38,11 +38,14 @@ class Section:
 
 @dataclass(slots=True)
 class Result:
-    """A query result in every output shape: JSON payload, table sections, GeoJSON features."""
+    """A query result in every output shape: JSON payload, table sections, GeoJSON features.
+
+    ``features`` is a function: geodesic circles and lines are computed only when GeoJSON is asked for.
+    """
 
     payload: dict
     sections: list[Section]
-    features: list[dict] = field(default_factory=list)
+    features: Callable[[], list[dict]] = list
 
 
 def _open_store(db_path, gazetteer_path):
@@ -105,7 +108,7 @@ def emit(result: Result, fmt: str) -> None:
     elif fmt == "csv":
         write_csv(result.sections, sys.stdout)
     elif fmt == "geojson":
-        click.echo(json.dumps({"type": "FeatureCollection", "features": result.features}, ensure_ascii=False))
+        click.echo(json.dumps({"type": "FeatureCollection", "features": result.features()}, ensure_ascii=False))
     else:
         click.echo(render_table(result.sections), nl=False)
 
@@ -171,7 +174,7 @@ def places_cmd(article_id, contexts, db_path, gazetteer_path, fmt):
         payload={"article": article_id, "places": rows},
         sections=[Section(f"places of {article_id}", ["place_id", "name", "kind", "mentions", "surfaces",
                                                       "sentences"], rows)],
-        features=[_point(r["lat"], r["lon"], {**r, "article": article_id}) for r in rows]), fmt)
+        features=lambda: [_point(r["lat"], r["lon"], {**r, "article": article_id}) for r in rows]), fmt)
 
 
 @query.command("articles")
@@ -204,8 +207,8 @@ def articles_cmd(place, contexts, limit, db_path, gazetteer_path, fmt):
         payload={"query": place, "matched_by": how or None, "places": [_place_dict(p) for p in matches.places],
                  **_articles_payload(matches)},
         sections=[section],
-        features=[_point(p.lat, p.lon, {**_place_dict(p), "articles": [a.id for a in matches.articles]})
-                  for p in by_id.values()]), fmt)
+        features=lambda: [_point(p.lat, p.lon, {**_place_dict(p), "articles": [a.id for a in matches.articles]})
+                          for p in by_id.values()]), fmt)
 
 
 @query.command("near")
@@ -233,7 +236,7 @@ def near_cmd(center, km, contexts, limit, db_path, gazetteer_path, fmt):
     emit(Result(
         payload={"center": centre, "km": km, "places": rows, **_articles_payload(result.articles)},
         sections=[places_section, _articles_section(result.articles)],
-        features=[_point(point.lat, point.lon, {**centre, "role": "center", "km": km})]
+        features=lambda: [_point(point.lat, point.lon, {**centre, "role": "center", "km": km})]
         + [_point(r["lat"], r["lon"], r) for r in rows]), fmt)
 
 
@@ -271,7 +274,7 @@ def claims_cmd(covering, near, km, limit, db_path, gazetteer_path, fmt):
                                "matched_by": point.matched}
         if covering is None and near is None:
             ranges, corridors = store.ranges(limit), store.corridors(limit)
-    sections, features = [], []
+    sections, range_rows, corridor_rows = [], [], []
     if ranges is not None:
         rows = [{"article": r.article_id, "weapon": r.weapon, "range_km": r.range_km, "origin": r.origin,
                  "origin_lat": r.origin_lat, "origin_lon": r.origin_lon,
@@ -280,7 +283,7 @@ def claims_cmd(covering, near, km, limit, db_path, gazetteer_path, fmt):
         payload["ranges"] = rows
         title = f"range claims covering {payload['covering']['name']}" if covering else "range claims"
         sections.append(Section(title, ["article", "weapon", "range_km", "origin", "distance_km", "sentence"], rows))
-        features += [_range_feature(r) for r in rows]
+        range_rows = rows
     if corridors is not None:
         rows = [{"article": c.article_id, "kind": c.kind, "name": c.name,
                  "waypoints": [w["text"] for w in c.waypoints], "waypoint_coordinates": c.waypoints,
@@ -289,8 +292,9 @@ def claims_cmd(covering, near, km, limit, db_path, gazetteer_path, fmt):
         payload["corridors"] = rows
         title = f"corridors within {km:g} km of {payload['near']['name']}" if near else "corridors"
         sections.append(Section(title, ["article", "kind", "name", "waypoints", "distance_km", "sentence"], rows))
-        features += [f for f in map(_corridor_feature, rows) if f]
-    emit(Result(payload, sections, features), fmt)
+        corridor_rows = rows
+    emit(Result(payload, sections, lambda: [_range_feature(r) for r in range_rows]
+                + [f for f in map(_corridor_feature, corridor_rows) if f]), fmt)
 
 
 def _range_feature(row: dict) -> dict:

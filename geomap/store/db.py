@@ -194,39 +194,42 @@ def distance_to_corridor_km(lat: float, lon: float, waypoints: Sequence[tuple[fl
     """Geodesic distance (km) from a point to the geodesic line through ``waypoints``.
 
     The line is densified every 10 km (:func:`geomap.claims.geometry.geodesic_path`);
-    the nearest vertex is found on the sphere, then the two steps beside it are
-    searched (golden section) for the nearest point with WGS84 geodesics. Exact
-    to metres for points closer than the line's length; a corridor of one
-    located waypoint is that point.
+    the nearest vertex is found on the sphere, the two 10 km steps beside it are
+    searched (golden section) for the nearest point, and the distance to that point
+    is measured on WGS84. Within a 10 km step the line is taken as straight in
+    degrees, which moves it by metres at most. A corridor of one located waypoint
+    is that point.
 
     >>> round(distance_to_corridor_km(34.45, 40.92, [(33.3, 44.4), (34.46, 40.94), (33.51, 36.29)]), 1)
     2.3
     """
-    path = _corridor_path(tuple(waypoints))
-    dists = [haversine_km(lat, lon, p[0], ((p[1] + 180) % 360) - 180) for p in path]
+    path = [(p[0], ((p[1] + 180) % 360) - 180) for p in _corridor_path(tuple(waypoints))]
+    dists = [haversine_km(lat, lon, p[0], p[1]) for p in path]
     i = min(range(len(path)), key=dists.__getitem__)
-    best = geodesic_km(lat, lon, path[i][0], ((path[i][1] + 180) % 360) - 180)
+    best = path[i]
     for j in (i - 1, i + 1):
         if 0 <= j < len(path):
-            best = min(best, _distance_to_step_km(lat, lon, path[min(i, j)], path[max(i, j)]))
-    return best
+            candidate = _nearest_on_step(lat, lon, path[i], path[j])
+            if haversine_km(lat, lon, *candidate) < haversine_km(lat, lon, *best):
+                best = candidate
+    return geodesic_km(lat, lon, best[0], best[1])
 
 
-def _distance_to_step_km(lat: float, lon: float, a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Minimum geodesic distance from a point to the short geodesic a-b (golden-section search)."""
-    from geomap.claims.geometry import WGS84
+def _nearest_on_step(lat: float, lon: float, a: tuple[float, float], b: tuple[float, float]) -> tuple[float, float]:
+    """The point of the short step a-b nearest to (lat, lon), by golden-section search on the sphere."""
+    dlon = ((b[1] - a[1] + 180) % 360) - 180  # a step may cross the antimeridian
 
-    line = WGS84.InverseLine(a[0], a[1], b[0], b[1])
+    def at(frac: float) -> tuple[float, float]:
+        return a[0] + (b[0] - a[0]) * frac, ((a[1] + dlon * frac + 180) % 360) - 180
 
     def dist(frac: float) -> float:
-        pos = line.Position(line.s13 * frac)
-        return WGS84.Inverse(lat, lon, pos["lat2"], pos["lon2"])["s12"] / 1000.0
+        return haversine_km(lat, lon, *at(frac))
 
-    lo, hi = 0.0, 1.0
     g = (math.sqrt(5) - 1) / 2
+    lo, hi = 0.0, 1.0
     x1, x2 = hi - g * (hi - lo), lo + g * (hi - lo)
     f1, f2 = dist(x1), dist(x2)
-    for _ in range(30):
+    for _ in range(25):  # 10 km * 0.618**25: well under a metre
         if f1 < f2:
             hi, x2, f2 = x2, x1, f1
             x1 = hi - g * (hi - lo)
@@ -235,7 +238,7 @@ def _distance_to_step_km(lat: float, lon: float, a: tuple[float, float], b: tupl
             lo, x1, f1 = x1, x2, f2
             x2 = lo + g * (hi - lo)
             f2 = dist(x2)
-    return min(f1, f2, dist(0.0), dist(1.0))
+    return at((lo + hi) / 2)
 
 
 # --------------------------------------------------------------------------- query results
@@ -817,9 +820,12 @@ class ArticleStore:
             rows = self._corridor_rows(
                 "c.rid IN (SELECT rid FROM corridor_rtree WHERE max_lat >= ? AND min_lat <= ? AND max_lon >= ?"
                 " AND min_lon <= ?)", box)
-        out = []
+        out, distances = [], {}  # many articles repeat one corridor (Iraq - Albukamal - Syria): measure it once
         for aid, kind, name, waypoints, sentence in rows:
-            d = distance_to_corridor_km(point.lat, point.lon, located_points(waypoints))
+            line = tuple(located_points(waypoints))
+            if line not in distances:
+                distances[line] = distance_to_corridor_km(point.lat, point.lon, line)
+            d = distances[line]
             if d <= km:
                 out.append(CorridorMatch(aid, kind, name, waypoints, sentence, d))
         return sorted(out, key=lambda c: c.distance_km)

@@ -23,27 +23,15 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from geomap.store.db import ArticleStore, article_record
+from geomap.text.pipeline import ParserConfig
 from geomap.textio import ARTICLE_SUFFIXES, JSONL_SUFFIXES, ArticleInput, expand_paths, read_articles
 
 #: What happened to one input article.
 NEW, UPDATED, REPARSED, UNCHANGED, STALE, FAILED = "new", "updated", "reparsed", "unchanged", "stale", "failed"
-
-
-@dataclass(frozen=True, slots=True)
-class ParserSpec:
-    """How workers build their parser (picklable: it crosses the process boundary)."""
-
-    gazetteer_path: str | None = None
-    model: str = "auto"
-
-    def build(self):
-        from geomap import Parser
-
-        return Parser(gazetteer_path=self.gazetteer_path, model=self.model, quiet=True)
 
 
 @dataclass(slots=True)
@@ -93,11 +81,18 @@ _parser = None
 _init_error: BaseException | None = None
 
 
-def _init_worker(spec: ParserSpec) -> None:
+def build_parser(config: ParserConfig):
+    """The parser a worker (or the main process) uses, built from a picklable config."""
+    from geomap import Parser
+
+    return Parser(**asdict(config), quiet=True)
+
+
+def _init_worker(config: ParserConfig) -> None:
     """Pool initializer: build this worker's parser once (an error is kept and raised by the first task)."""
     global _parser, _init_error
     try:
-        _parser = spec.build()
+        _parser = build_parser(config)
     except Exception as exc:  # reported to the parent by _worker_version, with its own message
         _init_error = exc
 
@@ -142,14 +137,14 @@ def count_inputs(paths: Iterable[str | Path]) -> int:
 class _Executor:
     """Runs the parse tasks: a process pool, or the calling process when ``workers <= 1``."""
 
-    def __init__(self, spec: ParserSpec, workers: int):
+    def __init__(self, config: ParserConfig, workers: int):
         self.pool = None
         if workers > 1:
             # spawn: workers start clean (no inherited SQLite handles or threads), the same on every OS
             self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                            initializer=_init_worker, initargs=(spec,))
+                                            initializer=_init_worker, initargs=(config,))
         else:
-            _init_worker(spec)
+            _init_worker(config)
         self.window = max(2, workers * 4)  # tasks in flight: keeps workers busy without reading everything ahead
 
     def version(self) -> str:
@@ -180,7 +175,7 @@ def _classify(store: ArticleStore, article: ArticleInput, version: str, reparse:
     return REPARSED if reparse else STALE
 
 
-def ingest(paths: Iterable[str | Path], store: ArticleStore, *, spec: ParserSpec = ParserSpec(),
+def ingest(paths: Iterable[str | Path], store: ArticleStore, *, config: ParserConfig | None = None,
            workers: int | None = None, reparse: bool = False, progress: bool = True,
            on_stored: Callable[[str, str, ArticleInput], None] | None = None) -> IngestSummary:
     """Parse and store the articles in ``paths`` (files, directories, JSONL).
@@ -191,8 +186,8 @@ def ingest(paths: Iterable[str | Path], store: ArticleStore, *, spec: ParserSpec
         Text, Markdown, HTML and JSONL files, or directories of them.
     store : ArticleStore
         An open, writable store.
-    spec : ParserSpec
-        The parser the workers build.
+    config : ParserConfig, optional
+        The parser the workers build (default: the default parser).
     workers : int, optional
         Worker processes (default: the number of CPUs); 1 parses in this process.
     reparse : bool
@@ -219,7 +214,7 @@ def ingest(paths: Iterable[str | Path], store: ArticleStore, *, spec: ParserSpec
         summary.failures.append(message)
         bar.update(1)
 
-    executor = _Executor(spec, workers)
+    executor = _Executor(config or ParserConfig(), workers)
     in_flight: dict[Future, tuple[ArticleInput, str]] = {}
 
     def finish(done: Iterable[Future]) -> None:

@@ -175,7 +175,7 @@ class Recognizer:
             whole = (ent.start_char, ent.end_char) == (s, e)
             if ent.label_ == "PERSON":
                 # the model calls some places persons ("Tamil Nadu"); never a part of a person's name
-                if not (whole and prominence >= 0.5 and word_zipf(surface) < 4.0):
+                if not (whole and (prominence >= 0.9 or (prominence >= 0.5 and word_zipf(surface) < 4.0))):
                     return False
             elif ent.label_ == "ORG":
                 # "the Ohio Supreme Court" is in Ohio: the place part of an institution's name counts
@@ -193,7 +193,8 @@ class Recognizer:
             return prominence >= 0.3 or word_zipf(surface.split()[-1]) < 3.0
         zipf = word_zipf(surface)
         if zipf >= COMMON_WORD_ZIPF:
-            return prominence >= PROMINENT and not self._sentence_initial(text, s)
+            # a common word opening a sentence is a place only when it is a country-level name ("Jordan")
+            return prominence >= (0.9 if self._sentence_initial(text, s) else PROMINENT)
         return prominence >= 0.35 or zipf < 2.5
 
     @staticmethod

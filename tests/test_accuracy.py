@@ -1,0 +1,34 @@
+"""Accuracy gates on the development corpora in ../shared/eval/dev (exact spans).
+
+Each gate sits a notch below what the code reaches, so a regression fails CI. The figures reached and what
+limits them are recorded in docs/accuracy.md; `geomap eval ../shared/eval/dev/*.jsonl` prints them all.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import EVAL_DEV
+from geomap.evaluation import evaluate, read_gold
+
+# corpus: (minimum exact F1, minimum acc161_all); F1 is meaningless on WikToR (see ../shared/eval/README.md)
+GATES = {
+    "seed": (0.91, 0.86),
+    "lgl": (0.63, 0.51),
+    "gwn": (0.66, 0.47),
+    "trnews": (0.76, 0.56),
+    "geovirus": (0.82, 0.61),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("corpus", sorted(GATES))
+def test_end_to_end_accuracy_does_not_regress(parser, corpus):
+    path = EVAL_DEV / ("seed.jsonl" if corpus == "seed" else f"{corpus}.dev.jsonl")
+    docs = read_gold(path)
+    result = evaluate(docs, lambda d: parser.parse(d.text, id=d.id).mentions)
+    scores = result.overall
+    f1_gate, acc_gate = GATES[corpus]
+    assert scores.exact.f1 >= f1_gate, f"{corpus}: exact F1 {scores.exact.f1:.3f} < {f1_gate}"
+    assert scores.resolution.acc161_all >= acc_gate, \
+        f"{corpus}: acc161_all {scores.resolution.acc161_all:.3f} < {acc_gate}"
