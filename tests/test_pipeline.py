@@ -61,8 +61,6 @@ def test_jordan_the_country(parser):
     assert places["Jordan"].kind == "country"
 
 
-@pytest.mark.xfail(strict=True, reason="known limitation: the country context does not yet outweigh Tripoli "
-                                       "(Libya)'s prominence; see the closing note")
 def test_tripoli_by_lebanese_context(parser):
     art = parser.parse("In Lebanon, clashes erupted in Tripoli and Beirut.")
     places = {m.text: m.place for m in art.mentions if m.place}

@@ -148,7 +148,7 @@ def circle_bbox(lat: float, lon: float, km: float) -> tuple[float, float, float,
     gets the full longitude range: a larger box, never a wrong answer.
 
     >>> [round(v, 2) for v in circle_bbox(33.51, 36.29, 30)]
-    [33.24, 33.78, 35.97, 36.61]
+    [33.23, 33.79, 35.95, 36.63]
     """
     r = (km * SPHERE_SLACK + 1.0) / EARTH_RADIUS_KM  # angular radius, radians
     r_deg = math.degrees(r)
@@ -201,7 +201,7 @@ def distance_to_corridor_km(lat: float, lon: float, waypoints: Sequence[tuple[fl
     is that point.
 
     >>> round(distance_to_corridor_km(34.45, 40.92, [(33.3, 44.4), (34.46, 40.94), (33.51, 36.29)]), 1)
-    2.3
+    0.7
     """
     path = [(p[0], ((p[1] + 180) % 360) - 180) for p in _corridor_path(tuple(waypoints))]
     dists = [haversine_km(lat, lon, p[0], p[1]) for p in path]
