@@ -22,18 +22,31 @@ FORMATS = ("table", "json", "csv", "geojson")
 #: Table cells longer than this are cut (JSON and CSV keep everything).
 CELL_WIDTH = 90
 
+#: CSV rows of places also carry their coordinates.
+PLACE_CSV_EXTRA = ("lat", "lon", "country_code")
+
 limit_option = click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
                             help="At most this many articles (0: all).")
 
 
 @dataclass(slots=True)
 class Section:
-    """One table of a result: a title, column names and rows (dicts; list values are joined)."""
+    """One table of a result: a title, column names and rows (dicts; list values are joined).
+
+    ``kind`` names the rows in the ``type`` column of a CSV with several sections;
+    ``csv_extra`` are columns that CSV adds to the table's (coordinates, for instance).
+    """
 
     title: str
     columns: list[str]
     rows: list[dict]
     note: str = ""
+    kind: str = ""
+    csv_extra: tuple[str, ...] = ()
+
+    @property
+    def csv_columns(self) -> list[str]:
+        return [*self.columns, *self.csv_extra]
 
 
 @dataclass(slots=True)
@@ -92,13 +105,13 @@ def render_table(sections: Sequence[Section]) -> str:
 def write_csv(sections: Sequence[Section], stream) -> None:
     """One CSV; with several sections, a first ``type`` column says which each row belongs to."""
     several = len(sections) > 1
-    columns = (["type"] if several else []) + list(dict.fromkeys(c for s in sections for c in s.columns))
+    columns = (["type"] if several else []) + list(dict.fromkeys(c for s in sections for c in s.csv_columns))
     writer = csv.DictWriter(stream, columns, extrasaction="ignore")
     writer.writeheader()
     for s in sections:
         for row in s.rows:
             values = {c: _cell(v) if isinstance(v, (list, tuple)) else ("" if v is None else v) for c, v in row.items()}
-            writer.writerow({"type": s.title, **values} if several else values)
+            writer.writerow({"type": s.kind or s.title, **values} if several else values)
 
 
 def emit(result: Result, fmt: str) -> None:
@@ -125,9 +138,10 @@ def _place_dict(place) -> dict:
 def _articles_section(matches, title: str = "articles") -> Section:
     shown = len(matches.articles)
     note = f"{shown} of {matches.total} articles (raise --limit, or 0 for all)" if shown < matches.total else ""
-    rows = [{"article": a.id, "title": a.title, "mentions": a.count, "places": a.places, "sentences": a.sentences}
-            for a in matches.articles]
-    return Section(title, ["article", "title", "mentions", "places", "sentences"], rows, note)
+    rows = [{"article": a.id, "title": a.title, "mentions": a.count, "places": a.places, "sentences": a.sentences,
+             "source": a.source} for a in matches.articles]
+    return Section(title, ["article", "title", "mentions", "places", "sentences"], rows, note, kind="article",
+                   csv_extra=("source",))
 
 
 def _articles_payload(matches) -> dict:
@@ -173,7 +187,7 @@ def places_cmd(article_id, contexts, db_path, gazetteer_path, fmt):
     emit(Result(
         payload={"article": article_id, "places": rows},
         sections=[Section(f"places of {article_id}", ["place_id", "name", "kind", "mentions", "surfaces",
-                                                      "sentences"], rows)],
+                                                      "sentences"], rows, csv_extra=PLACE_CSV_EXTRA)],
         features=lambda: [_point(r["lat"], r["lon"], {**r, "article": article_id}) for r in rows]), fmt)
 
 
@@ -232,7 +246,8 @@ def near_cmd(center, km, contexts, limit, db_path, gazetteer_path, fmt):
               "place_id": point.place.id if point.place else None}
     places_section = Section(f"places within {km:g} km of {point.label}",
                              ["place_id", "name", "kind", "distance_km", "articles", "mentions"], rows,
-                             f"centre: {point.label} ({point.lat:.4f}, {point.lon:.4f}), by {point.matched}")
+                             f"centre: {point.label} ({point.lat:.4f}, {point.lon:.4f}), by {point.matched}"
+                             if point.place else "", kind="place", csv_extra=PLACE_CSV_EXTRA)
     emit(Result(
         payload={"center": centre, "km": km, "places": rows, **_articles_payload(result.articles)},
         sections=[places_section, _articles_section(result.articles)],
@@ -282,7 +297,8 @@ def claims_cmd(covering, near, km, limit, db_path, gazetteer_path, fmt):
                 for r in ranges]
         payload["ranges"] = rows
         title = f"range claims covering {payload['covering']['name']}" if covering else "range claims"
-        sections.append(Section(title, ["article", "weapon", "range_km", "origin", "distance_km", "sentence"], rows))
+        sections.append(Section(title, ["article", "weapon", "range_km", "origin", "distance_km", "sentence"], rows,
+                                kind="range", csv_extra=("origin_lat", "origin_lon")))
         range_rows = rows
     if corridors is not None:
         rows = [{"article": c.article_id, "kind": c.kind, "name": c.name,
@@ -291,7 +307,8 @@ def claims_cmd(covering, near, km, limit, db_path, gazetteer_path, fmt):
                 for c in corridors]
         payload["corridors"] = rows
         title = f"corridors within {km:g} km of {payload['near']['name']}" if near else "corridors"
-        sections.append(Section(title, ["article", "kind", "name", "waypoints", "distance_km", "sentence"], rows))
+        sections.append(Section(title, ["article", "kind", "name", "waypoints", "distance_km", "sentence"], rows,
+                                kind="corridor"))
         corridor_rows = rows
     emit(Result(payload, sections, lambda: [_range_feature(r) for r in range_rows]
                 + [f for f in map(_corridor_feature, corridor_rows) if f]), fmt)

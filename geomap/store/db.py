@@ -55,10 +55,6 @@ def default_store_path() -> Path:
 
 
 # --------------------------------------------------------------------------- records
-def _place_dict(place: Place) -> dict:
-    return place.to_dict()
-
-
 def _claim_place_dict(cp: ClaimPlace) -> dict:
     return {"text": cp.text, "lat": cp.lat, "lon": cp.lon, "inferred": cp.inferred,
             "place_id": cp.place.id if cp.place else None}
@@ -106,7 +102,7 @@ def article_record(article: Article) -> dict:
         "source": article.source,
         "meta": dict(article.meta),
         "sentences": [[s.start, s.end, None if text[s.start:s.end] == s.text else s.text] for s in sentences],
-        "places": [_place_dict(p) for p in places.values()],
+        "places": [p.to_dict() for p in places.values()],
         "mentions": [{"start": m.start, "end": m.end, "text": m.text,
                       "sentence": index[(m.sentence.start, m.sentence.end)], "source": m.source,
                       "label": m.label, "place_id": m.place.id if m.place else None, "score": m.score}
@@ -437,14 +433,16 @@ class ArticleStore:
         con.execute("PRAGMA synchronous = NORMAL")
         return con
 
-    @staticmethod
-    def _initialise(con: sqlite3.Connection) -> None:
+    def _initialise(self, con: sqlite3.Connection) -> None:
+        """Create the schema in one transaction; another process doing it at the same moment is fine."""
         try:
             con.executescript(create_script())
-        except BaseException:
+        except sqlite3.Error as exc:
             if con.in_transaction:
                 con.execute("ROLLBACK")
-            raise
+            if con.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+                con.close()
+                raise StoreError(f"{self.path}: cannot create the article store ({exc})") from None
 
     def _validate(self, con: sqlite3.Connection) -> None:
         try:
@@ -474,14 +472,24 @@ class ArticleStore:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """``BEGIN IMMEDIATE`` ... ``COMMIT``, rolled back on any exception."""
-        self.con.execute("BEGIN IMMEDIATE")
+        """``BEGIN IMMEDIATE`` ... ``COMMIT``, rolled back on any exception.
+
+        SQLite failures (disk full, a read-only file, a lock held too long) become a
+        :class:`StoreError` naming the file; nothing of the transaction is kept.
+        """
         try:
-            yield self.con
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
-        self.con.execute("COMMIT")
+            self.con.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.con
+            except BaseException:
+                if self.con.in_transaction:
+                    self.con.execute("ROLLBACK")
+                raise
+            self.con.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if self.con.in_transaction:
+                self.con.execute("ROLLBACK")
+            raise StoreError(f"{self.path}: cannot write to the article store ({exc})") from None
 
     # -- writing -------------------------------------------------------------
     def article_status(self, article_id: str) -> tuple[str, str] | None:
