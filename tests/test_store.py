@@ -345,28 +345,46 @@ def test_ingest_refuses_two_different_articles_with_one_id(tmp_path):
     assert "1 new" in result.output and "already used by" in result.output
 
 
-@pytest.mark.skipif(not SEED.exists(), reason="needs ../shared/eval/dev/seed.jsonl")
-def test_sample_article_queries(tmp_path):
-    """The acceptance queries on the sample article, through the CLI, with worker processes."""
-    db = str(tmp_path / "s.sqlite")
+def assert_acceptance_queries(db: str) -> None:
+    """The issue's acceptance queries, through the CLI, on a store holding the sample article."""
     runner = CliRunner()
-    result = runner.invoke(main, ["ingest", str(SEED), "--db", db, "--workers", "2"])
-    assert result.exit_code == 0 and "1 new" in result.output, result.output
 
     def query(*args):
         out = runner.invoke(main, ["query", *args, "--db", db, "--format", "json"])
         assert out.exit_code == 0, out.output
         return json.loads(out.output)
 
-    places = {p["name"]: p for p in query("places", "--article", "seed-0")["places"]}
-    albukamal = next(p for p in places.values() if p["place_id"] == "gn:174448" or "Albukamal" in p["surfaces"])
-    assert albukamal["mentions"] == 3
-    assert any("Eilat" in p["surfaces"] for p in places.values())
-    assert any(s in p["surfaces"] for p in places.values() for s in ("Mayadin", "al-Mayadin"))
-    assert [a["id"] for a in query("articles", "--place", "Albukamal")["articles"]] == ["seed-0"]
+    places = query("places", "--article", "seed-0")["places"]
+    albukamal = [p for p in places if "Albukamal" in p["surfaces"]]
+    assert len(albukamal) == 1 and albukamal[0]["mentions"] == 3
+    assert any("Eilat" in p["surfaces"] for p in places)
+    assert any(s in p["surfaces"] for p in places for s in ("Mayadin", "al-Mayadin"))
+    assert "seed-0" in [a["id"] for a in query("articles", "--place", "Albukamal", "--limit", "0")["articles"]]
     near = query("near", "Damascus", "--km", "30")
-    assert any(p["lat"] and abs(p["lat"] - 33.47) < 0.05 and abs(p["lon"] - 36.30) < 0.05 for p in near["places"])
-    covering = query("claims", "--covering", "Eilat")["ranges"]
-    assert [(r["article"], r["range_km"]) for r in covering] == [("seed-0", 250.0)]
+    yarmouk = [p for p in near["places"] if abs(p["lat"] - 33.47) < 0.03 and abs(p["lon"] - 36.30) < 0.03]
+    assert yarmouk and yarmouk[0]["distance_km"] < 10
+    covering = query("claims", "--covering", "Eilat", "--limit", "0")["ranges"]
+    assert ("seed-0", 250.0) in [(r["article"], r["range_km"]) for r in covering]
     geojson = runner.invoke(main, ["query", "claims", "--covering", "Eilat", "--db", db, "--format", "geojson"])
-    assert json.loads(geojson.output)["features"][0]["geometry"]["type"] == "Polygon"
+    assert "Polygon" in {f["geometry"]["type"] for f in json.loads(geojson.output)["features"]}
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="needs ../shared/eval/dev/seed.jsonl")
+def test_sample_article_queries(tmp_path):
+    """The acceptance queries after ingesting the sample article with worker processes."""
+    db = str(tmp_path / "s.sqlite")
+    result = CliRunner().invoke(main, ["ingest", str(SEED), "--db", db, "--workers", "2"])
+    assert result.exit_code == 0 and "1 new" in result.output, result.output
+    assert_acceptance_queries(db)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not SEED.exists(), reason="needs ../shared/eval/dev")
+def test_acceptance_queries_after_the_dev_corpora(tmp_path):
+    """The same queries once the ~820 dev articles are in the store too (about a minute)."""
+    db = str(tmp_path / "s.sqlite")
+    result = CliRunner().invoke(main, ["ingest", str(SEED.parent), "--db", db])
+    assert result.exit_code == 0 and "0 failed" in result.output, result.output
+    assert_acceptance_queries(db)
+    with ArticleStore.open(db) as store:
+        assert store.count() > 800 and store.check().ok

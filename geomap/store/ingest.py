@@ -23,9 +23,11 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from geomap.errors import GeomapError
 from geomap.store.db import ArticleStore, article_record
 from geomap.text.pipeline import ParserConfig
 from geomap.textio import ARTICLE_SUFFIXES, JSONL_SUFFIXES, ArticleInput, expand_paths, read_articles
@@ -250,6 +252,11 @@ def ingest(paths: Iterable[str | Path], store: ArticleStore, *, config: ParserCo
         executor.close(cancel=True)
         summary.interrupted = True
         return summary
+    except BrokenProcessPool:
+        executor.close(cancel=True)
+        raise GeomapError(f"a parser process died (out of memory?) after {summary.stored} articles were stored in "
+                          f"{store.path}; they are kept: run the same command again, with fewer --workers, "
+                          "to go on") from None
     except BaseException:
         executor.close(cancel=True)
         raise
