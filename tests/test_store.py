@@ -236,6 +236,26 @@ def test_select_ids_for_maps(filled):
     assert filled.select_ids(article="damascus-only") == ["damascus-only"]
 
 
+def test_cli_map_draws_the_articles_the_selectors_pick(filled, tmp_path):
+    db = str(filled.path)
+    runner = CliRunner()
+    out = tmp_path / "albukamal.html"
+    result = runner.invoke(main, ["map", "--db", db, "--place", "Albukamal", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "1 article," in result.output and "1 ranges" not in result.output
+    html = out.read_text()
+    assert "Mayadin" in html and "Shelling hit" not in html
+    # no selector: every stored article; --limit cuts with a warning
+    result = runner.invoke(main, ["map", "--db", db, "--limit", "1", "-o", str(out)])
+    assert result.exit_code == 0 and "first 1 of 2 articles" in result.output, result.output
+    result = runner.invoke(main, ["map", "--db", db, "-o", str(out)])
+    assert "2 articles" in result.output and "Shelling hit" in out.read_text()
+    result = runner.invoke(main, ["map", "--db", db, "--near", "Damascus", "-o", str(out)])
+    assert result.exit_code == 2 and "--near and --km go together" in result.output
+    result = runner.invoke(main, ["map", "--db", db, "--covering", "Reykjavik", "-o", str(tmp_path / "none.html")])
+    assert result.exit_code == 1 and "Error:" in result.output and not (tmp_path / "none.html").exists()
+
+
 # --------------------------------------------------------------------------- files
 def test_reader_sees_committed_articles_while_a_writer_is_in_a_transaction(filled):
     reader = ArticleStore.open(filled.path)

