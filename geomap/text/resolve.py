@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from gazetteer.core import haversine_km
 from gazetteer.normalize import name_key
 from gazetteer.place import Candidate
+from geomap.text.abbreviations import US_STATES, state_after, state_before_comma
 
 # "Idlib province", "Deir ez-Zor governorate", "Clarke County" (when the span stopped before it)
 ADMIN_AFTER = re.compile(r"^\s+(province|governorate|region|state|oblast|district|county|prefecture|"
@@ -34,20 +35,6 @@ WATER_AFTER = re.compile(r"^\s+(river|sea|lake|gulf|strait|bay)\b", re.I)
 BASE_AFTER = re.compile(r"^\s+(air ?base|base|airport|airfield)\b", re.I)
 # "X, Y": Y a state or country containing X
 COMMA_AFTER = re.compile(r"^,\s*")
-
-#: AP-style state abbreviations in US local news ("Athens, Ga.").
-US_STATE_ABBREVIATIONS = {
-    "ala": "AL", "ariz": "AZ", "ark": "AR", "calif": "CA", "cal": "CA", "colo": "CO", "conn": "CT", "del": "DE",
-    "fla": "FL", "ga": "GA", "ill": "IL", "ind": "IN", "kan": "KS", "kans": "KS", "ky": "KY", "la": "LA",
-    "md": "MD", "mass": "MA", "mich": "MI", "minn": "MN", "miss": "MS", "mo": "MO", "mont": "MT", "neb": "NE",
-    "nebr": "NE", "nev": "NV", "nh": "NH", "nj": "NJ", "nm": "NM", "ny": "NY", "nc": "NC", "nd": "ND",
-    "okla": "OK", "ore": "OR", "oreg": "OR", "pa": "PA", "penn": "PA", "ri": "RI", "sc": "SC", "sd": "SD",
-    "tenn": "TN", "tex": "TX", "vt": "VT", "va": "VA", "wash": "WA", "wva": "WV", "wis": "WI", "wisc": "WI",
-    "wyo": "WY",
-}
-STATE_ABBREV = re.compile(r"^,\s*(" + "|".join(
-    sorted({k.upper() if len(k) == 2 else k.capitalize() for k in US_STATE_ABBREVIATIONS}, key=len, reverse=True)
-) + r"|[A-Z]\.[A-Z]\.)\.?(?=\W)")
 
 # Weights of the evidence (tuned on the dev corpora; see benchmarks/ and `geomap eval`).
 W_PRIOR = 1.0
@@ -77,11 +64,8 @@ def _cue_kinds(text: str, start: int, end: int) -> tuple[set[str] | None, str | 
     """Kinds the words around a span call for, and a state/country code from "X, Y." when present."""
     after = text[end:end + 40]
     before = text[max(0, start - 40):start]
-    state = None
-    m = STATE_ABBREV.match(after)
-    if m:
-        abbr = m.group(1).replace(".", "").lower()
-        state = US_STATE_ABBREVIATIONS.get(abbr)
+    found = state_after(text, end)
+    state = found[2] if found else None
     if ADMIN_AFTER.match(after):
         return {"admin1", "admin2"}, state
     if BASE_AFTER.match(after):
@@ -108,9 +92,16 @@ class Resolver:
                                 demonyms=self.demonyms or label == "NORP")
         return tuple(cands)
 
+    def state_candidates(self, code: str) -> tuple[Candidate, ...]:
+        """The US state a news-style abbreviation stands for ("Ga." -> Georgia), as its only candidate."""
+        return tuple(self.gaz.lookup(US_STATES[code], country="US", kinds=("admin1",), limit=1, fuzzy=False))
+
     def resolve(self, text: str, spans: list) -> list[Resolution]:
         """Resolve spans (objects with start, end, text, label) of one text, in order."""
-        cands = [self.candidates_for(s.text, getattr(s, "label", None)) for s in spans]
+        cands = []
+        for s in spans:
+            code = state_before_comma(text, s.start, s.end)   # "Athens, [Ga.]"
+            cands.append(self.state_candidates(code) if code else self.candidates_for(s.text, getattr(s, "label", None)))
         cues = [(*_cue_kinds(text, s.start, s.end), getattr(s, "label", None)) for s in spans]
         # comma-linked containers: "Athens, Ga." or "Mayadin, Syria" (the next span right after a comma)
         containers: dict[int, int] = {}
