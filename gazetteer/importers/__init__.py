@@ -28,6 +28,7 @@ from __future__ import annotations
 import gzip
 import importlib
 import io
+import shlex
 import time
 import zipfile
 import zlib
@@ -43,7 +44,7 @@ from gazetteer.importers.report import ImportReport, MalformedLine
 from gazetteer.store import CODE, GazetteerWriter, check_file
 
 __all__ = ["FORMATS", "ImportOptions", "ImportReport", "MalformedLine", "PlaceRecord", "detect_format",
-           "import_file", "open_text"]
+           "import_command", "import_file", "open_text", "reapply_import"]
 
 #: format name -> the module implementing it (imported only when used).
 FORMATS = {
@@ -379,14 +380,70 @@ def import_file(path: str | Path, gazetteer_path: str | Path, *, fmt: str | None
                                     f"download it again. The gazetteer was not changed") from None
         report.check_format(importer.EXPECTED, final=True)
         report.seconds = time.perf_counter() - started
-        _record_import(writer, report)
+        _record_import(writer, report, options)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _record_import(writer: GazetteerWriter, report: ImportReport) -> None:
-    """Append this import to the gazetteer's ``imports`` metadata (what was added, from where, when)."""
-    entry = {"file": report.path.name, "format": report.format, "rows": report.rows_read,
+# -- the record of imports, and re-running them ----------------------------------------------------------------
+def _options_record(options: ImportOptions) -> dict:
+    """The options that differ from the defaults, as JSON-ready keyword arguments of :func:`import_file`."""
+    record: dict = {}
+    for name in ("countries", "feature_classes", "airport_types"):
+        if getattr(options, name):
+            record[name] = sorted(getattr(options, name))
+    if options.min_population:
+        record["min_population"] = options.min_population
+    for name in ("alternate_names", "admin1_codes"):
+        if getattr(options, name):
+            record[name] = str(getattr(options, name).resolve())
+    return record
+
+
+def _record_import(writer: GazetteerWriter, report: ImportReport, options: ImportOptions) -> None:
+    """Append this import to the gazetteer's ``imports`` metadata (what was added, from where, when).
+
+    The absolute path and the options are kept so that a rebuild of the default gazetteer can re-run
+    the import (:func:`reapply_import`).
+    """
+    entry = {"file": report.path.name, "path": str(report.path.resolve()), "format": report.format,
+             "options": _options_record(options), "rows": report.rows_read,
              "added": report.added, "replaced": report.replaced, "merged": report.merged,
              "at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
     writer.set_meta(imports=[*writer.meta.get("imports", []), entry])
+
+
+def reapply_import(entry: dict, gazetteer_path: str | Path, *, progress: bool = False) -> ImportReport:
+    """Run again, into ``gazetteer_path``, an import recorded in a gazetteer's ``imports`` metadata.
+
+    Raises
+    ------
+    FileNotFoundError
+        The imported file or one of its side files is gone, or the entry was recorded before imports
+        kept their paths.
+    ImportFormatError
+        The file changed and is no longer in its recorded format. The gazetteer is left as it was.
+    """
+    if "path" not in entry:
+        raise FileNotFoundError(f"{entry.get('file')}: the import was recorded without its path (before geomap "
+                                f"kept them), so it cannot be found again")
+    return import_file(entry["path"], gazetteer_path, fmt=entry.get("format"), progress=progress,
+                       **entry.get("options", {}))
+
+
+#: import_file keyword -> the `geomap gazetteer import` option that sets it (airport types have none).
+_CLI_OPTIONS = {"countries": "--countries", "feature_classes": "--feature-classes",
+                "min_population": "--min-population", "alternate_names": "--alternate-names",
+                "admin1_codes": "--admin1-codes"}
+
+
+def import_command(entry: dict, gazetteer_path: str | Path) -> str:
+    """The ``geomap gazetteer import`` command line that repeats a recorded import (for messages)."""
+    words = ["geomap", "gazetteer", "import", entry.get("path") or entry.get("file", "FILE")]
+    if entry.get("format"):
+        words += ["--format", entry["format"]]
+    for name, value in entry.get("options", {}).items():
+        if name in _CLI_OPTIONS:
+            words += [_CLI_OPTIONS[name], ",".join(value) if isinstance(value, list) else str(value)]
+    words += ["--path", str(gazetteer_path)]
+    return shlex.join(words)

