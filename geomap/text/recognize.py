@@ -41,22 +41,37 @@ _TRAILING_POSSESSIVE = re.compile(r"['’]s$")
 MAX_NGRAM = 6
 #: Lower-case heads that complete a name the gazetteer may know whole ("the Imam Ali base", "Yarmouk camp").
 GENERIC_HEAD = re.compile(r"\s+(?:air ?base|base|refugee camp|camp|airport|airfield|border crossing|crossing)\b")
+#: "Washington Drive", "Main Street": a street named after a place is not the place.
+STREET_AFTER = re.compile(r"\s+(?:Drive|Dr\.|Street|St\.|Avenue|Ave\.|Road|Rd\.|Boulevard|Blvd\.|Lane|Ln\.|"
+                          r"Parkway|Pkwy\.|Court|Terrace|Place|Pike|Turnpike)\b")
 #: "a brother named Badr": a name given to a person.
 PERSON_NAMED = re.compile(r"\b(?:brother|sister|son|daughter|man|woman|boy|girl|wife|husband|father|mother|"
                           r"friend|cousin|uncle|aunt|commander|officer|child|baby|person)\s+(?:named|called)\s+"
                           r"[\"“‘']?$", re.I)
-#: Below this prominence a gazetteer-only name the article also uses inside a person's name is that person.
+#: Below this prominence a gazetteer-only name the article mostly uses for a person is that person.
 PERSON_SENSE_PROMINENCE = 0.3
+#: Below this prominence a gazetteer-only name the article uses as a surname is that person throughout.
+SURNAME_PROMINENCE = 0.6
+# "Mr. Sanford", "Judge Manning", "Sen. Burley": a title before a surname
+_TITLE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Col|Capt|Lt|Sgt|Prof|Det|Rev|Judge|Officer|Sheriff|"
+                    r"Deputy|Coach|Justice|Senator|Governor|Mayor|Commissioner|Councilman|Councilwoman)\.?\s+"
+                    r"([A-Z][\w'’-]+)")
+# "Burley said", "said Burley"
+_SAID = re.compile(r"\b([A-Z][\w'’-]+)\s+(?:said|says|told|added|asked|explained)\b|"
+                   r"\b(?:said|says)\s+([A-Z][\w'’-]+)\b(?!\s+(?:on|in|at|Monday|Tuesday|Wednesday|Thursday|"
+                   r"Friday|Saturday|Sunday))")
 
 #: A capitalised word this frequent in English (wordfreq's Zipf scale) is a place only when clearly so.
-COMMON_WORD_ZIPF = 4.3
+COMMON_WORD_ZIPF = 4.0
+#: From this frequency a capitalised word is as likely an ordinary word as a small place.
+UNCOMMON_WORD_ZIPF = 3.5
 #: Words this frequent are pronouns, auxiliaries and the like, whatever place shares their spelling.
 FUNCTION_WORD_ZIPF = 5.8
 #: Prominence from which a gazetteer-only candidate is accepted even if the word is common (US states: 0.66).
 PROMINENT = 0.65
 #: Words that name regions somewhere ("Centre", "Western") but alone, in English text, are directions.
 GENERIC_WORDS = frozenset({"north", "south", "east", "west", "northern", "southern", "eastern", "western",
-                           "central", "centre", "center", "middle", "upper", "lower", "coast", "bay", "rivers",
+                           "northeast", "northwest", "southeast", "southwest", "central", "centre", "center", "middle", "upper", "lower", "coast", "bay", "rivers",
                            "island", "islands", "lake", "lakes", "valley", "mountain", "mountains", "city",
                            "county", "state", "capital", "border", "interior"})
 
@@ -117,6 +132,18 @@ def phrase_ngrams(text: str, words: list[tuple[int, int]]):
         for i in range(0, n - length + 1):
             if capital[i] and capital[i + length - 1]:
                 yield words[i][0], words[i + length - 1][1]
+
+
+def person_surnames(text: str, ents) -> set[str]:
+    """Keys of the words an article uses as people's surnames.
+
+    The last word of the model's multi-word PERSON entities, a word after a
+    title ("Mr. Sanford"), and a word that says something ("Burley said").
+    """
+    keys = {name_key(e.text.split()[-1]) for e in ents if e.label_ == "PERSON" and len(e.text.split()) > 1}
+    keys.update(name_key(m.group(1)) for m in _TITLE.finditer(text))
+    keys.update(name_key(m.group(1) or m.group(2)) for m in _SAID.finditer(text))
+    return keys
 
 
 def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -191,6 +218,8 @@ class Recognizer:
                 start, end = trim_span(text, *max(longer, key=lambda g: g[1] - g[0]))
             surface = text[start:end]
             known = name_key(surface) in stats
+            if label == "NORP" and not (known and stats[name_key(surface)][1] & DEMONYM):
+                continue          # "Arab countries", "a Democrat": a group's name, no place's adjective
             inner = any(start <= s and e <= end and (s, e) != (start, end) and name_key(text[s:e]) in stats
                         for s, e in grams)
             if known or (not inner and word_zipf(surface.split()[-1]) < 3.0):
@@ -229,12 +258,15 @@ class Recognizer:
 
         # 3. one sense per discourse: an unknown surface the article mostly uses for a person is no place;
         #    nor is a minor place name the article uses for a person ("Talal Naji ... Naji claims")
+        surnames = person_surnames(text, ents)
         kept = []
         for sp in spans:
             k = name_key(sp.text)
             if person_votes[k] > place_votes[k] and (
                     k not in stats or (sp.source == "gazetteer" and stats[k][0] < PERSON_SENSE_PROMINENCE)):
                 continue
+            if sp.source == "gazetteer" and k in surnames and stats.get(k, (0.0,))[0] < SURNAME_PROMINENCE:
+                continue          # "Margaret Burley ... Burley said": the woman, not Burley, Idaho
             kept.append(sp)
         return sorted(kept, key=lambda s: s.start)
 
@@ -280,8 +312,8 @@ class Recognizer:
             return True
         if " " in surface or "-" in surface:
             return prominence >= 0.3 or word_zipf(surface.split()[-1]) < 3.0
-        if surface.lower() in GENERIC_WORDS:
-            return False
+        if surface.lower() in GENERIC_WORDS or STREET_AFTER.match(text, e):
+            return False          # "Western", "Washington Drive"
         if surface.isupper() and len(surface) <= 5 and not flags & (CODE | CURATED):
             return False          # an acronym ("BA", "APC") that folds onto a place's ordinary name (Ba, Fiji)
         zipf = word_zipf(surface)
@@ -290,6 +322,8 @@ class Recognizer:
         if zipf >= COMMON_WORD_ZIPF:
             # a common word opening a sentence is a place only when it is a country-level name ("Jordan")
             return prominence >= (0.9 if self._sentence_initial(text, s) else PROMINENT)
+        if zipf >= UNCOMMON_WORD_ZIPF:
+            return prominence >= 0.5   # "Meadow", "Abbey", "Licking": ordinary words first, hamlets second
         return prominence >= 0.35 or zipf < 2.5
 
     @staticmethod
