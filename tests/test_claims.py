@@ -177,6 +177,41 @@ def test_origin_stated_after_from_beats_subject_and_far_target_is_outside():
     assert result["Haifa"][1] is False and result["Haifa"][0] > 80
 
 
+def with_places(article: Article, **changes: dict) -> Article:
+    """Give some mentions' places a kind and country (``article_from`` makes every place a city)."""
+    import dataclasses
+
+    for m in article.mentions:
+        if m.text in changes:
+            m.place = dataclasses.replace(m.place, **changes[m.text])
+    return article
+
+
+def test_country_origin_referred_back_to_is_the_site_named_before():
+    passage = ("Kaliningrad itself is heavily armed. Russia has stationed Iskander missiles there, with a range "
+               "of up to 500 km that could reach Warsaw and Vilnius from launchers near the city.")
+    article = with_places(article_from(passage), Russia={"kind": "country", "country_code": "RU"},
+                          Kaliningrad={"country_code": "RU"})
+    [claim], _ = extract_claims(article)
+    assert claim.origin.text == "Kaliningrad" and claim.origin.inferred
+    assert all(inside for _, inside in targets(claim).values())
+
+
+def test_sea_named_as_a_landmark_is_not_measured_from_its_centre():
+    passage = ("The groups claim a missile with a range of 250 kilometres that, fired from Gaza, could reach "
+               "Eilat on the Red Sea coast.")
+    COORDS_SEA = {"Red Sea": (20.0, 38.0)}
+    article = article_from(passage)
+    sentence = article.sentences[0]
+    start = passage.index("Red Sea")
+    article.mentions.append(Mention(start, start + 7, "Red Sea", sentence, source="gazetteer", score=1.0,
+                                    place=Place("test:red-sea", "Red Sea", "water", *COORDS_SEA["Red Sea"])))
+    article.mentions.sort(key=lambda m: m.start)
+    [claim], _ = extract_claims(article)
+    result = targets(claim)
+    assert result["Eilat"][1] is True and result["Red Sea"] == (None, None)
+
+
 def test_strip_dimensions_are_not_ranges():
     passage = "The Gaza Strip is about 41 km long and between 6 and 12 km wide, squeezed between Israel and Egypt."
     ranges, _ = claims_of(passage)

@@ -76,6 +76,7 @@ class ArticleContext:
     gazetteer: object | None = None
     _lookups: dict = field(default_factory=dict, repr=False)
     _extra: dict = field(default_factory=dict, repr=False)
+    _outlines: dict = field(default_factory=dict, repr=False)
 
     @cached_property
     def sentences(self) -> list[Sentence]:
@@ -85,6 +86,14 @@ class ArticleContext:
     @cached_property
     def mentions(self) -> list[Mention]:
         return sorted(self.article.mentions, key=lambda m: m.start)
+
+    def outline(self, place):
+        """The place's outline from the gazetteer (countries have one), or None."""
+        if self.gazetteer is None or place is None or not hasattr(self.gazetteer, "outline"):
+            return None
+        if place.id not in self._outlines:
+            self._outlines[place.id] = self.gazetteer.outline(place.id)
+        return self._outlines[place.id]
 
     @cached_property
     def _mention_starts(self) -> list[int]:

@@ -33,6 +33,28 @@ def distance_km(a: LatLon, b: LatLon) -> float:
     return geodesic(a, b).km
 
 
+def distance_to_area_km(origin: LatLon, outline) -> float:
+    """Geodesic km from a point to the nearest point of an area's outline (lon/lat shapely geometry); 0 inside.
+
+    The nearest point is found in degrees, then measured geodesically: close enough for "within range" checks
+    of countries, which is what it is for.
+
+    >>> from shapely.geometry import box
+    >>> distance_to_area_km((31.5, 34.5), box(34.0, 31.0, 35.0, 32.0))
+    0.0
+    >>> round(distance_to_area_km((31.5, 33.0), box(34.0, 31.0, 35.0, 32.0)))
+    95
+    """
+    from shapely.geometry import Point
+    from shapely.ops import nearest_points
+
+    point = Point(origin[1], origin[0])
+    if outline.contains(point):
+        return 0.0
+    nearest = nearest_points(outline, point)[0]
+    return distance_km(origin, (nearest.y, nearest.x))
+
+
 def destination(origin: LatLon, bearing_deg: float, km: float) -> LatLon:
     """The point reached from ``origin`` after ``km`` along the geodesic of initial ``bearing_deg``."""
     result = WGS84.Direct(origin[0], origin[1], bearing_deg, km * 1000.0)

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 
 from geomap.claims import ArticleContext, claim_place
-from geomap.claims.geometry import distance_km
+from geomap.claims.geometry import distance_km, distance_to_area_km
 from geomap.claims.quantities import Distance, find_distances
 from geomap.model import ClaimPlace, Mention, RangeClaim, RangeTarget, Sentence
 
@@ -296,12 +296,25 @@ def infer_origin(context: ArticleContext, sentence_index: int, force: str) -> Me
 # --- distances to places ----------------------------------------------------------------------
 
 
-def measure(origin: ClaimPlace | None, mention: Mention, range_km: float | None, *, stated: bool) -> RangeTarget:
-    """A place measured against a range: geodesic distance from the origin and inside/outside."""
+#: Places whose single point says nothing about how far away they are (the Red Sea's centre is 1,300 km from
+#: Gaza, its shore at Eilat 220 km): not measured unless the gazetteer has their outline.
+UNMEASURED_KINDS = frozenset({"water", "continent"})
+
+
+def measure(origin: ClaimPlace | None, mention: Mention, range_km: float | None, *, stated: bool,
+            outline=None) -> RangeTarget:
+    """A place measured against a range: geodesic distance from the origin and inside/outside.
+
+    With the place's ``outline`` (countries), the distance is to its nearest point, 0 when the origin lies
+    inside it: "could reach Poland" is true if any of Poland is in range.
+    """
     place = mention.place
     distance = None
     if origin is not None and origin.lat is not None and place is not None:
-        distance = distance_km((origin.lat, origin.lon), (place.lat, place.lon))
+        if outline is not None:
+            distance = distance_to_area_km((origin.lat, origin.lon), outline)
+        elif place.kind not in UNMEASURED_KINDS:
+            distance = distance_km((origin.lat, origin.lon), (place.lat, place.lon))
     inside = None if distance is None or range_km is None else distance <= range_km
     return RangeTarget(
         text=mention.text, lat=place.lat if place else None, lon=place.lon if place else None,
@@ -314,7 +327,8 @@ def _checks(context: ArticleContext, origin: ClaimPlace | None, range_km: float 
     if origin is None or origin.lat is None:
         return []
     origin_id = origin.place.id if origin.place else None
-    return [measure(origin, m, range_km, stated=False) for m in context.resolved_places()
+    return [measure(origin, m, range_km, stated=False, outline=context.outline(m.place))
+            for m in context.resolved_places()
             if m.place.id != origin_id]
 
 
@@ -370,13 +384,34 @@ def _origin(context: ArticleContext, index: int, roles: dict[int, _Role], anchor
     sentence = context.sentences[index]
     stated = _best_origin(context, sentence, roles, anchor)
     if stated is not None:
-        return claim_place(stated)
+        local = _anaphoric_site(context, index, stated)
+        return claim_place(local, inferred=True) if local is not None else claim_place(stated)
     force = launching_force(sentence.text, weapon_span)
     if force:
         tied = infer_origin(context, index, force)
         if tied is not None:
-            return claim_place(tied, inferred=True)
+            return claim_place(_anaphoric_site(context, index, tied) or tied, inferred=True)
     return None
+
+
+def _anaphoric_site(context: ArticleContext, index: int, origin: Mention) -> Mention | None:
+    """The site a country origin points back to: "Russia has stationed Iskander missiles there ... near the
+    city" after a sentence about Kaliningrad is Kaliningrad, not the middle of Russia.
+
+    The most recent place of the origin's country, below country level, in the sentence before the claim's
+    (or earlier in its own sentence), when the claim's sentence refers back with "there" or "the city/base".
+    """
+    place = origin.place
+    if place is None or place.kind != "country" or not _SITE_ANAPHOR_RE.search(context.sentences[index].text):
+        return None
+    start = context.sentences[max(0, index - 1)].start
+    earlier = [m for m in context.mentions_in(start, origin.start)
+               if m.place is not None and m.place.kind != "country" and m.place.country_code == place.country_code]
+    return earlier[-1] if earlier else None
+
+
+# "stationed missiles there", "from launchers near the city", "at the base"
+_SITE_ANAPHOR_RE = re.compile(r"\b(?:there|the\s+(?:city|town|enclave|base|port|island|region))\b", re.IGNORECASE)
 
 
 def _following_targets(context: ArticleContext, index: int) -> list[Mention]:
@@ -418,7 +453,7 @@ def _build_claim(context: ArticleContext, *, weapon: str | None, distance: Dista
     return RangeClaim(
         weapon=weapon, range_km=range_km, range_min_km=distance.min_km if distance else None,
         range_max_km=range_km, qualifier=qualifier, origin=origin,
-        targets=[measure(origin, m, range_km, stated=True) for m in targets],
+        targets=[measure(origin, m, range_km, stated=True, outline=context.outline(m.place)) for m in targets],
         sentence=sentence.text, start=start, end=end, range_text=context.article.text[start:end],
         checks=_checks(context, origin, range_km),
     )

@@ -306,8 +306,10 @@ class Recognizer:
             elif ent.label_ == "NORP":
                 if not self.demonyms:
                     return False
-            else:
-                return False
+            elif not (ent.label_ == "PRODUCT" and whole and prominence >= 0.5
+                      and word_zipf(surface) < UNCOMMON_WORD_ZIPF):
+                return False      # events and works named after places are not them; but the model calls
+                                  # some rare place names products ("Kaliningrad")
         if flags & CURATED:
             return True
         if " " in surface or "-" in surface:
