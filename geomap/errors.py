@@ -29,3 +29,7 @@ class StoreCorrupt(StoreError, ValueError):
 
 class MapError(GeomapError, ValueError):
     """A map cannot be drawn from the given input."""
+
+
+class EvaluationError(GeomapError, ValueError):
+    """The system under test returned something that cannot be scored, or failed on a gold document."""

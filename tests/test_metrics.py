@@ -252,6 +252,14 @@ def test_oracle_scores_resolution_of_the_gold_spans():
         evaluate_oracle([document], lambda doc, spans: [GAZA, None])
 
 
+def test_evaluation_error_is_a_geomap_error_importable_from_its_old_places():
+    import geomap.errors
+    import geomap.evaluation.metrics
+
+    assert EvaluationError is geomap.errors.EvaluationError is geomap.evaluation.metrics.EvaluationError
+    assert issubclass(EvaluationError, geomap.errors.GeomapError) and issubclass(EvaluationError, ValueError)
+
+
 # --------------------------------------------------------------------------- gold files
 
 @pytest.mark.parametrize("name", sorted(DEV_DOCUMENT_COUNTS))
@@ -340,3 +348,17 @@ def test_eval_command_oracle_table():
     assert header.split()[:3] == ["corpus", "docs", "geo"] and "ex F1" not in header
     assert row.split()[:3] == ["seed", "1", "114"]
     assert note.startswith("oracle:")
+
+
+def test_eval_command_follows_each_corpus_demonym_convention():
+    # TR-News annotates demonyms ("Canadian"): auto counts them there, as --demonyms yes does
+    runner = CliRunner()
+    args = ["eval", str(DEV / "trnews.dev.jsonl"), "--limit", "20", "--json"]
+    reports = {}
+    for choice in ("auto", "yes", "no"):
+        result = runner.invoke(main, [*args, "--demonyms", choice])
+        assert result.exit_code == 0, result.output
+        reports[choice] = json.loads(result.stdout)
+    assert reports["auto"]["demonyms"] == "auto"
+    assert reports["auto"]["overall"]["exact"] == reports["yes"]["overall"]["exact"]
+    assert reports["yes"]["overall"]["exact"]["recall"] > reports["no"]["overall"]["exact"]["recall"]

@@ -7,7 +7,6 @@ processes, each holding its own :class:`geomap.Parser`) and prints the scores.
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -15,16 +14,6 @@ from collections.abc import Callable, Iterator, Sequence
 import click
 
 from geomap.cli.options import cli_errors, gazetteer_option, model_option
-
-# The parser of a worker process, built once by _init_worker (or the error that prevented it).
-_WORKER_PARSER = None
-
-
-def _build_parser(model: str, gazetteer_path: str | None):
-    """The geoparser under test, configured as ``geomap parse`` would be, without claim extraction."""
-    from geomap import Parser
-
-    return Parser(gazetteer_path, model, claims=False)
 
 
 def _predict_mentions(parser, document) -> list[dict]:
@@ -39,50 +28,45 @@ def _resolve_gold_spans(parser, document) -> list[tuple[float, float] | None]:
     return [None if m.place is None else (m.place.lat, m.place.lon) for m in mentions]
 
 
-def _init_worker(model: str, gazetteer_path: str | None) -> None:
-    """Pool initializer: build this process's parser once.
-
-    A failure is kept and raised by the first task, so that the parent sees the
-    error (a raising initializer would make the pool respawn workers forever).
-    """
-    global _WORKER_PARSER
-    try:
-        _WORKER_PARSER = _build_parser(model, gazetteer_path)
-    except Exception as exc:  # noqa: BLE001 -- re-raised in _run_in_worker
-        _WORKER_PARSER = exc
-
-
-def _run_in_worker(task: Callable, document):
-    """Run ``task(parser, document)`` with this worker's parser."""
-    if isinstance(_WORKER_PARSER, BaseException):
-        raise _WORKER_PARSER
-    return task(_WORKER_PARSER, document)
-
-
 def _run_task(task: Callable, documents: Sequence, *, model: str, gazetteer_path: str | None,
-              workers: int) -> Iterator:
+              workers: int, demonyms: bool = False) -> Iterator:
     """Yield ``task(parser, document)`` for each document, in order, in ``workers`` processes.
 
-    Parsing is a pure function of the document's id and text, so the order of
-    work does not change the results.
+    The parser under test is configured as ``geomap parse`` would be, without claim
+    extraction. Parsing is a pure function of the document's id and text, so the
+    order of work does not change the results; a document the parser fails on
+    stops the evaluation (its scores would be wrong).
     """
-    if workers <= 1:
-        parser = _build_parser(model, gazetteer_path)
-        for document in documents:
-            yield task(parser, document)
-        return
-    import multiprocessing
+    from geomap.errors import EvaluationError
+    from geomap.text.batch import ParsePool
+    from geomap.text.pipeline import ParserConfig
 
-    from gazetteer import Gazetteer
+    config = ParserConfig(gazetteer_path, model, claims=False, demonyms=demonyms)
+    with ParsePool(config, min(workers, len(documents))) as pool:
+        for document, output, error in pool.map(task, ((document, (document,)) for document in documents)):
+            if error is not None:
+                raise EvaluationError(f"document {document.id!r}: the parser failed ({error})")
+            yield output
 
-    # Build (or rebuild) the default gazetteer here, once, rather than in every worker at the same time.
-    Gazetteer.open(gazetteer_path).close()
-    # spawn, not fork: the workers start clean instead of inheriting the parent's
-    # threads (tqdm's monitor, BLAS) and open files.
-    context = multiprocessing.get_context("spawn")
-    with context.Pool(min(workers, len(documents)), initializer=_init_worker,
-                      initargs=(model, gazetteer_path)) as pool:
-        yield from pool.imap(functools.partial(_run_in_worker, task), documents)
+
+def _run_by_convention(task: Callable, documents: Sequence, demonyms: str, **options) -> Iterator:
+    """``_run_task`` over the documents, each parsed with its corpus's demonym convention; yields in order.
+
+    ``demonyms`` is "auto" (by corpus, see :data:`geomap.evaluation.DEMONYM_CORPORA`), "yes" or "no".
+    """
+    from geomap.evaluation import counts_demonyms
+
+    flags = [counts_demonyms(d.corpus) if demonyms == "auto" else demonyms == "yes" for d in documents]
+    outputs: dict[int, object] = {}
+    pending = iter(range(len(documents)))
+    next_index = next(pending, None)
+    for flag in dict.fromkeys(flags):
+        indices = [i for i, f in enumerate(flags) if f == flag]
+        for i, output in zip(indices, _run_task(task, [documents[i] for i in indices], demonyms=flag, **options)):
+            outputs[i] = output
+            while next_index is not None and next_index in outputs:
+                yield outputs.pop(next_index)
+                next_index = next(pending, None)
 
 
 @click.command("eval")
@@ -99,8 +83,11 @@ def _run_task(task: Callable, documents: Sequence, *, model: str, gazetteer_path
               help="Evaluate only the first N documents of each file.")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
               help="Parse documents in N processes (each loads its own parser).")
+@click.option("--demonyms", type=click.Choice(["auto", "yes", "no"]), default="auto", show_default=True,
+              help="Count demonyms ('Syrian') as mentions of their place: 'auto' follows each corpus's "
+                   "annotation convention (lgl, gwn and trnews count them).")
 @cli_errors
-def eval_cmd(gold_files, oracle, match, as_json, model, gazetteer_path, limit, workers):
+def eval_cmd(gold_files, oracle, match, as_json, model, gazetteer_path, limit, workers, demonyms):
     """Score recognition and resolution against gold JSONL files (GOLD_FILES).
 
     \b
@@ -124,12 +111,14 @@ def eval_cmd(gold_files, oracle, match, as_json, model, gazetteer_path, limit, w
     if not documents:
         raise InputError(f"no gold documents in {', '.join(gold_files)}")
     task = _resolve_gold_spans if oracle else _predict_mentions
-    outputs = _run_task(task, documents, model=model, gazetteer_path=gazetteer_path, workers=workers)
+    outputs = _run_by_convention(task, documents, demonyms, model=model, gazetteer_path=gazetteer_path,
+                                 workers=workers)
     outputs = tqdm(outputs, total=len(documents), desc="eval", unit="doc", file=sys.stderr, disable=None)
     pairs = zip(documents, outputs)
     result = score_oracle(pairs) if oracle else score_predictions(pairs, match=match)
     if as_json:
-        report = {"files": list(gold_files), "model": model, "limit": limit, **result.to_dict()}
+        report = {"files": list(gold_files), "model": model, "limit": limit, "demonyms": demonyms,
+                  **result.to_dict()}
         click.echo(json.dumps(report, indent=2))
     else:
         click.echo(result.format_table())

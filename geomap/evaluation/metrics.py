@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from geomap.errors import GeomapError
+from geomap.errors import EvaluationError
 from geomap.evaluation.corpus import GoldDocument
 
 #: Mean Earth radius (IUGG), km: the sphere of the great-circle errors.
@@ -44,10 +44,6 @@ MAX_ERROR_KM = 20039.0
 
 MatchMode = Literal["exact", "overlap"]
 Coordinates = tuple[float, float]
-
-
-class EvaluationError(GeomapError, ValueError):
-    """The system under test returned something that cannot be scored."""
 
 
 # --------------------------------------------------------------------------- predictions

@@ -3,9 +3,9 @@
 The work splits in two on purpose:
 
 - **parse** (:func:`parse_to_record`) is a pure function of ``(id, text)`` returning a
-  plain store record (:func:`geomap.store.db.article_record`). Workers of a process pool
-  each build one :class:`geomap.Parser` in their initializer and run it; the same
-  function could run as a map step on a cluster engine, its records written by one writer.
+  plain store record (:func:`geomap.store.db.article_record`). It runs in the worker
+  processes of a :class:`geomap.text.batch.ParsePool`, each holding one :class:`geomap.Parser`;
+  the same function could run as a map step on a cluster engine, its records written by one writer.
 - **write** happens only in the parent, one transaction per article
   (:meth:`ArticleStore.save_record`): an article is stored whole or not at all, and a
   killed ingest loses no committed article.
@@ -18,17 +18,16 @@ or gazetteer version are parsed again. Bad files and lines are reported and skip
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from geomap.errors import GeomapError
 from geomap.store.db import ArticleStore, article_record
+from geomap.text.batch import ParsePool
 from geomap.text.pipeline import ParserConfig
 from geomap.textio import ARTICLE_SUFFIXES, JSONL_SUFFIXES, ArticleInput, expand_paths, read_articles
 
@@ -79,45 +78,9 @@ class IngestSummary:
 
 
 # --------------------------------------------------------------------------- worker side
-_parser = None
-_init_error: BaseException | None = None
-
-
-def build_parser(config: ParserConfig):
-    """The parser a worker (or the main process) uses, built from a picklable config."""
-    from geomap import Parser
-
-    return Parser(**asdict(config), quiet=True)
-
-
-def _init_worker(config: ParserConfig) -> None:
-    """Pool initializer: build this worker's parser once (an error is kept and raised by the first task)."""
-    global _parser, _init_error
-    try:
-        _parser = build_parser(config)
-    except Exception as exc:  # reported to the parent by _worker_version, with its own message
-        _init_error = exc
-
-
-def _worker_version() -> str:
-    if _init_error is not None:
-        raise _init_error
-    return _parser.version
-
-
 def parse_to_record(parser, article_id: str, text: str) -> dict:
     """Parse one article into a store record: a pure function of ``(id, text)`` for a given parser."""
     return article_record(parser.parse(text, id=article_id))
-
-
-def _worker_parse(article_id: str, text: str) -> tuple[dict | None, str | None]:
-    """Task run in a worker: (record, None), or (None, error message) when this article fails."""
-    if _init_error is not None:
-        raise _init_error
-    try:
-        return parse_to_record(_parser, article_id, text), None
-    except Exception as exc:  # one bad article must not stop the batch
-        return None, f"{type(exc).__name__}: {exc}"
 
 
 # --------------------------------------------------------------------------- parent side
@@ -134,34 +97,6 @@ def count_inputs(paths: Iterable[str | Path]) -> int:
         elif path.is_file() or path.suffix.lower() in ARTICLE_SUFFIXES:
             total += 1
     return total
-
-
-class _Executor:
-    """Runs the parse tasks: a process pool, or the calling process when ``workers <= 1``."""
-
-    def __init__(self, config: ParserConfig, workers: int):
-        self.pool = None
-        if workers > 1:
-            # spawn: workers start clean (no inherited SQLite handles or threads), the same on every OS
-            self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                            initializer=_init_worker, initargs=(config,))
-        else:
-            _init_worker(config)
-        self.window = max(2, workers * 4)  # tasks in flight: keeps workers busy without reading everything ahead
-
-    def version(self) -> str:
-        return self.pool.submit(_worker_version).result() if self.pool else _worker_version()
-
-    def submit(self, article: ArticleInput) -> Future:
-        if self.pool:
-            return self.pool.submit(_worker_parse, article.id, article.text)
-        fut: Future = Future()
-        fut.set_result(_worker_parse(article.id, article.text))
-        return fut
-
-    def close(self, cancel: bool = False) -> None:
-        if self.pool:
-            self.pool.shutdown(wait=not cancel, cancel_futures=cancel)
 
 
 def _classify(store: ArticleStore, article: ArticleInput, version: str, reparse: bool) -> str:
@@ -216,54 +151,40 @@ def ingest(paths: Iterable[str | Path], store: ArticleStore, *, config: ParserCo
         summary.failures.append(message)
         bar.update(1)
 
-    executor = _Executor(config or ParserConfig(), workers)
-    in_flight: dict[Future, tuple[ArticleInput, str]] = {}
-
-    def finish(done: Iterable[Future]) -> None:
-        for fut in done:
-            article, outcome = in_flight.pop(fut)
-            record, error = fut.result()
-            if record is None:
-                fail(f"{article.source or article.id}: parsing failed ({error})")
-                continue
-            record.update(title=article.title, source=article.source, meta=article.meta)
-            store.save_record(record, article.content_hash, summary.pipeline_version)
-            summary.add(outcome)
-            bar.update(1)
-            if on_stored:
-                on_stored(outcome, article.id, article)
-
-    try:
-        summary.pipeline_version = executor.version()
+    def parse_jobs() -> Iterator[tuple[tuple[ArticleInput, str], tuple[str, str]]]:
+        """The articles to parse, as ParsePool jobs; those to leave alone are counted on the way."""
         for article, outcome in _plan(read_articles(paths, on_error=lambda exc: fail(str(exc))), store,
                                       summary.pipeline_version, reparse, fail):
             if outcome in (UNCHANGED, STALE):
                 summary.add(outcome)
                 bar.update(1)
-                continue
-            while len(in_flight) >= executor.window:
-                done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-                finish(done)
-            in_flight[executor.submit(article)] = (article, outcome)
-        while in_flight:
-            done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-            finish(done)
+            else:
+                yield (article, outcome), (article.id, article.text)
+
+    try:
+        # Leaving the pool on an exception (Ctrl-C included) cancels what is not parsed yet.
+        with ParsePool(config or ParserConfig(), workers) as pool:
+            summary.pipeline_version = pool.version
+            # Written as they come: a slow article does not hold back the commits of the others.
+            for (article, outcome), record, error in pool.map(parse_to_record, parse_jobs(), ordered=False):
+                if record is None:
+                    fail(f"{article.source or article.id}: parsing failed ({error})")
+                    continue
+                record.update(title=article.title, source=article.source, meta=article.meta)
+                store.save_record(record, article.content_hash, summary.pipeline_version)
+                summary.add(outcome)
+                bar.update(1)
+                if on_stored:
+                    on_stored(outcome, article.id, article)
     except KeyboardInterrupt:  # every committed article stays; report what was done
-        executor.close(cancel=True)
         summary.interrupted = True
-        return summary
     except BrokenProcessPool:
-        executor.close(cancel=True)
         raise GeomapError(f"a parser process died (out of memory?) after {summary.stored} articles were stored in "
                           f"{store.path}; they are kept: run the same command again, with fewer --workers, "
                           "to go on") from None
-    except BaseException:
-        executor.close(cancel=True)
-        raise
     finally:
         bar.close()
         summary.seconds = time.perf_counter() - started
-    executor.close()
     return summary
 
 

@@ -1,39 +1,157 @@
 """Parsing many articles, in parallel worker processes.
 
 Parsing is a pure function of (id, text) given a :class:`ParserConfig`, so
-each worker builds one Parser at start-up and articles are mapped over the
-pool in order; the same function could run on a cluster engine.
+each worker process builds one Parser at start-up and runs the tasks sent to
+it; the same functions could run on a cluster engine. :class:`ParsePool` is
+the one implementation behind ``geomap parse`` (:func:`parse_many`),
+``geomap ingest`` (:mod:`geomap.store.ingest`) and ``geomap eval``.
+
+A task is a picklable module-level function ``task(parser, *args)``; its
+result must be picklable. An exception in a task is reported as an error
+message for that item and the batch goes on; a parser that cannot be built
+raises its error in the calling process.
 """
 
 from __future__ import annotations
 
-import multiprocessing as mp
+import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict
+from typing import Any
 
 from geomap.text.pipeline import Parser, ParserConfig
 
+#: The outcome of one task: (result, None), or (None, "ExceptionType: message") when it failed.
+TaskOutcome = tuple[Any, str | None]
+
+# --------------------------------------------------------------------------- worker side
 _worker_parser: Parser | None = None
-_worker_error: str | None = None
+_worker_init_error: Exception | None = None
 
 
-def _init_worker(config: dict) -> None:
-    # A raising initializer makes a pool respawn workers forever: keep the error, report it per article.
-    global _worker_parser, _worker_error
+def build_parser(config: ParserConfig, *, quiet: bool = True) -> Parser:
+    """The parser a worker (or the main process) uses, built from a picklable config."""
+    return Parser(**asdict(config), quiet=quiet)
+
+
+def _init_worker(config: ParserConfig) -> None:
+    # A raising initializer breaks the pool: keep the error, raise it from the first task instead.
+    global _worker_parser, _worker_init_error
     try:
-        _worker_parser = Parser(**config, quiet=True)
+        _worker_parser = build_parser(config)
     except Exception as exc:
-        _worker_error = f"{type(exc).__name__}: {exc}"
+        _worker_init_error = exc
 
 
-def _run(job: tuple[str, str, Callable]) -> tuple[str, object, str | None]:
-    doc_id, text, finish = job
-    if _worker_parser is None:
-        return doc_id, None, _worker_error or "the parser could not start"
+def _this_workers_parser() -> Parser:
+    if _worker_init_error is not None:
+        raise _worker_init_error
+    return _worker_parser
+
+
+def _worker_version() -> str:
+    return _this_workers_parser().version
+
+
+def _worker_run(task: Callable, args: tuple) -> TaskOutcome:
+    return run_task(_this_workers_parser(), task, args)
+
+
+def run_task(parser: Parser, task: Callable, args: tuple) -> TaskOutcome:
+    """``task(parser, *args)`` as ``(result, None)``, or ``(None, message)`` when it raises."""
     try:
-        return doc_id, finish(_worker_parser, doc_id, text), None
-    except Exception as exc:  # reported per article; the batch goes on
-        return doc_id, None, f"{type(exc).__name__}: {exc}"
+        return task(parser, *args), None
+    except Exception as exc:  # one bad article must not stop the batch
+        return None, f"{type(exc).__name__}: {exc}"
+
+
+# --------------------------------------------------------------------------- parent side
+class ParsePool:
+    """Runs parse tasks with one :class:`Parser` per worker process, or in this process.
+
+    Parameters
+    ----------
+    config : ParserConfig
+        What each worker's parser does.
+    workers : int
+        Worker processes; with 1 (or fewer) the tasks run in this process, on ``parser``
+        when given.
+    parser : Parser, optional
+        An already built parser for the in-process case.
+
+    Use it as a context manager: leaving on an exception (Ctrl-C included) cancels the
+    tasks not started yet instead of waiting for them.
+    """
+
+    def __init__(self, config: ParserConfig, workers: int = 1, *, parser: Parser | None = None):
+        self.window = max(2, workers * 4)  # tasks in flight: keeps workers busy without reading everything ahead
+        self._pool: ProcessPoolExecutor | None = None
+        self._parser = parser
+        if workers <= 1:
+            self._parser = parser or build_parser(config, quiet=False)
+            return
+        from gazetteer import Gazetteer
+
+        # Build (or rebuild) the default gazetteer here, once and saying so, not in every worker at the same time.
+        Gazetteer.open(config.gazetteer_path).close()
+        # spawn: workers start clean (no inherited SQLite handles or threads), the same on every OS
+        self._pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                         initializer=_init_worker, initargs=(config,))
+        # One probe per worker starts them all now, so they load their parsers side by side.
+        self._probes = [self._pool.submit(_worker_version) for _ in range(workers)]
+
+    @property
+    def version(self) -> str:
+        """The workers' :attr:`Parser.version` (raises the error that kept a parser from starting)."""
+        return self._probes[0].result() if self._pool else self._parser.version
+
+    def submit(self, task: Callable, *args) -> Future:
+        """Start ``task(parser, *args)``; the future's result is a :data:`TaskOutcome`."""
+        if self._pool:
+            return self._pool.submit(_worker_run, task, args)
+        future: Future = Future()
+        future.set_result(run_task(self._parser, task, args))
+        return future
+
+    def map(self, task: Callable, jobs: Iterable[tuple[Any, tuple]], *, ordered: bool = True
+            ) -> Iterator[tuple[Any, Any, str | None]]:
+        """Yield ``(key, result, error)`` for each ``(key, args)`` job, running ``task(parser, *args)``.
+
+        ``ordered`` yields in the order of ``jobs``, else as the tasks complete. At most
+        :attr:`window` tasks are in flight, so ``jobs`` is read lazily. In this process
+        each job runs when it is read.
+        """
+        if self._pool is None:
+            for key, args in jobs:
+                yield key, *run_task(self._parser, task, args)
+            return
+        in_flight: dict[Future, Any] = {}  # insertion order = job order
+        for key, args in jobs:
+            in_flight[self.submit(task, *args)] = key
+            while len(in_flight) >= self.window:
+                yield from _collect(in_flight, ordered)
+        while in_flight:
+            yield from _collect(in_flight, ordered)
+
+    def close(self, cancel: bool = False) -> None:
+        """Stop the workers: after the submitted tasks, or at once dropping those not started (``cancel``)."""
+        if self._pool:
+            self._pool.shutdown(wait=not cancel, cancel_futures=cancel)
+
+    def __enter__(self) -> ParsePool:
+        return self
+
+    def __exit__(self, exc_type, *_) -> None:
+        self.close(cancel=exc_type is not None)
+
+
+def _collect(in_flight: dict[Future, Any], ordered: bool) -> Iterator[tuple[Any, Any, str | None]]:
+    """Yield ``(key, result, error)`` of the oldest task (``ordered``), or of every task done by now."""
+    done = [next(iter(in_flight))] if ordered else wait(in_flight, return_when=FIRST_COMPLETED)[0]
+    for future in done:
+        key = in_flight.pop(future)
+        yield key, *future.result()
 
 
 def to_record(parser: Parser, doc_id: str, text: str) -> dict:
@@ -50,12 +168,5 @@ def parse_many(items: Iterable[tuple[str, str]], config: ParserConfig, *, worker
     module-level function); its result must be picklable. With ``workers=1``
     the work runs in this process (on ``parser`` when given).
     """
-    if workers <= 1:
-        global _worker_parser
-        _worker_parser = parser or Parser(**asdict(config), quiet=True)
-        for doc_id, text in items:
-            yield _run((doc_id, text, finish))
-        return
-    ctx = mp.get_context("spawn" if mp.get_start_method(allow_none=True) == "spawn" else "fork")
-    with ctx.Pool(workers, initializer=_init_worker, initargs=(asdict(config),)) as pool:
-        yield from pool.imap(_run, ((i, t, finish) for i, t in items), chunksize=4)
+    with ParsePool(config, workers, parser=parser) as pool:
+        yield from pool.map(finish, ((doc_id, (doc_id, text)) for doc_id, text in items))
