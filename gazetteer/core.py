@@ -241,6 +241,8 @@ class Gazetteer:
                     continue  # "Dam" the word is not DAM the airport code
                 quality = quality_of(key, flags)
                 match = "curated" if how == "folded" and flags & CURATED else how
+                if how == "folded" and flags == DEMONYM:
+                    match = "demonym"     # "Canadian" read as Canada: the resolver weighs it by the span's label
                 if how != "fuzzy" and fold(row[_ROW_NAME]) == folded:
                     quality, match = MATCH_EXACT, "exact"
                 score = MATCH_WEIGHT * quality + (1 - MATCH_WEIGHT) * row[_ROW_PROMINENCE]

@@ -70,9 +70,8 @@ class Candidate:
     ``score`` is in [0, 1]: how well the name matches (1 for an exact
     preferred name, lower for variants and fuzzy matches) blended with the
     place's prominence. ``match`` says how it matched: ``exact``, ``curated`` (a news alias the team
-    curated), ``folded``
-    (after case, diacritics, punctuation and article folding), ``variant``
-    (transliteration variants) or ``fuzzy``.
+    curated), ``demonym`` (an adjective of the place: "Syrian"), ``folded`` (after case, diacritics,
+    punctuation and article folding), ``variant`` (transliteration variants) or ``fuzzy``.
     """
 
     place: Place

@@ -131,3 +131,20 @@ def test_code_after_a_number_is_not_a_place(parser):
     assert "Vancouver" in names and sum(1 for n in names if n == "BC") <= 1
     art = parser.parse("The walls date from 500 BC.")
     assert not [m for m in art.mentions if m.text == "BC"]
+
+
+def test_demonyms_when_asked_plural_included_and_never_a_town(gaz):
+    from geomap import Parser
+
+    parser = Parser(gazetteer=gaz, demonyms=True, claims=False)
+    art = parser.parse("Canadian officials said thousands of Russians had crossed into Finland near Houston Street.")
+    by_text = {m.text: m for m in art.mentions}
+    assert by_text["Canadian"].place.country_code == "CA" and by_text["Canadian"].place.kind == "country"
+    assert by_text["Russians"].place.country_code == "RU"
+    assert "Houston" not in by_text          # a street, not the city
+
+
+def test_country_name_among_local_places_is_the_country(parser):
+    art = parser.parse("Exports from Houston, Texas, to China rose. Beaumont, Texas, also ships to China.")
+    chinas = [m for m in art.mentions if m.text == "China"]
+    assert chinas and all(m.place.kind == "country" for m in chinas)

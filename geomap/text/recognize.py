@@ -134,6 +134,15 @@ def phrase_ngrams(text: str, words: list[tuple[int, int]]):
                 yield words[i][0], words[i + length - 1][1]
 
 
+def singular(word: str) -> str:
+    """A plural demonym's singular: "Russians" -> "Russian" (other words unchanged).
+
+    >>> singular("Russians"), singular("Syrians"), singular("Swiss")
+    ('Russian', 'Syrian', 'Swiss')
+    """
+    return word[:-1] if word.endswith("ns") else word
+
+
 def person_surnames(text: str, ents) -> set[str]:
     """Keys of the words an article uses as people's surnames.
 
@@ -151,7 +160,7 @@ def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 
 def _phrase_pattern(phrase: str) -> str:
-    """A regex for a curated phrase: either apostrophe, any dash, any run of spaces."""
+    """A regex for a curated phrase: either apostrophe, any dash, any run of spaces, quotes between words."""
     out = []
     for ch in phrase:
         if ch in "'’":
@@ -159,7 +168,7 @@ def _phrase_pattern(phrase: str) -> str:
         elif ch in "-‐‑–—":
             out.append("[-‐‑–—]")
         elif ch == " ":
-            out.append(r"\s+")
+            out.append(r"[\"“”]?\s+[\"“”]?")   # the “Quds” day event
         else:
             out.append(re.escape(ch))
     return "".join(out)
@@ -209,7 +218,8 @@ class Recognizer:
         grams = {(s, e) for words in phrases for s, e in phrase_ngrams(text, words)}
         generic = {g for words in phrases if words for g in generic_extensions(text, words)}
         stats = self.gaz.key_stats([name_key(text[s:e]) for s, e in grams | generic] +
-                                   [name_key(text[s:e]) for s, e, _ in place_ents])
+                                   [name_key(text[s:e]) for s, e, _ in place_ents] +
+                                   [name_key(singular(text[s:e])) for s, e, label in place_ents if label == "NORP"])
         for start, end, label in place_ents:
             # the model stopped short of a name the gazetteer knows ("Deir" of "Deir ez-Zor")
             longer = [(s, e) for s, e in grams if s <= start and end <= e and (s, e) != (start, end)
@@ -218,8 +228,11 @@ class Recognizer:
                 start, end = trim_span(text, *max(longer, key=lambda g: g[1] - g[0]))
             surface = text[start:end]
             known = name_key(surface) in stats
-            if label == "NORP" and not (known and stats[name_key(surface)][1] & DEMONYM):
-                continue          # "Arab countries", "a Democrat": a group's name, no place's adjective
+            if label == "NORP":
+                flags = stats.get(name_key(surface), stats.get(name_key(singular(surface)), (0, 0)))[1]
+                if not flags & DEMONYM:
+                    continue      # "Arab countries", "a Democrat": a group's name, no place's adjective
+                known = True      # "Russians": the plural of a demonym
             inner = any(start <= s and e <= end and (s, e) != (start, end) and name_key(text[s:e]) in stats
                         for s, e in grams)
             if known or (not inner and word_zipf(surface.split()[-1]) < 3.0):

@@ -24,6 +24,7 @@ from gazetteer.core import haversine_km
 from gazetteer.normalize import name_key
 from gazetteer.place import Candidate
 from geomap.text.abbreviations import US_STATES, state_after, state_before_comma
+from geomap.text.recognize import singular
 
 # "Idlib province", "Deir ez-Zor governorate", "Clarke County" (when the span stopped before it)
 ADMIN_AFTER = re.compile(r"^\s+(province|governorate|region|state|oblast|district|county|prefecture|"
@@ -45,6 +46,7 @@ W_CUE = 0.4
 W_LABEL = 0.08
 W_EXACT = 0.25      # the name is the place's own main name, not one of its alternates
 NEAR_KM = 400.0
+W_COUNTRY_NAME = 0.25  # a country's own name: a bare "Jordan" among countries is the country
 
 LABEL_KINDS = {
     "GPE": {"country", "admin1", "admin2", "city", "region", "continent"},
@@ -88,8 +90,11 @@ class Resolver:
         self.demonyms = demonyms
 
     def candidates_for(self, surface: str, label: str | None) -> tuple[Candidate, ...]:
-        cands = self.gaz.lookup(surface, limit=self.limit, fuzzy=label is not None,
-                                demonyms=self.demonyms or label == "NORP")
+        demonyms = self.demonyms or label == "NORP"
+        cands = self.gaz.lookup(surface, limit=self.limit, fuzzy=label is not None, demonyms=demonyms)
+        if demonyms and singular(surface) != surface and not any(c.match != "variant" for c in cands):
+            # "Russians": the plural of a demonym, which the gazetteer lists in the singular
+            cands = self.gaz.lookup(singular(surface), limit=self.limit, fuzzy=False, demonyms=True) or cands
         return tuple(cands)
 
     def state_candidates(self, code: str) -> tuple[Candidate, ...]:
@@ -102,6 +107,9 @@ class Resolver:
         for s in spans:
             code = state_before_comma(text, s.start, s.end)   # "Athens, [Ga.]"
             cands.append(self.state_candidates(code) if code else self.candidates_for(s.text, getattr(s, "label", None)))
+            if getattr(s, "label", None) == "NORP" and any(c.match == "demonym" for c in cands[-1]):
+                # the model read "Canadian" as a nationality: Canada, never Canadian, Texas
+                cands[-1] = tuple(c for c in cands[-1] if c.match == "demonym")
         cues = [(*_cue_kinds(text, s.start, s.end), getattr(s, "label", None)) for s in spans]
         # comma-linked containers: "Athens, Ga." or "Mayadin, Syria" (the next span right after a comma)
         containers: dict[int, int] = {}
@@ -159,6 +167,8 @@ class Resolver:
             s = W_PRIOR * c.score + (W_EXACT if c.match in ("exact", "curated") else 0.0)
             if label in LABEL_KINDS and p.kind in LABEL_KINDS[label]:
                 s += W_LABEL
+            if p.kind == "country" and c.match in ("exact", "curated"):
+                s += W_COUNTRY_NAME   # "China" among Texas towns is still the country
             if cue_kinds:
                 s += W_CUE if p.kind in cue_kinds else -W_CUE / 2
             if state:
