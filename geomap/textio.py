@@ -24,8 +24,16 @@ HTML_SUFFIXES = {".html", ".htm"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 ARTICLE_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
 
-#: Larger files are refused: an article is not 200 MB long, such a file is a mistake.
+#: Larger text and HTML files are refused before they are read: such a file is a mistake.
 MAX_FILE_BYTES = 200 * 1024 * 1024
+#: Longer article texts are refused: recognition and resolution take time that grows faster than
+#: the length (a 1 MB text took 8 CPU minutes and 600 MB), and no news article is this long.
+MAX_ARTICLE_CHARS = 200_000
+#: How much of a file is sniffed for binary data, and the share of control bytes that makes it binary.
+SNIFF_BYTES = 65536
+BINARY_CONTROL_SHARE = 0.05
+# Control bytes that text in no encoding holds (tab, line feed, vertical tab, form feed, CR are text).
+_CONTROL_BYTES = bytes(range(0, 9)) + bytes(range(14, 32)) + b"\x7f"
 
 
 @dataclass(slots=True)
@@ -44,28 +52,47 @@ class ArticleInput:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
 
-def decode_text(data: bytes, where: str) -> str:
+def looks_binary(head: bytes) -> bool:
+    """Whether the first bytes of a file are binary data: a NUL, or many control bytes.
+
+    >>> looks_binary("Strikes hit Eilat.\\n".encode()), looks_binary(b"PK\\x03\\x04\\x14\\x00")
+    (False, True)
+    """
+    if b"\x00" in head:
+        return True
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
+    return controls > BINARY_CONTROL_SHARE * len(head)
+
+
+def decode_text(data: bytes, where: str, *, file: str | None = None) -> str:
     """Decode article bytes as UTF-8, refusing binary data with a clear message.
+
+    ``where`` names the data in messages (a file, or ``file:line``); ``file`` is
+    the file to convert when it is not UTF-8 (default: ``where``).
 
     >>> decode_text("Eilat".encode(), "x.txt")
     'Eilat'
     """
-    if b"\x00" in data[:65536]:
-        raise InputError(f"{where}: looks like a binary file (it contains NUL bytes); give a text, HTML or JSONL article")
+    if looks_binary(data[:SNIFF_BYTES]):
+        raise InputError(f"{where}: looks like binary data, not text; give a text, HTML or JSONL article")
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(
             f"{where}: is not UTF-8 text (invalid byte at offset {exc.start}); "
-            f"convert it first, e.g. `iconv -f WINDOWS-1256 -t UTF-8 {where}`"
+            f"convert it first, e.g. `iconv -f WINDOWS-1256 -t UTF-8 {file or where}`"
         ) from None
-    return text
 
 
 def check_text(text: str, where: str) -> str:
-    """Refuse an empty article."""
+    """Refuse an empty article, or one too long to parse (more than :data:`MAX_ARTICLE_CHARS`)."""
     if not text.strip():
         raise InputError(f"{where}: the article is empty")
+    if len(text) > MAX_ARTICLE_CHARS:
+        raise InputError(
+            f"{where}: the text is {len(text):,} characters long, more than the {MAX_ARTICLE_CHARS:,}-character "
+            'limit for one article; split it into articles: a file each, or a JSONL file with one {"id", "text"} '
+            "object a line")
     return text
 
 
@@ -119,11 +146,17 @@ def html_to_text(markup: str) -> tuple[str, str | None]:
     return text, parser.title
 
 
-def read_file_bytes(path: Path) -> bytes:
+def check_file(path: Path) -> None:
+    """Refuse a path that is missing or a directory."""
     if not path.exists():
         raise InputError(f"{path}: no such file")
     if path.is_dir():
         raise InputError(f"{path}: is a directory")
+
+
+def read_file_bytes(path: Path) -> bytes:
+    """The bytes of a text or HTML article file (refusing one of more than :data:`MAX_FILE_BYTES`)."""
+    check_file(path)
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise InputError(f"{path}: is {size / 2**20:.0f} MB, more than the {MAX_FILE_BYTES // 2**20} MB limit "
@@ -149,36 +182,67 @@ def iter_jsonl_articles(path: str | Path, on_error: Callable[[InputError], None]
                         ) -> Iterator[ArticleInput]:
     """Read ``{"id", "text", "title"?, "url"?, "date"?, ...}`` lines; other fields go to ``meta``.
 
-    A bad line raises :class:`InputError`, or is passed to ``on_error`` and skipped.
+    The file is read line by line (memory stays bounded however long it is). A bad
+    line (not UTF-8, not JSON, no text, empty or too long a text) raises
+    :class:`InputError`, or is passed to ``on_error`` and skipped. A binary file
+    raises at once; a file without any line is an error too.
     """
     path = Path(path)
-    data = read_file_bytes(path)
-    text = decode_text(data, str(path))
-    seen_any = False
-    for lineno, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        where = f"{path}:{lineno}"
-        try:
+    check_file(path)
+    seen_line = False
+    with path.open("rb") as stream:
+        if looks_binary(stream.read(SNIFF_BYTES)):
+            raise InputError(f"{path}: looks like a binary file, not JSON Lines; give one JSON object a line")
+        stream.seek(0)
+        for lineno, raw in enumerate(stream, 1):
+            if not raw.strip():
+                continue
+            seen_line = True
+            where = f"{path}:{lineno}"
             try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{where}: not valid JSON ({exc.msg} at column {exc.colno})") from None
-            if not isinstance(rec, dict) or not isinstance(rec.get("text"), str):
-                raise InputError(f'{where}: expected an object with a "text" string')
-            check_text(rec["text"], where)
-        except InputError as exc:
-            if on_error is None:
-                raise
-            on_error(exc)
-            continue
-        seen_any = True
-        doc_id = str(rec.get("id") if rec.get("id") is not None else f"{path.stem}-{lineno}")
-        meta = {k: v for k, v in rec.items() if k not in ("id", "text", "title")}
-        yield ArticleInput(id=doc_id, text=rec["text"], source=rec.get("url") or where,
-                           title=rec.get("title"), meta=meta)
-    if not seen_any and on_error is None:
-        raise InputError(f"{path}: holds no article lines")
+                rec = _article_record(decode_text(raw, where, file=str(path)), where)
+            except InputError as exc:
+                if on_error is None:
+                    raise
+                on_error(exc)
+                continue
+            doc_id = str(rec.get("id") if rec.get("id") is not None else f"{path.stem}-{lineno}")
+            meta = {k: v for k, v in rec.items() if k not in ("id", "text", "title")}
+            yield ArticleInput(id=doc_id, text=rec["text"], source=rec.get("url") or where,
+                               title=rec.get("title"), meta=meta)
+    if not seen_line:
+        exc = InputError(f'{path}: holds no article lines (expected one {{"id", "text"}} object a line)')
+        if on_error is None:
+            raise exc
+        on_error(exc)
+
+
+def _article_record(line: str, where: str) -> dict:
+    """One JSONL line as an article record, with a message saying what is wrong with a bad one."""
+    try:
+        rec = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{where}: not valid JSON ({exc.msg} at column {exc.colno})") from None
+    if not isinstance(rec, dict):
+        raise InputError(f'{where}: expected an object {{"id", "text", ...}}, not a JSON {_json_type(rec)}')
+    if "text" not in rec:
+        raise InputError(f'{where}: the object has no "text" field')
+    if not isinstance(rec["text"], str):
+        raise InputError(f'{where}: "text" must be a string, not a JSON {_json_type(rec["text"])}')
+    check_text(rec["text"], where)
+    return rec
+
+
+def _json_type(value) -> str:
+    """The JSON name of a decoded value's type, for messages."""
+    names = {dict: "object", list: "array", str: "string", bool: "boolean", int: "number", float: "number"}
+    return "null" if value is None else names.get(type(value), type(value).__name__)
+
+
+def count_lines(path: str | Path) -> int:
+    """How many lines a file has (a progress bar's total), counted without decoding it."""
+    with open(path, "rb") as stream:
+        return sum(block.count(b"\n") for block in iter(lambda: stream.read(1 << 20), b""))
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:

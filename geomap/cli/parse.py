@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import click
@@ -27,25 +28,41 @@ def parse(infile, output, no_claims, workers, gazetteer_path, model):
        "ranges": [...], "corridors": [...]}
     Offsets are 0-based and end-exclusive into the input text; lat/lon are null
     for names that could not be placed. Extra input fields are ignored. Bad
-    lines are reported on stderr and skipped; the batch goes on.
+    lines (not JSON, no "text" string, an empty text or one longer than
+    200,000 characters) are reported on stderr and skipped; the batch goes
+    on. The exit status is 1 when no article could be parsed.
     """
     from geomap.text.batch import parse_many
     from geomap.text.pipeline import ParserConfig
-    from geomap.textio import iter_jsonl_articles
+    from geomap.textio import count_lines, iter_jsonl_articles
 
     errors: list[str] = []
-    items = [(a.id, a.text) for a in iter_jsonl_articles(infile, on_error=lambda e: errors.append(str(e)))]
+    articles = iter_jsonl_articles(infile, on_error=lambda e: errors.append(str(e)))
+    first = next(articles, None)  # a binary or empty input fails here, before the model loads
+    if first is None:
+        report_skipped(errors)
+        click.echo(f"no article to parse in {infile}; nothing written", err=True)
+        raise SystemExit(1)
+    # Read lazily: a long batch is never held in memory whole.
+    items = ((a.id, a.text) for a in itertools.chain([first], articles))
     config = ParserConfig(gazetteer_path, model, claims=not no_claims)
     out = click.open_file(output, "w", encoding="utf-8", atomic=output != "-")
     n = 0
     with out:
-        for doc_id, record, error in progress(parse_many(items, config, workers=workers), total=len(items),
+        for doc_id, record, error in progress(parse_many(items, config, workers=workers), total=count_lines(infile),
                                               desc="parsing"):
             if error:
                 errors.append(f"{infile}: article {doc_id}: {error}")
                 continue
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
             n += 1
+    report_skipped(errors)
+    click.echo(f"parsed {n} article(s) into {output}" + (f"; {len(errors)} skipped" if errors else ""), err=True)
+    if errors and not n:
+        raise SystemExit(1)
+
+
+def report_skipped(errors: list[str]) -> None:
+    """Say on stderr which lines or articles were skipped, and why."""
     for e in errors:
         click.echo(f"skipped: {e}", err=True)
-    click.echo(f"parsed {n} article(s) into {output}" + (f"; {len(errors)} skipped" if errors else ""), err=True)

@@ -53,10 +53,12 @@ def places(files, fmt, gazetteer_path, model):
     """
     from geomap.textio import read_articles
 
-    parser = make_parser(gazetteer_path, model, claims=False)
+    parser = None
     errors = []
     all_rows = []
     for item in read_articles(files, on_error=errors.append):
+        # built at the first good article: bad input is reported without waiting for the model to load
+        parser = parser or make_parser(gazetteer_path, model, claims=False)
         article = parser.parse(item.text, id=item.id, title=item.title, source=item.source)
         all_rows.extend(place_rows(article))
     for err in errors:
