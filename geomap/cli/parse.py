@@ -29,7 +29,7 @@ def parse(infile, output, no_claims, workers, gazetteer_path, model):
     Offsets are 0-based and end-exclusive into the input text; lat/lon are null
     for names that could not be placed. Extra input fields are ignored. Bad
     lines (not JSON, no "text" string, an empty text or one longer than
-    200,000 characters) are reported on stderr and skipped; the batch goes
+    2,000,000 characters) are reported on stderr and skipped; the batch goes
     on. The exit status is 1 when no article could be parsed.
     """
     from geomap.text.batch import parse_many

@@ -15,6 +15,7 @@ article mostly uses as a person is no place), and common words.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -159,6 +160,39 @@ def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
+class Occupancy:
+    """Which characters of a text are taken, for overlap tests in time proportional to the span, not to the
+    number of spans already taken (long articles have thousands)."""
+
+    def __init__(self, length: int, spans=()):
+        self._taken = bytearray(length + 1)
+        for start, end in spans:
+            self.take(start, end)
+
+    def free(self, start: int, end: int) -> bool:
+        return not any(self._taken[start:end])
+
+    def take(self, start: int, end: int) -> None:
+        self._taken[start:end] = b"\x01" * (end - start)
+
+
+class EntityIndex:
+    """The model's entities sorted by start, to find those overlapping a span by bisection."""
+
+    def __init__(self, ents, labels: set[str]):
+        self._items = sorted((*entity_span(e), e.label_) for e in ents if e.label_ in labels)
+        self._starts = [item[0] for item in self._items]
+
+    def overlapping(self, start: int, end: int) -> tuple[int, int, str] | None:
+        """The first entity overlapping [start, end), or None (spaCy's entities do not overlap)."""
+        i = bisect.bisect_left(self._starts, end) - 1
+        while i >= 0 and self._items[i][1] > start:
+            if i == 0 or self._items[i - 1][1] <= start:
+                return self._items[i]
+            i -= 1
+        return None
+
+
 def _phrase_pattern(phrase: str) -> str:
     """A regex for a curated phrase: either apostrophe, any dash, any run of spaces, quotes between words."""
     out = []
@@ -201,7 +235,9 @@ class Recognizer:
 
     def recognize(self, text: str, doc=None) -> list[Span]:
         ents = list(doc.ents) if doc is not None else []
-        blocked = [(m.start(), m.end()) for m in self.not_places.finditer(text)] if self.not_places else []
+        blocked_spans = [(m.start(), m.end()) for m in self.not_places.finditer(text)] if self.not_places else []
+        blocked = Occupancy(len(text), blocked_spans)
+        blocking = EntityIndex(ents, BLOCKING_LABELS)
         person_votes, place_votes = self._votes(ents)
         spans: list[Span] = []
 
@@ -212,18 +248,31 @@ class Recognizer:
             if e.label_ not in PLACE_LABELS and not (self.demonyms and e.label_ == "NORP"):
                 continue
             start, end = trim_span(text, e.start_char, e.end_char)
-            if end > start and not any(overlaps((start, end), b) for b in blocked):
+            if end > start and blocked.free(start, end):
                 place_ents.append((start, end, e.label_))
-        phrases = find_phrases(text)
-        grams = {(s, e) for words in phrases for s, e in phrase_ngrams(text, words)}
-        generic = {g for words in phrases if words for g in generic_extensions(text, words)}
+        phrases = [words for words in find_phrases(text) if words]
+        phrase_grams = [list(phrase_ngrams(text, words)) for words in phrases]
+        phrase_starts = [words[0][0] for words in phrases]
+        grams = {g for pg in phrase_grams for g in pg}
+        generic = {g for words in phrases for g in generic_extensions(text, words)}
         stats = self.gaz.key_stats([name_key(text[s:e]) for s, e in grams | generic] +
                                    [name_key(text[s:e]) for s, e, _ in place_ents] +
                                    [name_key(singular(text[s:e])) for s, e, label in place_ents if label == "NORP"])
+
+        def grams_around(start: int, end: int) -> list[tuple[int, int]]:
+            """The known grams of the phrases overlapping [start, end)."""
+            i = bisect.bisect_right(phrase_starts, end) - 1
+            out = []
+            while i >= 0 and (phrases[i][-1][1] > start):
+                out.extend(g for g in phrase_grams[i] if name_key(text[g[0]:g[1]]) in stats)
+                i -= 1
+            return out
+
         for start, end, label in place_ents:
+            known_grams = grams_around(start, end)
             # the model stopped short of a name the gazetteer knows ("Deir" of "Deir ez-Zor")
-            longer = [(s, e) for s, e in grams if s <= start and end <= e and (s, e) != (start, end)
-                      and name_key(text[s:e]) in stats and not any(overlaps((s, e), b) for b in blocked)]
+            longer = [(s, e) for s, e in known_grams if s <= start and end <= e and (s, e) != (start, end)
+                      and blocked.free(s, e)]
             if longer:
                 start, end = trim_span(text, *max(longer, key=lambda g: g[1] - g[0]))
             surface = text[start:end]
@@ -233,41 +282,39 @@ class Recognizer:
                 if not flags & DEMONYM:
                     continue      # "Arab countries", "a Democrat": a group's name, no place's adjective
                 known = True      # "Russians": the plural of a demonym
-            inner = any(start <= s and e <= end and (s, e) != (start, end) and name_key(text[s:e]) in stats
-                        for s, e in grams)
+            inner = any(start <= s and e <= end and (s, e) != (start, end) for s, e in known_grams)
             if known or (not inner and word_zipf(surface.split()[-1]) < 3.0):
                 spans.append(Span(start, end, surface, "ner", label))
 
         # 2a. names completed by a generic head ("the Imam Ali base"), when the gazetteer knows them whole
         for s, e in sorted(generic, key=lambda g: g[0] - g[1]):
             st = stats.get(name_key(text[s:e]))
-            if st is None or any(overlaps((s, e), b) for b in blocked):
+            if st is None or not blocked.free(s, e):
                 continue
             # only when the words before the head name no place themselves ("Yarmouk refugee camp" is Yarmouk)
-            if any(gs == s and ge < e and name_key(text[gs:ge]) in stats for gs, ge in grams):
+            if any(gs == s and ge < e for gs, ge in grams_around(s, e)):
                 continue
             spans = [sp for sp in spans if not overlaps((sp.start, sp.end), (s, e))]
-            if not any(overlaps((sp.start, sp.end), (s, e)) for sp in spans):
-                spans.append(Span(s, e, text[s:e], "gazetteer", None))
+            spans.append(Span(s, e, text[s:e], "gazetteer", None))
 
         # 2. gazetteer candidates inside capitalised phrases
-        mask = blocked
-        taken = [(s.start, s.end) for s in spans]
-        for words in phrases:
-            for s, e in phrase_ngrams(text, words):
-                if any(overlaps((s, e), t) for t in taken) or any(overlaps((s, e), b) for b in mask):
+        taken = Occupancy(len(text), [(sp.start, sp.end) for sp in spans])
+        for pg in phrase_grams:
+            for s, e in pg:
+                if not taken.free(s, e) or not blocked.free(s, e):
                     continue
                 st = stats.get(name_key(text[s:e]))
-                if st is None or not self._accept(text, s, e, st, mask, ents):
+                if st is None or not self._accept(text, s, e, st, blocking):
                     continue
                 spans.append(Span(s, e, text[s:e], "gazetteer", None))
-                taken.append((s, e))
+                taken.take(s, e)
 
         # 2b. a US state abbreviation after a place ("Athens, Ga."): a mention of the state
         for sp in list(spans):
             found = state_after(text, sp.end)
-            if found and not any(overlaps(found[:2], (o.start, o.end)) for o in spans):
+            if found and taken.free(found[0], found[1]):
                 spans.append(Span(found[0], found[1], text[found[0]:found[1]], "gazetteer", None))
+                taken.take(found[0], found[1])
 
         # 3. one sense per discourse: an unknown surface the article mostly uses for a person is no place;
         #    nor is a minor place name the article uses for a person ("Talal Naji ... Naji claims")
@@ -295,7 +342,7 @@ class Recognizer:
                 place[name_key(e.text)] += 1
         return person, place
 
-    def _accept(self, text: str, s: int, e: int, stats: tuple[float, int, int], mask, ents) -> bool:
+    def _accept(self, text: str, s: int, e: int, stats: tuple[float, int, int], blocking: EntityIndex) -> bool:
         prominence, flags, _n = stats
         if flags & ~(CODE | DEMONYM) == 0:
             return False          # codes and demonyms alone never make a gazetteer-only mention
@@ -304,22 +351,23 @@ class Recognizer:
             return False          # "a brother named Badr"
         if re.search(r"\d\s*$", text[max(0, s - 3):s]) and surface.isupper():
             return False          # "500 BC", "4 WD": a code after a number is no place
-        ent = next((x for x in ents if overlaps((s, e), entity_span(x)) and x.label_ in BLOCKING_LABELS), None)
+        ent = blocking.overlapping(s, e)
         if ent is not None:
-            whole = entity_span(ent) == (s, e)
-            if ent.label_ == "PERSON":
+            ent_start, ent_end, ent_label = ent
+            whole = (ent_start, ent_end) == (s, e)
+            if ent_label == "PERSON":
                 # the model calls some places persons ("Tamil Nadu"); never a part of a person's name
                 if not (whole and (prominence >= 0.9 or (prominence >= 0.5 and word_zipf(surface) < 4.0))):
                     return False
-            elif ent.label_ == "ORG":
+            elif ent_label == "ORG":
                 # "the Ohio Supreme Court" is in Ohio: the place part of an institution's name counts
                 # (media and armed groups named after places are in the curated not-places table)
                 if prominence < (0.45 if whole else 0.3):
                     return False
-            elif ent.label_ == "NORP":
+            elif ent_label == "NORP":
                 if not self.demonyms:
                     return False
-            elif not (ent.label_ == "PRODUCT" and whole and prominence >= 0.5
+            elif not (ent_label == "PRODUCT" and whole and prominence >= 0.5
                       and word_zipf(surface) < UNCOMMON_WORD_ZIPF):
                 return False      # events and works named after places are not them; but the model calls
                                   # some rare place names products ("Kaliningrad")

@@ -20,7 +20,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from gazetteer.core import haversine_km
+from gazetteer.core import EARTH_RADIUS_KM
 from gazetteer.normalize import name_key
 from gazetteer.place import Candidate
 from geomap.text.abbreviations import US_STATES, state_after, state_before_comma
@@ -81,6 +81,30 @@ def _cue_kinds(text: str, start: int, end: int) -> tuple[set[str] | None, str | 
     return None, state
 
 
+class ContextPoints:
+    """The article's resolved places as arrays, for "how much of the article lies near here" in one pass."""
+
+    def __init__(self, weights: dict[tuple[float, float, str], float]):
+        import numpy as np
+
+        self._np = np
+        self.lat = np.radians([k[0] for k in weights])
+        self.lon = np.radians([k[1] for k in weights])
+        self.keys = np.array([k[2] for k in weights], dtype=object)
+        self.weights = np.array(list(weights.values()))
+
+    def weight_near(self, lat: float, lon: float, km: float, exclude: str | None = None) -> float:
+        """The summed weight of the places within ``km`` (great circle) of a point, ``exclude`` left out."""
+        np = self._np
+        lat, lon = math.radians(lat), math.radians(lon)
+        a = (np.sin((self.lat - lat) / 2) ** 2
+             + math.cos(lat) * np.cos(self.lat) * np.sin((self.lon - lon) / 2) ** 2)
+        within = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(a, 1.0))) < km
+        if exclude is not None:
+            within &= self.keys != exclude
+        return float(self.weights[within].sum())
+
+
 class Resolver:
     """Ranks gazetteer candidates for the spans of one article at a time."""
 
@@ -103,9 +127,10 @@ class Resolver:
 
     def resolve(self, text: str, spans: list) -> list[Resolution]:
         """Resolve spans (objects with start, end, text, label) of one text, in order."""
-        cands = []
+        cands, codes = [], []
         for s in spans:
             code = state_before_comma(text, s.start, s.end)   # "Athens, [Ga.]"
+            codes.append(code)
             cands.append(self.state_candidates(code) if code else self.candidates_for(s.text, getattr(s, "label", None)))
             if getattr(s, "label", None) == "NORP" and any(c.match == "demonym" for c in cands[-1]):
                 # the model read "Canadian" as a nationality: Canada, never Canadian, Texas
@@ -118,14 +143,27 @@ class Resolver:
             if re.fullmatch(r",\s*", gap):
                 containers[i] = i + 1
 
+        # A surface with the same cues resolves the same way wherever it occurs: rank it once (long articles
+        # name the same places hundreds of times).
+        keys = [(s.text, code, frozenset(kinds or ()), state, label)
+                for s, code, (kinds, state, label) in zip(spans, codes, cues)]
         # pass 1: the prior alone, to learn what the article is about
-        first = [self._best(c, cue, None, None, None) for c, cue in zip(cands, cues)]
+        ranked: dict = {}
+        for key, c, cue in zip(keys, cands, cues):
+            if key not in ranked:
+                ranked[key] = self._best(c, cue, None, None, None)
+        first = [ranked[key] for key in keys]
         countries, admins, points = self._context(first)
         # pass 2: with the article's countries, regions and places
+        ranked = {}
         result = []
-        for i, (c, cue) in enumerate(zip(cands, cues)):
+        for i, (key, c, cue) in enumerate(zip(keys, cands, cues)):
             container = first[containers[i]][0] if i in containers and first[containers[i]][0] else None
-            best, conf = self._best(c, cue, (countries, admins), points, container, exclude=name_key(spans[i].text))
+            full_key = (key, container.place.id if container else None)
+            if full_key not in ranked:
+                ranked[full_key] = self._best(c, cue, (countries, admins), points, container,
+                                              exclude=name_key(spans[i].text))
+            best, conf = ranked[full_key]
             result.append(Resolution(best, conf, c))
         # one place per name per article: every mention of a name takes its most confident resolution
         by_key: dict[str, Resolution] = {}
@@ -139,9 +177,9 @@ class Resolver:
             final.append(by_key[k] if k in by_key and not cues[i][0] else r)
         return final
 
-    def _context(self, picks) -> tuple[Counter, Counter, list[tuple[float, float, str, float]]]:
+    def _context(self, picks) -> tuple[Counter, Counter, "ContextPoints | None"]:
         countries, admins = Counter(), Counter()
-        points = []
+        weights: Counter = Counter()      # one point per place, its mentions' weights summed
         for cand, conf in picks:
             if cand is None:
                 continue
@@ -152,8 +190,8 @@ class Resolver:
             if p.admin1:
                 admins[p.admin1] += w
             if p.kind not in ("country", "continent", "region", "water"):
-                points.append((p.lat, p.lon, name_key(p.name), w))
-        return countries, admins, points
+                weights[(p.lat, p.lon, name_key(p.name))] += w
+        return countries, admins, ContextPoints(weights) if weights else None
 
     def _best(self, cands, cue, context, points, container, exclude: str | None = None):
         if not cands:
@@ -183,10 +221,10 @@ class Resolver:
                 s += W_COUNTRY * context[0].get(p.country_code, 0) / total_c
             if context and total_a and p.admin1:
                 s += W_ADMIN1 * context[1].get(p.admin1, 0) / total_a
-            if points and p.kind not in ("country", "continent", "region", "water"):
-                near = [w for lat, lon, k, w in points if k != exclude and haversine_km(p.lat, p.lon, lat, lon) < NEAR_KM]
+            if points is not None and p.kind not in ("country", "continent", "region", "water"):
+                near = points.weight_near(p.lat, p.lon, NEAR_KM, exclude)
                 if near:
-                    s += W_NEAR * min(1.0, sum(near) / 3)
+                    s += W_NEAR * min(1.0, near / 3)
             scored.append((s, c))
         scored.sort(key=lambda t: (-t[0], -t[1].place.population, t[1].place.id))
         top_s, top = scored[0]
