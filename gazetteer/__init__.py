@@ -7,10 +7,18 @@
 """
 
 from gazetteer.core import Gazetteer, haversine_km
-from gazetteer.geocoder import OfflineGeocoder
 from gazetteer.errors import (GazetteerCorrupt, GazetteerError, GazetteerNotFound, GazetteerStale,
                               ImportFormatError, PlaceNotFound)
 from gazetteer.place import KINDS, Candidate, Place
 
 __all__ = ["Gazetteer", "OfflineGeocoder", "Place", "Candidate", "KINDS", "haversine_km", "GazetteerError", "GazetteerNotFound",
            "GazetteerCorrupt", "GazetteerStale", "ImportFormatError", "PlaceNotFound"]
+
+
+def __getattr__(name: str):
+    # the geopy geocoder is imported on first use: geopy costs a fifth of a second at start-up
+    if name == "OfflineGeocoder":
+        from gazetteer.geocoder import OfflineGeocoder
+
+        return OfflineGeocoder
+    raise AttributeError(f"module 'gazetteer' has no attribute {name!r}")

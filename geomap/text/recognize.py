@@ -90,9 +90,13 @@ class Span:
 
 @lru_cache(maxsize=100_000)
 def word_zipf(word: str) -> float:
+    """How common a word is in English (wordfreq's Zipf scale; 0 below 3, which the thresholds here allow).
+
+    The "small" list loads in 15 ms instead of half a second, which is a sixth of a cold start.
+    """
     from wordfreq import zipf_frequency
 
-    return zipf_frequency(word, "en")
+    return zipf_frequency(word, "en", wordlist="small")
 
 
 def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
