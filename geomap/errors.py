@@ -33,3 +33,7 @@ class MapError(GeomapError, ValueError):
 
 class EvaluationError(GeomapError, ValueError):
     """The system under test returned something that cannot be scored, or failed on a gold document."""
+
+
+class WorkerDied(GeomapError, RuntimeError):
+    """A parser worker process ended abruptly (killed, or out of memory)."""

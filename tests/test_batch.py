@@ -55,3 +55,18 @@ def test_a_parser_that_cannot_start_raises_in_the_caller():
         pool.version
     with pytest.raises(ModelUnavailable):
         list(parse_many([("a", TEXTS["a"])], config, workers=2))
+
+
+def _die(parser, code):
+    """A task that kills its worker process, as the out-of-memory killer would."""
+    import os
+
+    os._exit(code)
+
+
+def test_a_worker_that_dies_is_a_clean_error_not_a_hang():
+    from geomap.errors import WorkerDied
+
+    with pytest.raises(WorkerDied, match="parser process died"):
+        with ParsePool(CONFIG, 2) as pool:
+            list(pool.map(_die, [("x", (1,)), ("y", (1,))]))

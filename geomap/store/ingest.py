@@ -21,11 +21,10 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from geomap.errors import GeomapError
+from geomap.errors import WorkerDied
 from geomap.store.db import ArticleStore, article_record
 from geomap.text.batch import ParsePool
 from geomap.text.pipeline import ParserConfig
@@ -178,8 +177,8 @@ def ingest(paths: Iterable[str | Path], store: ArticleStore, *, config: ParserCo
                     on_stored(outcome, article.id, article)
     except KeyboardInterrupt:  # every committed article stays; report what was done
         summary.interrupted = True
-    except BrokenProcessPool:
-        raise GeomapError(f"a parser process died (out of memory?) after {summary.stored} articles were stored in "
+    except WorkerDied:
+        raise WorkerDied(f"a parser process died (out of memory?) after {summary.stored} articles were stored in "
                           f"{store.path}; they are kept: run the same command again, with fewer --workers, "
                           "to go on") from None
     finally:

@@ -17,9 +17,11 @@ from __future__ import annotations
 import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict
 from typing import Any
 
+from geomap.errors import WorkerDied
 from geomap.text.pipeline import Parser, ParserConfig
 
 #: The outcome of one task: (result, None), or (None, "ExceptionType: message") when it failed.
@@ -151,7 +153,12 @@ def _collect(in_flight: dict[Future, Any], ordered: bool) -> Iterator[tuple[Any,
     done = [next(iter(in_flight))] if ordered else wait(in_flight, return_when=FIRST_COMPLETED)[0]
     for future in done:
         key = in_flight.pop(future)
-        yield key, *future.result()
+        try:
+            outcome = future.result()
+        except BrokenProcessPool:
+            raise WorkerDied("a parser process died (killed, or out of memory?): run again, with fewer "
+                             "--workers if memory is short") from None
+        yield key, *outcome
 
 
 def to_record(parser: Parser, doc_id: str, text: str) -> dict:
