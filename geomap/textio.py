@@ -217,14 +217,20 @@ def iter_jsonl_articles(path: str | Path, on_error: Callable[[InputError], None]
         on_error(exc)
 
 
-def _article_record(line: str, where: str) -> dict:
-    """One JSONL line as an article record, with a message saying what is wrong with a bad one."""
+def json_object(line: str, where: str, expected: str = '{"id", "text", ...}') -> dict:
+    """One JSONL line as a JSON object, or an :class:`InputError` saying what is wrong with it."""
     try:
         rec = json.loads(line)
     except json.JSONDecodeError as exc:
         raise InputError(f"{where}: not valid JSON ({exc.msg} at column {exc.colno})") from None
     if not isinstance(rec, dict):
-        raise InputError(f'{where}: expected an object {{"id", "text", ...}}, not a JSON {_json_type(rec)}')
+        raise InputError(f"{where}: expected an object {expected}, not a JSON {_json_type(rec)}")
+    return rec
+
+
+def _article_record(line: str, where: str) -> dict:
+    """One JSONL line as an article record, with a message saying what is wrong with a bad one."""
+    rec = json_object(line, where)
     if "text" not in rec:
         raise InputError(f'{where}: the object has no "text" field')
     if not isinstance(rec["text"], str):

@@ -16,13 +16,13 @@ other than these (``ranges``, ``corridors``...) are kept in
 from __future__ import annotations
 
 import itertools
-import json
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from geomap.errors import InputError
+from geomap.textio import json_object
 
 _DOCUMENT_KEYS = ("id", "corpus", "text", "toponyms")
 
@@ -151,12 +151,7 @@ def parse_gold_line(line: str, *, default_corpus: str = "gold", where: str = "go
     InputError
         When the line is not JSON, misses a key, or a toponym's offsets do not match its surface.
     """
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{where}: not valid JSON ({exc.msg} at column {exc.colno})") from None
-    if not isinstance(record, dict):
-        raise InputError(f"{where}: expected a JSON object per line, got {type(record).__name__}")
+    record = json_object(line, where, '{"id", "corpus", "text", "toponyms"}')
     missing = [key for key in ("id", "text", "toponyms") if key not in record]
     if missing:
         raise InputError(f"{where}: missing key(s) {', '.join(missing)}; a gold line needs "
