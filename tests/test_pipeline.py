@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from geopy.distance import geodesic
 
@@ -148,3 +150,20 @@ def test_country_name_among_local_places_is_the_country(parser):
     art = parser.parse("Exports from Houston, Texas, to China rose. Beaumont, Texas, also ships to China.")
     chinas = [m for m in art.mentions if m.text == "China"]
     assert chinas and all(m.place.kind == "country" for m in chinas)
+
+
+def test_cli_counts_demonyms_only_when_asked(tmp_path):
+    from click.testing import CliRunner
+
+    from geomap.cli import main
+
+    article = tmp_path / "a.txt"
+    article.write_text("Canadian officials met Syrian envoys in Amman.", encoding="utf-8")
+    runner = CliRunner()
+    names = {}
+    for flag in ([], ["--demonyms"]):
+        result = runner.invoke(main, ["places", str(article), "--format", "json", *flag])
+        assert result.exit_code == 0, result.output
+        names[bool(flag)] = {row["name"] for row in json.loads(result.stdout)}
+    assert names[False] == {"Amman"}
+    assert names[True] == {"Amman", "Canada", "Syria"}

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from geomap.cli.options import cli_errors, format_option, gazetteer_option, model_option
+from geomap.cli.options import cli_errors, demonyms_option, format_option, gazetteer_option, model_option
 
 
 def _range_lines(claim) -> list[str]:
@@ -53,8 +53,9 @@ def _json_record(article) -> dict:
                                                 "not every place of the article.")
 @gazetteer_option
 @model_option
+@demonyms_option
 @cli_errors
-def claims(files, fmt, width_km, no_checks, gazetteer_path, model):
+def claims(files, fmt, width_km, no_checks, gazetteer_path, model, demonyms):
     """List the weapon ranges, reach claims and corridors that FILES state.
 
     FILES are text, HTML or JSONL articles, or directories of them. A range with a
@@ -79,7 +80,7 @@ def claims(files, fmt, width_km, no_checks, gazetteer_path, model):
         skipped.append(exc)
         click.echo(f"warning: skipped {exc}", err=True)
 
-    parser = Parser(gazetteer_path, model)
+    parser = Parser(gazetteer_path, model, demonyms=demonyms)
     features: list[dict] = []
     parsed = 0
     for item in read_articles(files, on_error=warn):

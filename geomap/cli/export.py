@@ -7,7 +7,7 @@ import sys
 import click
 
 from geomap.cli.map_cmd import read_cli_articles
-from geomap.cli.options import cli_errors, format_option, gazetteer_option, model_option
+from geomap.cli.options import cli_errors, demonyms_option, format_option, gazetteer_option, model_option
 
 
 @click.command("export")
@@ -18,8 +18,9 @@ from geomap.cli.options import cli_errors, format_option, gazetteer_option, mode
 @click.option("--example", is_flag=True, help="Also export the example articles shipped with geomap.")
 @gazetteer_option
 @model_option
+@demonyms_option
 @cli_errors
-def export(articles, fmt, output, example, gazetteer_path, model):
+def export(articles, fmt, output, example, gazetteer_path, model, demonyms):
     """Write the places, mentions, ranges and corridors of ARTICLES as GeoJSON or CSV.
 
     GeoJSON: one FeatureCollection; places are Points whose `mentions` carry the text, offsets
@@ -34,7 +35,7 @@ def export(articles, fmt, output, example, gazetteer_path, model):
     """
     from geomap.output.export import write_csv, write_geojson
 
-    parsed = read_cli_articles(articles, gazetteer_path, model, example=example)
+    parsed = read_cli_articles(articles, gazetteer_path, model, example=example, demonyms=demonyms)
     writer = write_csv if fmt == "csv" else write_geojson
     if output is None:
         writer(parsed, sys.stdout)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from geomap.cli.options import cli_errors, db_option, gazetteer_option, model_option
+from geomap.cli.options import cli_errors, db_option, demonyms_option, gazetteer_option, model_option
 
 
 @click.command("ingest")
@@ -21,8 +21,9 @@ from geomap.cli.options import cli_errors, db_option, gazetteer_option, model_op
               help="Print 'OUTCOME<TAB>ID' on stdout as each article is committed (new, updated, reparsed).")
 @gazetteer_option
 @model_option
+@demonyms_option
 @cli_errors
-def ingest(paths, db_path, workers, reparse, progress, verbose, gazetteer_path, model):
+def ingest(paths, db_path, workers, reparse, progress, verbose, gazetteer_path, model, demonyms):
     """Parse the articles in PATHS and keep them in the article store for `geomap query`.
 
     PATHS are text and Markdown files, HTML files (reduced to their text), JSON Lines of
@@ -49,7 +50,7 @@ def ingest(paths, db_path, workers, reparse, progress, verbose, gazetteer_path, 
         click.echo(f"{outcome}\t{article_id}")
 
     with ArticleStore.open(db_path or default_store_path(), create=True) as store:
-        summary = run_ingest(paths, store, config=ParserConfig(gazetteer_path, model), workers=workers,
+        summary = run_ingest(paths, store, config=ParserConfig(gazetteer_path, model, demonyms=demonyms), workers=workers,
                              reparse=reparse, progress=progress, on_stored=log if verbose else None)
         for line in summary.lines(store.path):
             click.echo(line, err=True)

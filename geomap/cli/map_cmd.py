@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from geomap.cli.options import cli_errors, db_option, gazetteer_option, model_option
+from geomap.cli.options import cli_errors, db_option, demonyms_option, gazetteer_option, model_option
 
 EXAMPLES_DIR = Path(__file__).resolve().parents[1] / "examples"
 
@@ -17,7 +17,7 @@ def example_paths() -> list[Path]:
 
 
 def read_cli_articles(paths: tuple[str, ...], gazetteer_path: str | None, model: str, *, example: bool = False,
-                      required: bool = True):
+                      required: bool = True, demonyms: bool = False):
     """The articles named on the command line, parsed (or rebuilt from ``geomap parse`` JSONL).
 
     An unreadable file or line is reported on stderr and skipped; having no
@@ -35,7 +35,7 @@ def read_cli_articles(paths: tuple[str, ...], gazetteer_path: str | None, model:
     def make_parser():
         from geomap import Parser
 
-        return Parser(gazetteer_path, model)
+        return Parser(gazetteer_path, model, demonyms=demonyms)
 
     def warn(exc: InputError) -> None:
         click.echo(f"warning: skipped {exc}", err=True)
@@ -94,9 +94,10 @@ def read_stored_articles(db_path: str | None, gazetteer_path: str | None, *, lim
               help="Store: at most this many articles (0: all).")
 @gazetteer_option
 @model_option
+@demonyms_option
 @cli_errors
 def map_cmd(articles, output, title, offline, cluster, example, db_path, article_id, place, near, km, covering,
-            limit, gazetteer_path, model):
+            limit, gazetteer_path, model, demonyms):
     """Draw the places and claims of ARTICLES on one HTML map.
 
     ARTICLES are text/HTML files, directories, JSONL articles ({"id", "text"}) or the JSONL
@@ -126,7 +127,8 @@ def map_cmd(articles, output, title, offline, cluster, example, db_path, article
     if (near is None) != (km is None):
         raise click.UsageError("--near and --km go together")
     from_store = any(v is not None for v in selectors.values()) or (db_path is not None and not articles)
-    parsed = read_cli_articles(articles, gazetteer_path, model, example=example, required=not from_store)
+    parsed = read_cli_articles(articles, gazetteer_path, model, example=example, required=not from_store,
+                               demonyms=demonyms)
     if from_store:
         parsed += read_stored_articles(db_path, gazetteer_path, limit=limit, **selectors)
     summary = save_map(parsed, output, title=title, offline=offline, cluster=cluster)

@@ -48,15 +48,20 @@ def cli_errors(func):
     return wrapper
 
 
+demonyms_option = click.option(
+    "--demonyms", is_flag=True,
+    help="Count adjectives of places ('Syrian', 'Canadians') as mentions of them [default: off].")
+
 workers_option = click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
                               help="Parallel worker processes (each loads its own model).")
 
 
-def make_parser(gazetteer_path: str | None, model: str, *, claims: bool = True, quiet: bool = False):
+def make_parser(gazetteer_path: str | None, model: str, *, claims: bool = True, demonyms: bool = False,
+                quiet: bool = False):
     """Build a :class:`geomap.Parser` and say on stderr which recognition mode is active."""
     from geomap import Parser
 
-    parser = Parser(gazetteer_path, model, claims=claims)
+    parser = Parser(gazetteer_path, model, claims=claims, demonyms=demonyms)
     if not quiet:
         click.echo(f"geomap: recognition with {parser.mode}", err=True)
     return parser

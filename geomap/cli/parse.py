@@ -7,7 +7,7 @@ import json
 
 import click
 
-from geomap.cli.options import cli_errors, gazetteer_option, model_option, progress, workers_option
+from geomap.cli.options import cli_errors, demonyms_option, gazetteer_option, model_option, progress, workers_option
 
 
 @click.command()
@@ -17,8 +17,9 @@ from geomap.cli.options import cli_errors, gazetteer_option, model_option, progr
 @workers_option
 @gazetteer_option
 @model_option
+@demonyms_option
 @cli_errors
-def parse(infile, output, no_claims, workers, gazetteer_path, model):
+def parse(infile, output, no_claims, workers, gazetteer_path, model, demonyms):
     """Parse every article of INFILE (JSONL, one {"id", "text", ...} a line).
 
     \b
@@ -45,7 +46,7 @@ def parse(infile, output, no_claims, workers, gazetteer_path, model):
         raise SystemExit(1)
     # Read lazily: a long batch is never held in memory whole.
     items = ((a.id, a.text) for a in itertools.chain([first], articles))
-    config = ParserConfig(gazetteer_path, model, claims=not no_claims)
+    config = ParserConfig(gazetteer_path, model, claims=not no_claims, demonyms=demonyms)
     out = click.open_file(output, "w", encoding="utf-8", atomic=output != "-")
     n = 0
     with out:
