@@ -72,9 +72,10 @@ FUNCTION_WORD_ZIPF = 5.8
 PROMINENT = 0.65
 #: Words that name regions somewhere ("Centre", "Western") but alone, in English text, are directions.
 GENERIC_WORDS = frozenset({"north", "south", "east", "west", "northern", "southern", "eastern", "western",
-                           "northeast", "northwest", "southeast", "southwest", "central", "centre", "center", "middle", "upper", "lower", "coast", "bay", "rivers",
-                           "island", "islands", "lake", "lakes", "valley", "mountain", "mountains", "city",
-                           "county", "state", "capital", "border", "interior"})
+                           "northeast", "northwest", "southeast", "southwest", "central", "centre", "center",
+                           "middle", "upper", "lower", "coast", "bay", "rivers", "island", "islands", "lake",
+                           "lakes", "valley", "mountain", "mountains", "city", "county", "state", "capital",
+                           "border", "interior"})
 
 
 @dataclass(slots=True)
@@ -154,7 +155,8 @@ def person_surnames(text: str, ents) -> set[str]:
     The last word of the model's multi-word PERSON entities, a word after a
     title ("Mr. Sanford"), and a word that says something ("Burley said").
     """
-    keys = {name_key(e.text.split()[-1]) for e in ents if e.label_ == "PERSON" and len(e.text.split()) > 1}
+    names = [e.text.split() for e in ents if e.label_ == "PERSON"]
+    keys = {name_key(words[-1]) for words in names if len(words) > 1}
     keys.update(name_key(m.group(1)) for m in _TITLE.finditer(text))
     keys.update(name_key(m.group(1) or m.group(2)) for m in _SAID.finditer(text))
     return keys

@@ -119,6 +119,9 @@ class Resolver:
         if demonyms and singular(surface) != surface and not any(c.match != "variant" for c in cands):
             # "Russians": the plural of a demonym, which the gazetteer lists in the singular
             cands = self.gaz.lookup(singular(surface), limit=self.limit, fuzzy=False, demonyms=True) or cands
+        if label == "NORP" and any(c.match == "demonym" for c in cands):
+            # the model read "Canadian" as a nationality: Canada, never Canadian, Texas
+            cands = [c for c in cands if c.match == "demonym"]
         return tuple(cands)
 
     def state_candidates(self, code: str) -> tuple[Candidate, ...]:
@@ -127,14 +130,9 @@ class Resolver:
 
     def resolve(self, text: str, spans: list) -> list[Resolution]:
         """Resolve spans (objects with start, end, text, label) of one text, in order."""
-        cands, codes = [], []
-        for s in spans:
-            code = state_before_comma(text, s.start, s.end)   # "Athens, [Ga.]"
-            codes.append(code)
-            cands.append(self.state_candidates(code) if code else self.candidates_for(s.text, getattr(s, "label", None)))
-            if getattr(s, "label", None) == "NORP" and any(c.match == "demonym" for c in cands[-1]):
-                # the model read "Canadian" as a nationality: Canada, never Canadian, Texas
-                cands[-1] = tuple(c for c in cands[-1] if c.match == "demonym")
+        codes = [state_before_comma(text, s.start, s.end) for s in spans]   # "Athens, [Ga.]"
+        cands = [self.state_candidates(code) if code else self.candidates_for(s.text, getattr(s, "label", None))
+                 for s, code in zip(spans, codes)]
         cues = [(*_cue_kinds(text, s.start, s.end), getattr(s, "label", None)) for s in spans]
         # comma-linked containers: "Athens, Ga." or "Mayadin, Syria" (the next span right after a comma)
         containers: dict[int, int] = {}
