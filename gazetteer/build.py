@@ -29,7 +29,7 @@ from pathlib import Path
 
 from gazetteer.errors import GazetteerError
 from gazetteer.sources.common import package_version
-from gazetteer.store import GazetteerWriter, connect_readonly, read_meta, remove_orphaned_temp_files
+from gazetteer.store import SCHEMA_VERSION, GazetteerWriter, read_file_meta, remove_orphaned_temp_files
 from gazetteer.store import fcntl  # None where not POSIX
 
 #: Bump when the build logic changes in a way that changes the file.
@@ -62,8 +62,9 @@ def source_versions() -> dict[str, str]:
 
 
 def is_stale(meta: dict) -> bool:
-    """True when a default gazetteer's recorded sources differ from the installed ones."""
-    return meta.get("origin") == "default" and meta.get("sources") != source_versions()
+    """True when a default gazetteer's recorded sources, or its file schema, differ from the installed ones."""
+    return meta.get("origin") == "default" and (meta.get("schema_version") != SCHEMA_VERSION or
+                                                meta.get("sources") != source_versions())
 
 
 def add_sources(writer: GazetteerWriter, ctx, progress) -> None:
@@ -88,11 +89,7 @@ def _meta_of(path: Path) -> dict | None:
     if not path.exists():
         return None
     try:
-        con = connect_readonly(path)
-        try:
-            return read_meta(con)
-        finally:
-            con.close()
+        return read_file_meta(path)
     except GazetteerError:
         return None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import math
 import sqlite3
 import threading
@@ -9,16 +10,15 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
-from gazetteer.errors import GazetteerNotFound, PlaceNotFound
-from gazetteer.normalize import _merge_variants, fold, query_keys, skeleton
+from gazetteer.errors import GazetteerNotFound, GazetteerStale, PlaceNotFound
+from gazetteer.index import NameIndex, fold_checksum, spelling_bucket
+from gazetteer.normalize import fold, merge_variants, query_keys, skeleton
 from gazetteer.place import Candidate, Place
 from gazetteer.store import CODE, CURATED, DEMONYM, PREFERRED, connect_readonly, read_meta
 
 EARTH_RADIUS_KM = 6371.0088
 
 _PLACE_COLS = "p.rid, p.id, p.name, p.kind, p.lat, p.lon, p.cc, p.admin1, p.population, p.prominence, p.source"
-# Where a lookup ranks by in a (key, flags, *_PLACE_COLS) row of Gazetteer._rows_for_keys.
-_ROW_RID, _ROW_ID, _ROW_NAME, _ROW_POPULATION, _ROW_PROMINENCE = 2, 3, 4, 10, 11
 
 # How well each kind of match speaks for the name (the rest of a candidate's score is prominence).
 MATCH_EXACT = 1.0
@@ -33,6 +33,8 @@ GLUED_ARTICLE_PENALTY = 0.95
 #: Least rapidfuzz ``fuzz.ratio`` (0-100) of a fuzzy match.
 FUZZY_CUTOFF = 84
 MATCH_WEIGHT = 0.55
+#: A candidate's score is MATCH_WEIGHT * match quality + PROMINENCE_WEIGHT * the place's prominence.
+PROMINENCE_WEIGHT = 1 - MATCH_WEIGHT
 #: A skeleton match counts only when the spellings, vowels included, are this alike (Qasam is not Kisumu).
 MIN_VARIANT_SIMILARITY = 0.6
 
@@ -61,23 +63,33 @@ def fuzzy_length_range(length: int, cutoff: float = FUZZY_CUTOFF) -> tuple[int, 
     return math.ceil(length * r / (2 - r) - 1e-9), math.floor(length * (2 - r) / r + 1e-9)
 
 
+def alike_indexes(keys: Sequence[str], merged: Sequence[str], threshold: float = MIN_VARIANT_SIMILARITY) -> list[int]:
+    """Indexes of the ``merged`` spellings as alike as ``threshold`` to one of ``keys``, ascending.
+
+    ``merged`` are candidates' :func:`~gazetteer.normalize.merge_variants` forms (the gazetteer stores
+    them); the comparisons run in rapidfuzz, one call per key.
+
+    >>> alike_indexes(["qasam", "aqaba"], [merge_variants(k) for k in ["kisumu", "akaba", "qassam"]])
+    [1, 2]
+    """
+    from rapidfuzz import fuzz, process
+
+    alike: set[int] = set()
+    for key in keys:
+        hits = process.extract(merge_variants(key), merged, scorer=fuzz.ratio, score_cutoff=threshold * 100,
+                               limit=None)
+        alike.update(i for _, _, i in hits)
+    return sorted(alike)
+
+
 def similar_variants(keys: Sequence[str], candidates: Sequence[str],
                      threshold: float = MIN_VARIANT_SIMILARITY) -> list[str]:
     """The ``candidates`` as alike as ``threshold`` to one of ``keys`` (:func:`gazetteer.normalize.variant_similarity`).
 
-    The same figure, computed for all candidates at once: their transliteration variants are merged in
-    one pass over the joined keys ('|' is in no key, so no merge crosses it). One call per pair was
-    the larger part of a misspelling's lookup time.
-
     >>> similar_variants(["qasam", "aqaba"], ["kisumu", "akaba", "qassam"])
     ['akaba', 'qassam']
     """
-    from rapidfuzz import fuzz
-
-    merged_keys = _merge_variants("|".join(keys)).split("|")
-    merged_candidates = _merge_variants("|".join(candidates)).split("|")
-    return [candidate for candidate, merged in zip(candidates, merged_candidates)
-            if max(fuzz.ratio(key, merged) for key in merged_keys) / 100.0 >= threshold]
+    return [candidates[i] for i in alike_indexes(keys, [merge_variants(c) for c in candidates], threshold)]
 
 
 def _place(row: Sequence) -> Place:
@@ -93,6 +105,87 @@ def _flag_quality(flags: int) -> float:
     if flags & ~(CODE | DEMONYM):
         return MATCH_ALTERNATE
     return MATCH_CODE if flags & CODE else MATCH_DEMONYM
+
+
+#: The match quality of every value of a name's flags (they fit in a byte), looked up rather than computed.
+_FLAG_QUALITY = tuple(_flag_quality(flags) for flags in range(256))
+#: The flags of names a lookup passes over, by (demonyms wanted, name written in capitals): a demonym alone
+#: is no name unless asked for, and a code only matches a name in capitals ("Dam" is not DAM the airport).
+_SKIPPED_FLAGS = {(demonyms, upper): frozenset(([] if demonyms else [DEMONYM]) + ([] if upper else [CODE]))
+                  for demonyms in (False, True) for upper in (False, True)}
+
+
+class _Ranking:
+    """The places one lookup has scored, and the least score that can still make its ``limit``.
+
+    A candidate's score is MATCH_WEIGHT * its match quality + PROMINENCE_WEIGHT * its place's prominence;
+    a place matched under several keys keeps its best. The index lists each key's places most prominent
+    first, so a key's places are read only while they can still beat the ``limit``-th best score.
+    """
+
+    __slots__ = ("index", "primary", "folded", "folded_checksum", "limit", "skipped", "wanted", "score", "match",
+                 "floor")
+
+    def __init__(self, index: NameIndex, primary: str, folded: str, limit: int, skipped: frozenset[int], wanted):
+        self.index, self.primary, self.limit, self.skipped, self.wanted = index, primary, limit, skipped, wanted
+        self.folded, self.folded_checksum = folded, fold_checksum(folded)
+        self.score: dict[int, float] = {}  # place row id -> its best score so far
+        self.match: dict[int, str] = {}    # place row id -> how that score's name matched
+        # a heap of the scores of the `limit` best places so far, as each was first scored (never above its
+        # best): a place that cannot score above the least of them cannot be among the `limit` returned
+        self.floor = [-math.inf] * limit
+
+    def consider(self, spans: Iterable[tuple[str, range, float | None]], how: str, keys_by_bound: bool = False) -> None:
+        """Score the places of each (key, entries, quality) of ``spans``; quality None: by the name's flags.
+
+        ``keys_by_bound``: the keys after the first come by what their best place could score, highest
+        first, so that once one's best place cannot make the ``limit``, neither can the rest's.
+        """
+        index, primary, folded, folded_checksum = self.index, self.primary, self.folded, self.folded_checksum
+        skipped, wanted, best, matched, floor = self.skipped, self.wanted, self.score, self.match, self.floor
+        rids, all_flags, prominence, name_fold = index.entry_rid, index.entry_flags, index.prominence, index.name_fold
+        for key, entries, quality in spans:
+            can_be_exact = key == primary and how != "fuzzy"
+            scale = 1.0 if key == primary else GLUED_ARTICLE_PENALTY
+            # the most the match can add to a place's score, before its prominence
+            top = MATCH_WEIGHT * (MATCH_EXACT if can_be_exact else MATCH_CURATED * scale if quality is None
+                                  else quality)
+            for entry in entries:
+                rid = rids[entry]
+                from_prominence = PROMINENCE_WEIGHT * prominence[rid]
+                if top + from_prominence < floor[0]:
+                    if keys_by_bound and entry == entries.start and not can_be_exact:
+                        return
+                    break  # the entries come most prominent first: none of the rest can do better
+                flags = all_flags[entry]
+                if flags in skipped:
+                    continue  # a demonym, or "Dam" the word that is not DAM the airport code
+                if wanted is not None and not wanted(rid):
+                    continue
+                if quality is None:
+                    q = _FLAG_QUALITY[flags] * scale
+                    # "Canadian" read as Canada: the resolver weighs a demonym by the span's label
+                    match = "curated" if flags & CURATED else "demonym" if flags == DEMONYM else how
+                else:
+                    q, match = quality, how
+                # a place whose name folds like the query's has the query's first key
+                if can_be_exact and name_fold[rid] == folded_checksum and fold(index.name(rid)) == folded:
+                    q, match = MATCH_EXACT, "exact"
+                score = MATCH_WEIGHT * q + from_prominence
+                old = best.get(rid)
+                if old is None:
+                    heapq.heappushpop(floor, score)
+                elif score <= old:
+                    continue
+                best[rid], matched[rid] = score, match
+
+    def best(self) -> list[tuple[int, float, str]]:
+        """(place row id, score, match) of the ``limit`` best places, best first (then by population, then id)."""
+        ranked = list(self.score.items())
+        if len(ranked) > 1:
+            population, id_rank = self.index.population, self.index.id_rank
+            ranked.sort(key=lambda kept: (-kept[1], -population[kept[0]], id_rank[kept[0]]))
+        return [(rid, score, self.match[rid]) for rid, score in ranked[:self.limit]]
 
 
 class Gazetteer:
@@ -115,6 +208,7 @@ class Gazetteer:
         self._con.execute("BEGIN")
         self._lock = threading.Lock()
         self.meta = read_meta(self._con)
+        self._index: NameIndex | None = None
         self._cached_lookup = lru_cache(maxsize=65536)(self._lookup)
 
     @classmethod
@@ -135,10 +229,14 @@ class Gazetteer:
                                         f"`geomap gazetteer build --path {path}`")
             return cls(path)
         if path.exists():
-            gaz = cls(path)
-            if not builder.is_stale(gaz.meta):
-                return gaz  # the usual case, without taking the build lock
-            gaz.close()
+            try:
+                gaz = cls(path)
+            except GazetteerStale:
+                pass  # written by another version of geomap, in another file schema: rebuilt below
+            else:
+                if not builder.is_stale(gaz.meta):
+                    return gaz  # the usual case, without taking the build lock
+                gaz.close()
         builder.build_if_needed(path, quiet=quiet)
         return cls(path)
 
@@ -202,102 +300,98 @@ class Gazetteer:
         cc = country.upper() if country else None
         return list(self._cached_lookup(name, cc, kinds_t, limit, fuzzy, demonyms))
 
-    def _rows_for_keys(self, keys: Sequence[str], cc: str | None, kinds: tuple | None) -> list[tuple]:
-        """The (key, flags, *place columns) rows of the places indexed under ``keys``; see ``_ROW_*``."""
-        sql = [f"SELECT n.key, n.flags, {_PLACE_COLS} FROM name n JOIN place p ON p.rid = n.rid "
-               f"WHERE n.key IN ({','.join('?' * len(keys))})"]
-        params: list = list(keys)
-        if cc:
-            sql.append("AND p.cc = ?")
-            params.append(cc)
-        if kinds:
-            sql.append(f"AND p.kind IN ({','.join('?' * len(kinds))})")
-            params.extend(kinds)
-        return self._query(" ".join(sql), params)
+    @property
+    def _names(self) -> NameIndex:
+        """The in-memory name index, read from the file on first use (see :mod:`gazetteer.index`)."""
+        if self._index is None:
+            with self._lock:
+                if self._index is None:
+                    # read without the memory map: the blobs are copied into memory, and their file pages
+                    # would otherwise stay mapped and be counted a second time in the process's RSS
+                    self._con.execute("PRAGMA mmap_size = 0")
+                    try:
+                        self._index = NameIndex.load(self._con)
+                    finally:
+                        self._con.execute(f"PRAGMA mmap_size = {self.path.stat().st_size}")
+        return self._index
 
-    def _variant_keys(self, keys: Sequence[str]) -> list[str]:
-        """Index keys that share a transliteration skeleton with one of ``keys`` and are spelt alike, sorted."""
+    def _place_filter(self, cc: str | None, kinds: tuple | None):
+        """A test of a place's row id for the ``country`` and ``kinds`` of a lookup; None when there are neither."""
+        if not cc and not kinds:
+            return None
+        index = self._names
+        country = index.country_code(cc) if cc else None
+        kind_codes = index.kind_codes(kinds) if kinds else None
+        cc_of, kind_of = index.cc_code, index.kind_code
+        return lambda rid: ((country is None or cc_of[rid] == country) and
+                            (kind_codes is None or kind_of[rid] in kind_codes))
+
+    def _variant_keys(self, keys: Sequence[str]) -> list[tuple[float, str, int]]:
+        """Index keys that share a transliteration skeleton with one of ``keys`` and are spelt alike.
+
+        Returns (prominence of the key's most prominent place, key, position in the name index) triples,
+        the most prominent first (then by key).
+        """
         skeletons = sorted({s for s in map(skeleton, keys) if s})
         if not skeletons:
             return []
-        same_skeleton = [k for (k,) in self._query(
-            f"SELECT key FROM skel WHERE skel IN ({','.join('?' * len(skeletons))})", skeletons)]
-        return sorted(set(similar_variants(keys, same_skeleton)))
+        rows = self._query("SELECT keys, merged, positions, prominence FROM skel "
+                           f"WHERE skel IN ({','.join('?' * len(skeletons))})", skeletons)
+        index = self._names
+        same_skeleton = [key for row in rows for key in row[0].split("|")]
+        merged = [form for row in rows for form in row[1].split("|")]
+        positions = [p for row in rows for p in index.stored_array(row[2], "I")]
+        prominence = [p for row in rows for p in index.stored_array(row[3], "d")]
+        return sorted((-prominence[i], same_skeleton[i], positions[i]) for i in alike_indexes(keys, merged))
+
+    def _fuzzy_keys(self, key: str) -> dict[str, float]:
+        """Index keys within :data:`FUZZY_CUTOFF` of ``key`` (``fuzz.ratio``), with their ratio in [0, 1]; 8 at most.
+
+        Only keys with the same first three letters are compared (a lookup's fuzzy fallback forgives typos,
+        not a different start), and only those of a length that can reach the cutoff.
+        """
+        from rapidfuzz import fuzz, process
+
+        shortest, longest = fuzzy_length_range(len(key))
+        rows = self._query("SELECT keys FROM spell WHERE bucket BETWEEN ? AND ?",
+                           (spelling_bucket(key[:3], shortest), spelling_bucket(key[:3], longest)))
+        near_keys = [k for (joined,) in rows for k in joined.split("|")]
+        hits = process.extract(key, near_keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=None)
+        best = sorted((-score, k) for k, score, _ in hits)[:8]  # ties go to the first key in sort order
+        return {k: -score / 100.0 for score, k in best}
 
     def _lookup(self, name, cc, kinds, limit, fuzzy, demonyms) -> tuple[Candidate, ...]:
         keys = query_keys(name)
-        if not keys:
+        if not keys or limit < 1:
             return ()
-        folded = fold(name)
-        # place rid -> (score, match, row): rows stay tuples; only the `limit` kept become Place and Candidate
-        best: dict[int, tuple[float, str, tuple]] = {}
-
-        def consider(rows, quality_of, how):
-            for row in rows:
-                key, flags = row[0], row[1]
-                if flags == DEMONYM and not demonyms:
-                    continue
-                if flags == CODE and not name.isupper():
-                    continue  # "Dam" the word is not DAM the airport code
-                quality = quality_of(key, flags)
-                match = "curated" if how == "folded" and flags & CURATED else how
-                if how == "folded" and flags == DEMONYM:
-                    match = "demonym"     # "Canadian" read as Canada: the resolver weighs it by the span's label
-                if how != "fuzzy" and fold(row[_ROW_NAME]) == folded:
-                    quality, match = MATCH_EXACT, "exact"
-                score = MATCH_WEIGHT * quality + (1 - MATCH_WEIGHT) * row[_ROW_PROMINENCE]
-                old = best.get(row[_ROW_RID])
-                if old is None or score > old[0]:
-                    best[row[_ROW_RID]] = (score, match, row)
-
+        index = self._names
         primary = keys[0]
-        consider(self._rows_for_keys(keys, cc, kinds),
-                 lambda key, flags: _flag_quality(flags) * (1.0 if key == primary else GLUED_ARTICLE_PENALTY),
-                 "folded")
-        if not best:
-            variant_keys = self._variant_keys(keys)
-            if variant_keys:
-                consider(self._rows_for_keys(variant_keys, cc, kinds), lambda key, flags: MATCH_VARIANT, "variant")
-        if not best and fuzzy and len(primary) >= 5:
-            from rapidfuzz import fuzz, process
-
-            lo = primary[:3]
-            shortest, longest = fuzzy_length_range(len(primary))  # the others cannot reach the cutoff
-            # One '|'-joined string rather than a row per key: a common prefix has thousands of keys.
-            [(joined,)] = self._query("SELECT group_concat(key, '|') FROM (SELECT DISTINCT key FROM name "
-                                      "WHERE key >= ? AND key < ? AND length(key) BETWEEN ? AND ? ORDER BY key)",
-                                      (lo, lo + "\x7f", shortest, longest))
-            near_keys = joined.split("|") if joined else []
-            hits = process.extract(primary, near_keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=8)
-            ratio = {k: s / 100.0 for k, s, _ in hits}
-            if ratio:
-                consider(self._rows_for_keys(list(ratio), cc, kinds),
-                         lambda key, flags: MATCH_FUZZY * ratio[key], "fuzzy")
-        ranked = sorted(best.values(),
-                        key=lambda kept: (-kept[0], -(kept[2][_ROW_POPULATION] or 0), kept[2][_ROW_ID]))[:limit]
+        ranking = _Ranking(index, primary, fold(name), limit, _SKIPPED_FLAGS[demonyms, name.isupper()],
+                           self._place_filter(cc, kinds))
+        ranking.consider(((key, index.entries(key), None) for key in keys), "folded")
+        if not ranking.score:
+            # the query's own key first (it may match exactly), then the most prominent (a misspelling's
+            # skeleton can be shared by a hundred keys, most of them read no further than their first place)
+            variants = sorted(self._variant_keys(keys), key=lambda variant: variant[1] != primary)
+            ranking.consider(((key, index.span(position), MATCH_VARIANT) for _, key, position in variants),
+                             "variant", keys_by_bound=True)
+        if not ranking.score and fuzzy and len(primary) >= 5:
+            ranking.consider(((key, index.entries(key), MATCH_FUZZY * ratio)
+                              for key, ratio in self._fuzzy_keys(primary).items()), "fuzzy")
         candidates = []
-        for score, match, row in ranked:
-            place = _place(row[2:])
-            candidates.append(Candidate(place, score, place.name, match, row[_ROW_PROMINENCE]))
+        for rid, score, match in ranking.best():
+            place = index.place(rid)
+            candidates.append(Candidate(place, score, place.name, match, index.prominence[rid]))
         return tuple(candidates)
 
     def key_stats(self, keys: Iterable[str]) -> dict[str, tuple[float, int, int]]:
         """For index keys present in the gazetteer: (best prominence, union of flags, number of places).
 
-        One query for many keys: the recogniser asks this for every capitalised
-        phrase of an article instead of holding a matcher of every name in memory.
+        The recogniser asks this for every capitalised phrase of an article instead of holding a
+        matcher of every name in memory.
         """
-        keys = list(dict.fromkeys(keys))
-        out: dict[str, tuple[float, int, int]] = {}
-        for i in range(0, len(keys), 500):
-            chunk = keys[i:i + 500]
-            rows = self._query(
-                "SELECT n.key, max(p.prominence), n.flags, count(*) FROM name n JOIN place p ON p.rid = n.rid "
-                f"WHERE n.key IN ({','.join('?' * len(chunk))}) GROUP BY n.key, n.flags", chunk)
-            for key, prom, flags, n in rows:
-                old = out.get(key)
-                out[key] = (max(prom, old[0]), flags | old[1], n + old[2]) if old else (prom, flags, n)
-        return out
+        index = self._names
+        return {key: stats for key in dict.fromkeys(keys) if (stats := index.key_stats(key))}
 
     # -- space ---------------------------------------------------------------
     def near(self, lat: float, lon: float, km: float, *, kinds: Iterable[str] | None = None,

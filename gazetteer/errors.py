@@ -21,7 +21,7 @@ class GazetteerCorrupt(GazetteerError, ValueError):
 
 
 class GazetteerStale(GazetteerError):
-    """The file was built from other source versions than the installed ones."""
+    """The file was built from other source versions, or in another file schema, than this geomap's."""
 
 
 class ImportFormatError(GazetteerError, ValueError):

@@ -24,11 +24,14 @@ ARTICLES = frozenset({"al", "el", "il", "ul", "ar", "er", "as", "es", "ad", "ed"
 GLUED_ARTICLES = ("al", "el")
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
-_DOUBLES = re.compile(r"(.)\1+")
+#: The repeats of a letter (removed, leaving the letter): a literal replacement runs without a Python call per match.
+_DOUBLES = re.compile(r"(?<=(.))\1+")
 _DIGRAPHS = (("ou", "u"), ("oo", "u"), ("ee", "i"), ("ei", "i"), ("ey", "i"), ("ay", "ai"), ("ph", "f"),
              ("kh", "k"), ("gh", "g"), ("dh", "d"), ("th", "t"), ("sh", "s"), ("ch", "k"), ("ck", "k"),
              ("q", "k"), ("c", "k"), ("j", "j"), ("z", "z"), ("w", "u"), ("y", "i"))
-_VOWELS = re.compile(r"[aeiou]")
+_NO_VOWELS = str.maketrans("", "", "aeiou")
+#: A vowel that does not begin a key, in keys joined by '|'.
+_INNER_VOWELS = re.compile(r"(?<=[^|])[aeiou]")
 
 
 def is_latin(name: str) -> bool:
@@ -78,10 +81,15 @@ def name_key(name: str) -> str:
     return "".join(strip_articles(fold(name).split()))
 
 
-def _merge_variants(key: str) -> str:
+def merge_variants(key: str) -> str:
+    """A key with its transliteration variants merged (ou/u, ee/i, q/k, kh/k..., doubled letters), vowels kept.
+
+    >>> merge_variants("yarmouk"), merge_variants("qassam")
+    ('iarmuk', 'kasam')
+    """
     for a, b in _DIGRAPHS:
         key = key.replace(a, b)
-    return _DOUBLES.sub(r"\1", key)
+    return _DOUBLES.sub("", key)
 
 
 def variant_similarity(key: str, other: str) -> float:
@@ -95,7 +103,7 @@ def variant_similarity(key: str, other: str) -> float:
     """
     from rapidfuzz import fuzz
 
-    return fuzz.ratio(_merge_variants(key), _merge_variants(other)) / 100.0
+    return fuzz.ratio(merge_variants(key), merge_variants(other)) / 100.0
 
 
 @lru_cache(maxsize=200_000)
@@ -109,10 +117,25 @@ def skeleton(key: str) -> str:
     """
     if not key:
         return ""
-    s = _merge_variants(key)
-    s = s[0] + _VOWELS.sub("", s[1:])
-    s = _DOUBLES.sub(r"\1", s)
+    merged = merge_variants(key)
+    s = _DOUBLES.sub("", merged[0] + merged[1:].translate(_NO_VOWELS))
     return s if len(s) >= 3 else ""
+
+
+def variant_forms(keys: list[str]) -> tuple[list[str], list[str]]:
+    """:func:`merge_variants` and :func:`skeleton` of many keys, computed on all of them at once.
+
+    Each step runs once over the keys joined by '|', which is in no key and no variant, so that no step
+    crosses from one key to the next: for the 660,000 keys of a build, this is seconds faster.
+
+    >>> variant_forms(["yarmouk", "aqaba", "ab"])
+    (['iarmuk', 'akaba', 'ab'], ['irmk', 'akb', ''])
+    """
+    if not keys:
+        return [], []
+    merged = merge_variants("|".join(keys))
+    skeletons = _DOUBLES.sub("", _INNER_VOWELS.sub("", merged)).split("|")
+    return merged.split("|"), [s if len(s) >= 3 else "" for s in skeletons]
 
 
 def query_keys(name: str) -> list[str]:

@@ -27,11 +27,13 @@ try:
 except ImportError:  # not POSIX: writers take no locks, and orphaned temporary files are left alone
     fcntl = None
 
-from gazetteer.errors import GazetteerCorrupt, GazetteerNotFound
-from gazetteer.normalize import is_latin, name_key, skeleton
+from gazetteer.errors import GazetteerCorrupt, GazetteerNotFound, GazetteerStale
+from gazetteer.index import build_lookup_tables, fold_checksum
+from gazetteer.normalize import fold, is_latin, name_key
 
 APPLICATION_ID = 0x67656F6D  # "geom"
-SCHEMA_VERSION = 1
+#: 2: the name index and the fuzzy fallback's spelling buckets (gazetteer.index) are stored in the file.
+SCHEMA_VERSION = 2
 
 # name.flags bits
 PREFERRED = 1      # the place's own main name
@@ -53,12 +55,16 @@ CREATE TABLE place(
     population INTEGER NOT NULL DEFAULT 0,
     prominence REAL NOT NULL DEFAULT 0,
     source TEXT NOT NULL,
-    feature_code TEXT
+    feature_code TEXT,
+    name_fold INTEGER NOT NULL  -- gazetteer.index.fold_checksum of the folded name: lookups' test of an exact match
 );
 CREATE TABLE name(key TEXT NOT NULL, rid INTEGER NOT NULL, flags INTEGER NOT NULL DEFAULT 0,
                   PRIMARY KEY(key, rid)) WITHOUT ROWID;
-CREATE TABLE skel(skel TEXT NOT NULL, key TEXT NOT NULL, PRIMARY KEY(skel, key)) WITHOUT ROWID;
+CREATE TABLE skel(skel TEXT PRIMARY KEY, keys TEXT NOT NULL, merged TEXT NOT NULL, positions BLOB NOT NULL,
+                  prominence BLOB NOT NULL) WITHOUT ROWID;
 CREATE TABLE outline(rid INTEGER PRIMARY KEY, wkb BLOB NOT NULL);
+CREATE TABLE name_index(part TEXT PRIMARY KEY, data BLOB NOT NULL);
+CREATE TABLE spell(bucket TEXT PRIMARY KEY, keys TEXT NOT NULL) WITHOUT ROWID;
 CREATE VIRTUAL TABLE place_rtree USING rtree(rid, min_lat, max_lat, min_lon, max_lon);
 """
 
@@ -123,13 +129,28 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
         raise GazetteerCorrupt(f"{path}: cannot be read as a gazetteer ({exc}); delete it and rebuild with "
                                f"`geomap gazetteer build --path {path}`") from None
     if not version or int(version[0]) != SCHEMA_VERSION:
-        raise GazetteerCorrupt(f"{path}: gazetteer schema {version[0] if version else '?'} is not the supported "
-                               f"{SCHEMA_VERSION}; rebuild it with `geomap gazetteer build --path {path}`")
+        con.close()
+        raise GazetteerStale(f"{path}: gazetteer schema {version[0] if version else '?'} is not the supported "
+                             f"{SCHEMA_VERSION}; rebuild it with `geomap gazetteer build --path {path}`")
     return con
 
 
 def read_meta(con: sqlite3.Connection) -> dict:
     return {k: json.loads(v) for k, v in con.execute("SELECT key, value FROM meta")}
+
+
+def read_file_meta(path: Path) -> dict:
+    """The meta table of the gazetteer at ``path``, whatever its schema version (to tell what rebuilds it)."""
+    check_file(path)
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return read_meta(con)
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise GazetteerCorrupt(f"{path}: cannot be read as a gazetteer ({exc}); delete it and rebuild with "
+                               f"`geomap gazetteer build --path {path}`") from None
 
 
 def _claimed_temp_file(target: Path) -> tuple[Path, int]:
@@ -225,6 +246,10 @@ class GazetteerWriter:
             self._next_rid = 1
         else:
             self.meta = read_meta(self.con)
+            if self.meta.get("schema_version") != SCHEMA_VERSION:
+                raise GazetteerStale(f"{base}: gazetteer schema {self.meta.get('schema_version', '?')} is not the "
+                                     f"supported {SCHEMA_VERSION}; rebuild it with `geomap gazetteer build --path "
+                                     f"{base}`, then import again")
             self._ids = dict(self.con.execute("SELECT id, rid FROM place"))
             self._next_rid = (self.con.execute("SELECT max(rid) FROM place").fetchone()[0] or 0) + 1
         self._places: list[tuple] = []
@@ -258,7 +283,7 @@ class GazetteerWriter:
         if prominence is None:
             prominence = default_prominence(kind, population, feature_code)
         self._places.append((rid, id, name, kind, lat, lon, cc, admin1, int(population or 0), prominence,
-                             source, feature_code))
+                             source, feature_code, fold_checksum(fold(name))))
         self.add_names(rid, [name], PREFERRED)
         self.add_names(rid, names, 0)
         self.add_names(rid, aliases, CURATED)
@@ -303,11 +328,9 @@ class GazetteerWriter:
                             [(r,) for r in self._replaced])
             cur.executemany("DELETE FROM place_rtree WHERE rid = ?", [(r,) for r in self._replaced])
             self._replaced.clear()
-        cur.executemany("INSERT OR REPLACE INTO place VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", self._places)
+        cur.executemany("INSERT OR REPLACE INTO place VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", self._places)
         cur.executemany("INSERT INTO name VALUES (?,?,?) ON CONFLICT(key, rid) DO UPDATE SET flags = flags | "
                         "excluded.flags", [(k, r, f) for (k, r), f in self._names.items()])
-        cur.executemany("INSERT OR REPLACE INTO skel VALUES (?, ?)",
-                        [(s, k) for k in {k for k, _ in self._names} if (s := skeleton(k))])
         cur.executemany("INSERT INTO place_rtree VALUES (?,?,?,?,?)", self._boxes)
         self._places.clear()
         self._names.clear()
@@ -321,6 +344,7 @@ class GazetteerWriter:
         """Index, analyse and compact the file, then rename it into place (see :meth:`__exit__`)."""
         self.flush()
         self.con.executescript(INDEXES)
+        build_lookup_tables(self.con)
         self.con.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                              [(k, json.dumps(v, sort_keys=True)) for k, v in self.meta.items()])
         self.con.commit()

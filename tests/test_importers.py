@@ -417,6 +417,21 @@ def test_stale_rebuild_reapplies_imports_and_names_those_whose_file_is_gone(tmp_
     assert [(e["file"], e["options"]) for e in gaz.meta["imports"]] == [("camps.tsv", {"countries": ["JO"]})]
 
 
+def test_a_default_gazetteer_of_an_older_file_schema_is_rebuilt_with_its_imports(tmp_path, small_default):
+    from gazetteer import GazetteerStale
+
+    import_file(write_table(tmp_path / "camps.tsv", CAMPS), small_default, progress=False)
+    with sqlite3.connect(small_default) as con:  # as an earlier geomap wrote it: no name index
+        con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+        con.execute("DROP TABLE name_index")
+    with pytest.raises(GazetteerStale, match=f"rebuild it with `geomap gazetteer build --path {small_default}`"):
+        Gazetteer(small_default)  # opened as a file: told how to rebuild it
+
+    with Gazetteer.open(quiet=True) as gaz:  # opened as the default: rebuilt, imports and all
+        assert gaz.lookup("Zaatari camp", limit=1)[0].place.id == "tsv:camps:1"
+    assert ids(small_default) == {"gn:295277", "tsv:camps:1", "tsv:camps:2"}
+
+
 def test_explicit_build_keeps_imports_unless_told_not_to(tmp_path, small_default):
     from gazetteer import build as builder
 
