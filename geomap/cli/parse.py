@@ -8,9 +8,26 @@ import json
 import click
 
 from geomap.cli.options import cli_errors, demonyms_option, gazetteer_option, model_option, progress, workers_option
+from geomap.textio import MAX_ARTICLE_CHARS
 
 
-@click.command()
+#: The help of `geomap parse` (a format string: it names the longest article the parser takes).
+PARSE_HELP = f"""Parse every article of INFILE (JSONL, one {{"id", "text", ...}} a line).
+
+\b
+Each output line (a stable format):
+  {{"id", "mentions": [{{"start", "end", "text", "lat", "lon", "place_id", "name",
+                       "kind", "country_code", "score", "sentence"}}],
+   "ranges": [...], "corridors": [...]}}
+Offsets are 0-based and end-exclusive into the input text; lat/lon are null
+for names that could not be placed. Extra input fields are ignored. Bad
+lines (not JSON, no "text" string, an empty text or one longer than
+{MAX_ARTICLE_CHARS:,} characters) are reported on stderr and skipped; the batch goes
+on. The exit status is 1 when no article could be parsed.
+"""
+
+
+@click.command(help=PARSE_HELP)
 @click.argument("infile", type=click.Path(exists=True, dir_okay=False))
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="Output JSONL file ('-': stdout).")
 @click.option("--no-claims", is_flag=True, help="Skip range and corridor claims.")
@@ -20,19 +37,6 @@ from geomap.cli.options import cli_errors, demonyms_option, gazetteer_option, mo
 @demonyms_option
 @cli_errors
 def parse(infile, output, no_claims, workers, gazetteer_path, model, demonyms):
-    """Parse every article of INFILE (JSONL, one {"id", "text", ...} a line).
-
-    \b
-    Each output line (a stable format):
-      {"id", "mentions": [{"start", "end", "text", "lat", "lon", "place_id", "name",
-                           "kind", "country_code", "score", "sentence"}],
-       "ranges": [...], "corridors": [...]}
-    Offsets are 0-based and end-exclusive into the input text; lat/lon are null
-    for names that could not be placed. Extra input fields are ignored. Bad
-    lines (not JSON, no "text" string, an empty text or one longer than
-    2,000,000 characters) are reported on stderr and skipped; the batch goes
-    on. The exit status is 1 when no article could be parsed.
-    """
     from geomap.text.batch import parse_many
     from geomap.text.pipeline import ParserConfig
     from geomap.textio import count_lines, iter_jsonl_articles
