@@ -75,6 +75,16 @@ class ImportOptions:
         """True when no country filter is set or ``cc`` is one of the requested countries."""
         return self.countries is None or (cc or "").upper() in self.countries
 
+    def left_out(self, record: "PlaceRecord") -> str | None:
+        """Why a well-formed record is not imported (an :meth:`ImportReport.skip` reason), or None to import it."""
+        if record.kind == "country":
+            return "countries (the default gazetteer owns them)"
+        if not self.keeps_country(record.cc):
+            return "outside the requested countries"
+        if record.kind == "city" and record.population < self.min_population:
+            return "populated places under the minimum population"
+        return None
+
 
 @dataclass
 class PlaceRecord:

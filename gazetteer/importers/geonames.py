@@ -201,11 +201,7 @@ def filter_reason(record: PlaceRecord, feature_class: str, options: ImportOption
             return "outside the requested feature classes"
     elif cls == "U":
         return "undersea features (ask for them with feature class U)"
-    if record.kind == "country":
-        return "countries (the default gazetteer owns them)"
-    if record.kind == "city" and record.population < options.min_population:
-        return "populated places under the minimum population"
-    return None
+    return options.left_out(record)
 
 
 def read_places(path: Path, report: ImportReport, options: ImportOptions,

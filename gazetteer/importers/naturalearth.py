@@ -314,17 +314,10 @@ def read_csv(path: Path, report: ImportReport, options: ImportOptions) -> Iterat
 
 
 def _keep(record: PlaceRecord | None, report: ImportReport, options: ImportOptions) -> bool:
-    if record is None:
-        report.skip("unnamed features")
-    elif record.kind == "country":
-        report.skip("countries (the default gazetteer owns them)")
-    elif not options.keeps_country(record.cc):
-        report.skip("outside the requested countries")
-    elif record.kind == "city" and record.population < options.min_population:
-        report.skip("populated places under the minimum population")
-    else:
-        return True
-    return False
+    reason = "unnamed features" if record is None else options.left_out(record)
+    if reason:
+        report.skip(reason)
+    return reason is None
 
 
 def is_geojson(path: Path) -> bool:

@@ -91,8 +91,8 @@ def read_places(path: Path, report: ImportReport, options: ImportOptions) -> Ite
             record = parse_row(row)
             if isinstance(record, str):
                 report.note_malformed(reader.line_num, record)
-            elif not options.keeps_country(record.cc):
-                report.skip("outside the requested countries")
+            elif reason := options.left_out(record):
+                report.skip(reason)
             else:
                 yield record
 

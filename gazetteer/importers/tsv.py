@@ -173,12 +173,8 @@ def read_places(path: Path, report: ImportReport, options: ImportOptions) -> Ite
                 report.note_malformed(line, record)
             elif _cell(row, columns.is_current) == "0":
                 report.skip("not current (is_current = 0)")
-            elif record.kind == "country":
-                report.skip("countries (the default gazetteer owns them)")
-            elif not options.keeps_country(record.cc):
-                report.skip("outside the requested countries")
-            elif record.kind == "city" and record.population < options.min_population:
-                report.skip("populated places under the minimum population")
+            elif reason := options.left_out(record):
+                report.skip(reason)
             else:
                 yield record
 
