@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
-from gazetteer.errors import GazetteerNotFound, GazetteerStale, PlaceNotFound
+from gazetteer.errors import GazetteerCorrupt, GazetteerNotFound, GazetteerStale, PlaceNotFound
 from gazetteer.index import NameIndex, fold_checksum, spelling_bucket
 from gazetteer.normalize import fold, merge_variants, query_keys, skeleton
 from gazetteer.place import Candidate, Place
@@ -308,11 +308,15 @@ class Gazetteer:
                 if self._index is None:
                     # read without the memory map: the blobs are copied into memory, and their file pages
                     # would otherwise stay mapped and be counted a second time in the process's RSS
+                    [(mapped,)] = self._con.execute("PRAGMA mmap_size").fetchall()
                     self._con.execute("PRAGMA mmap_size = 0")
                     try:
                         self._index = NameIndex.load(self._con)
+                    except (sqlite3.DatabaseError, KeyError, TypeError, ValueError) as exc:
+                        raise GazetteerCorrupt(f"{self.path}: its name index cannot be read ({exc}); rebuild it "
+                                               f"with `geomap gazetteer build --path {self.path}`") from None
                     finally:
-                        self._con.execute(f"PRAGMA mmap_size = {self.path.stat().st_size}")
+                        self._con.execute(f"PRAGMA mmap_size = {mapped}")
         return self._index
 
     def _place_filter(self, cc: str | None, kinds: tuple | None):

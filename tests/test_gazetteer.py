@@ -140,6 +140,19 @@ def test_foreign_sqlite_file_is_told_apart(tmp_path):
         Gazetteer(other)
 
 
+def test_a_damaged_name_index_names_the_file_and_the_fix(tmp_path):
+    from gazetteer.store import GazetteerWriter
+
+    path = tmp_path / "g.sqlite"
+    with GazetteerWriter(path) as writer:
+        writer.add_place("x:1", "Eilat", "city", 29.558, 34.948, cc="IL", population=47800, source="test")
+    with sqlite3.connect(path) as con:
+        con.execute("UPDATE name_index SET data = x'0102030405' WHERE part = 'key_hash'")
+    gaz = Gazetteer(path)
+    with pytest.raises(GazetteerCorrupt, match=f"{path}: its name index cannot be read .*geomap gazetteer build"):
+        gaz.lookup("Eilat")
+
+
 def test_default_build_records_its_sources(gaz):
     info = gaz.info()
     assert info["origin"] == "default"
