@@ -1,5 +1,5 @@
 # The two commands of the README's quick start:
-#   make demo   installs geomap in .venv and maps an example article (maps/iran_corridor.html)
+#   make demo   installs geomap in .venv and maps an example article (maps/demo.html)
 #   make test   installs geomap with its test tools (and Chromium for the browser tests) and runs every test
 PYTHON ?= python3
 VENV ?= .venv
@@ -25,7 +25,7 @@ browser:
 	fi
 
 demo: install
-	$(BIN)/geomap map geomap/examples/iran_corridor.txt -o maps/iran_corridor.html --offline
+	$(BIN)/geomap map geomap/examples/iran_corridor.txt -o maps/demo.html --offline
 
 test: install-test browser
 	$(BIN)/python -m pytest
