@@ -113,7 +113,7 @@ class NameIndex:
         return range(self.key_start[position], self.key_end[position])
 
     def entries(self, key: str) -> range:
-        """Positions of the (place, flags) entries indexed under ``key``, most prominent place first; empty when none."""
+        """Positions of the (place, flags) entries under ``key``, most prominent place first; empty when none."""
         i = self._position(key)
         return self.span(i) if i >= 0 else range(0)
 

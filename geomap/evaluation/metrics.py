@@ -32,11 +32,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from gazetteer.core import EARTH_RADIUS_KM, haversine_km
 from geomap.errors import EvaluationError
 from geomap.evaluation.corpus import GoldDocument
 
 #: Mean Earth radius (IUGG), km: the sphere of the great-circle errors.
-EARTH_RADIUS_KM = 6371.0088
 #: The error (km) below which a toponym counts as correctly placed (100 miles).
 ACC_THRESHOLD_KM = 161.0
 #: The normaliser of the AUC: ln(1 + error) / ln(MAX_ERROR_KM) (Gritta et al. 2018).
@@ -88,13 +88,8 @@ class Prediction:
         return cls(start, end, lat, lon)
 
 
-def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in km between two WGS84 points (haversine, :data:`EARTH_RADIUS_KM`)."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    half_dphi = (phi2 - phi1) / 2
-    half_dlambda = math.radians(lon2 - lon1) / 2
-    a = math.sin(half_dphi) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(half_dlambda) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+#: Great-circle distance in km between two WGS84 points (haversine, :data:`EARTH_RADIUS_KM`): the gazetteer's.
+great_circle_km = haversine_km
 
 
 # --------------------------------------------------------------------------- matching

@@ -31,15 +31,16 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 
+from gazetteer.core import EARTH_RADIUS_KM, haversine_km
 from gazetteer.normalize import name_key, query_keys
 from gazetteer.place import Place
 from geomap.errors import StoreCorrupt, StoreError
 from geomap.model import Article, ClaimPlace, CorridorClaim, Mention, RangeClaim, RangeTarget, Sentence
 from geomap.store.schema import APPLICATION_ID, GAZETTEER_APPLICATION_ID, SCHEMA_VERSION, TABLES, create_script
 
-#: Mean Earth radius (km), for the spherical prefilters only; final answers are geodesic.
-EARTH_RADIUS_KM = 6371.0088
-#: Spherical and WGS84 distances differ by less than 0.56 %: boxes are grown by this much to stay supersets.
+#: The spherical distances (gazetteer.core's haversine on the mean Earth radius) are prefilters only; final
+#: answers are geodesic. Spherical and WGS84 distances differ by less than 0.56 %: boxes are grown by this much
+#: to stay supersets.
 SPHERE_SLACK = 1.006
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -120,13 +121,6 @@ def article_record(article: Article) -> dict:
 
 
 # --------------------------------------------------------------------------- geometry
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance on the mean sphere (a fast prefilter; answers use :func:`geodesic_km`)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
-
-
 @lru_cache(maxsize=65536)
 def geodesic_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Geodesic distance on WGS84 in km (cached: claims from many articles share origins)."""
