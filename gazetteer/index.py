@@ -29,6 +29,7 @@ import sqlite3
 import sys
 import zlib
 from bisect import bisect_left
+from itertools import groupby
 from collections.abc import Iterable
 
 from gazetteer.normalize import fold, variant_forms
@@ -201,15 +202,18 @@ def build_lookup_tables(con: sqlite3.Connection) -> None:
     by_skeleton = sorted((i for i, skel in enumerate(skeletons) if skel), key=skeletons.__getitem__)
     order = np.array(by_skeleton, np.int64)
     positions, best_prominence = positions[order].tobytes(), best_prominence[order].tobytes()
-    rows, start = [], 0
-    for end in range(1, len(by_skeleton) + 1):
-        if end == len(by_skeleton) or skeletons[by_skeleton[end]] != skeletons[by_skeleton[start]]:
-            group = by_skeleton[start:end]
-            rows.append((skeletons[group[0]], "|".join(keys[i] for i in group), "|".join(merged[i] for i in group),
-                         positions[4 * start:4 * end], best_prominence[8 * start:8 * end]))
-            start = end
+    # each skeleton's keys (and merged forms) are a slice of all of them joined in skeleton order
+    ordered_skeletons = [skeletons[i] for i in by_skeleton]
+    ordered_keys, ordered_merged = [keys[i] for i in by_skeleton], [merged[i] for i in by_skeleton]
+    joined_keys, joined_merged = "|".join(ordered_keys), "|".join(ordered_merged)
+    key_at = np.concatenate(([0], np.cumsum([len(k) + 1 for k in ordered_keys]))).tolist()
+    merged_at = np.concatenate(([0], np.cumsum([len(m) + 1 for m in ordered_merged]))).tolist()
+    bounds = np.concatenate(([0], np.cumsum([sum(1 for _ in group) for _, group in groupby(ordered_skeletons)])))
     con.execute("DELETE FROM skel")
-    con.executemany("INSERT INTO skel VALUES (?, ?, ?, ?, ?)", rows)
+    con.executemany("INSERT INTO skel VALUES (?, ?, ?, ?, ?)", (
+        (ordered_skeletons[a], joined_keys[key_at[a]:key_at[b] - 1], joined_merged[merged_at[a]:merged_at[b] - 1],
+         positions[4 * a:4 * b], best_prominence[8 * a:8 * b])
+        for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist())))
 
 
 def _build_name_index(con: sqlite3.Connection):

@@ -29,6 +29,7 @@ import gzip
 import importlib
 import io
 import shlex
+import sys
 import time
 import zipfile
 import zlib
@@ -391,6 +392,8 @@ def import_file(path: str | Path, gazetteer_path: str | Path, *, fmt: str | None
         report.check_format(importer.EXPECTED, final=True)
         report.seconds = time.perf_counter() - started
         _record_import(writer, report, options)
+        if progress:  # closing the writer rebuilds the whole file's lookup index: say why it takes a while
+            print(f"geomap: indexing {gazetteer_path} (about 15 s for the default gazetteer)", file=sys.stderr)
     report.seconds = time.perf_counter() - started
     return report
 
