@@ -333,20 +333,20 @@ class Gazetteer:
     def _variant_keys(self, keys: Sequence[str]) -> list[tuple[float, str, int]]:
         """Index keys that share a transliteration skeleton with one of ``keys`` and are spelt alike.
 
-        Returns (prominence of the key's most prominent place, key, position in the name index) triples,
-        the most prominent first (then by key).
+        Returns (minus the prominence of the key's most prominent place, key, its :func:`key_hash`)
+        triples, the most prominent first (then by key).
         """
         skeletons = sorted({s for s in map(skeleton, keys) if s})
         if not skeletons:
             return []
-        rows = self._query("SELECT keys, merged, positions, prominence FROM skel "
+        rows = self._query("SELECT keys, merged, hashes, prominence FROM skel "
                            f"WHERE skel IN ({','.join('?' * len(skeletons))})", skeletons)
         index = self._names
         same_skeleton = [key for row in rows for key in row[0].split("|")]
         merged = [form for row in rows for form in row[1].split("|")]
-        positions = [p for row in rows for p in index.stored_array(row[2], "I")]
+        hashes = [h for row in rows for h in index.stored_array(row[2], "Q")]
         prominence = [p for row in rows for p in index.stored_array(row[3], "d")]
-        return sorted((-prominence[i], same_skeleton[i], positions[i]) for i in alike_indexes(keys, merged))
+        return sorted((-prominence[i], same_skeleton[i], hashes[i]) for i in alike_indexes(keys, merged))
 
     def _fuzzy_keys(self, key: str) -> dict[str, float]:
         """Index keys within :data:`FUZZY_CUTOFF` of ``key`` (``fuzz.ratio``), with their ratio in [0, 1]; 8 at most.
@@ -377,7 +377,7 @@ class Gazetteer:
             # the query's own key first (it may match exactly), then the most prominent (a misspelling's
             # skeleton can be shared by a hundred keys, most of them read no further than their first place)
             variants = sorted(self._variant_keys(keys), key=lambda variant: variant[1] != primary)
-            ranking.consider(((key, index.span(position), MATCH_VARIANT) for _, key, position in variants),
+            ranking.consider(((key, index.entries_of_hash(hashed), MATCH_VARIANT) for _, key, hashed in variants),
                              "variant", keys_by_bound=True)
         if not ranking.score and fuzzy and len(primary) >= 5:
             ranking.consider(((key, index.entries(key), MATCH_FUZZY * ratio)

@@ -29,7 +29,6 @@ import sqlite3
 import sys
 import zlib
 from bisect import bisect_left
-from itertools import groupby
 from collections.abc import Iterable
 
 from gazetteer.normalize import fold, variant_forms
@@ -51,8 +50,13 @@ _ARRAYS = {
     "id_rank": "I",       # rank of the place's id among all ids: the last tie-break of a lookup, as an integer
     "name_fold": "I",     # fold_checksum() of the place's name (a column of the place table): most places are
                           # told from an exact match by it
-    "record_start": "I",  # text record of rid r: text[record_start[r]:record_start[r + 1]]
+    "record_start": "I",  # text record of rid r: text[record_start[r]:record_end[r]]
+    "record_end": "I",
 }
+#: The parts of _ARRAYS indexed by a place's row id, and those in the order of the sorted key hashes.
+_PLACE_ARRAYS = ("lat", "lon", "prominence", "population", "kind", "cc", "source", "id_rank", "name_fold",
+                 "record_start", "record_end")
+_KEY_ARRAYS = ("key_hash", "key_start", "key_end", "key_flags")
 
 
 #: Hashes are found by their top bits first, then by bisection among the few that share them: a
@@ -84,7 +88,7 @@ class NameIndex:
         self.prominence, self.population = parts["prominence"], parts["population"]
         self.kind_code, self.cc_code, self.source_code = parts["kind"], parts["cc"], parts["source"]
         self.id_rank, self.name_fold = parts["id_rank"], parts["name_fold"]
-        self.record_start = parts["record_start"]
+        self.record_start, self.record_end = parts["record_start"], parts["record_end"]
         self.text = text
         self.kinds: list[str] = tables["kind"]
         self.countries: list[str | None] = tables["cc"]
@@ -103,19 +107,27 @@ class NameIndex:
 
     def _position(self, key: str) -> int:
         """Where ``key`` is in the sorted hashes; -1 when it is not indexed."""
-        wanted = key_hash(key)
+        return self.position_of_hash(key_hash(key))
+
+    def position_of_hash(self, wanted: int) -> int:
+        """Where a :func:`key_hash` is in the sorted hashes; -1 when no key has it."""
         bucket = wanted >> _BUCKET_SHIFT
         end = self.bucket_start[bucket + 1]
         i = bisect_left(self.key_hash, wanted, self.bucket_start[bucket], end)
         return i if i < end and self.key_hash[i] == wanted else -1
 
     def span(self, position: int) -> range:
-        """The entries of the key at ``position`` in the sorted hashes, most prominent place first."""
+        """The entries of the key at ``position`` in the sorted hashes (:meth:`position_of_hash`), most
+        prominent place first."""
         return range(self.key_start[position], self.key_end[position])
 
     def entries(self, key: str) -> range:
         """Positions of the (place, flags) entries under ``key``, most prominent place first; empty when none."""
-        i = self._position(key)
+        return self.entries_of_hash(key_hash(key))
+
+    def entries_of_hash(self, hashed: int) -> range:
+        """:meth:`entries` of the key of a :func:`key_hash` (the ``skel`` table stores them)."""
+        i = self.position_of_hash(hashed)
         return self.span(i) if i >= 0 else range(0)
 
     def stored_array(self, blob: bytes, code: str) -> memoryview:
@@ -132,7 +144,7 @@ class NameIndex:
 
     def record(self, rid: int) -> list[str]:
         """The text fields of a place: [id, name], and its admin1 when it is not None."""
-        return self.text[self.record_start[rid]:self.record_start[rid + 1]].decode().split(_SEP)
+        return self.text[self.record_start[rid]:self.record_end[rid]].decode().split(_SEP)
 
     def name(self, rid: int) -> str:
         return self.record(rid)[1]
@@ -178,111 +190,211 @@ def spelling_bucket(prefix: str, length: int) -> str:
 
 
 # -- building --------------------------------------------------------------------------------------------------
-def build_lookup_tables(con: sqlite3.Connection) -> None:
+#: Beyond this many changed keys an import rebuilds the lookup tables whole: asking for the keys a few
+#: hundred at a time would then cost more, and the whole build also drops what updates left unused.
+UPDATE_AT_MOST = 50_000
+
+
+def build_lookup_tables(con: sqlite3.Connection, changed_keys: Iterable[str] | None = None,
+                        changed_rids: Iterable[int] | None = None) -> None:
     """(Re)build what lookups read, from the ``place`` and ``name`` tables of a gazetteer being written.
 
     That is the name index (table ``name_index``, see :class:`NameIndex`); the keys of the fuzzy
     fallback by first three letters and length (table ``spell``: a misspelt name is compared with a
     few hundred keys, read in a few rows, rather than with every key that starts alike); and the keys of
-    each transliteration skeleton with their merged spellings, their positions in the name index and
-    the prominence of their most prominent place (table ``skel``, one row a skeleton).
+    each transliteration skeleton with their merged spellings, hashes and the prominence of their most
+    prominent place (table ``skel``, one row a skeleton).
+
+    With ``changed_keys`` and ``changed_rids`` (the keys and places an import added, replaced or renamed),
+    the stored tables are updated rather than rebuilt: an import of a few places then takes a second or two,
+    not the quarter of a minute of a whole rebuild. The spans and records an update replaces stay in the
+    arrays, unused, until the next whole build.
     """
+    keys = None if changed_keys is None else sorted(set(changed_keys))
+    whole = keys is None or len(keys) > UPDATE_AT_MOST or not _has_lookup_tables(con)
+    keys = None if whole else keys
+    prominence = _write_name_index(con, keys, None if whole else set(changed_rids or ()))
+    keys = list(prominence) if whole else keys
+    _write_spellings(con, keys, whole, set(prominence))
+    _write_skeletons(con, keys, whole, prominence)
+
+
+def _has_lookup_tables(con: sqlite3.Connection) -> bool:
+    return con.execute("SELECT count(*) FROM name_index WHERE part = 'meta'").fetchone()[0] == 1
+
+
+def _in_chunks(con: sqlite3.Connection, sql: str, values: list, size: int = 500) -> list[tuple]:
+    """The rows of ``sql`` (which has one ``IN ({})``) for all ``values``, asked ``size`` at a time."""
+    rows: list[tuple] = []
+    for i in range(0, len(values), size):
+        chunk = values[i:i + size]
+        rows += con.execute(sql.format(",".join("?" * len(chunk))), chunk).fetchall()
+    return rows
+
+
+def _stored_arrays(con: sqlite3.Connection):
+    """The stored index as writable numpy arrays, with its text and its code tables."""
     import numpy as np
 
-    keys, positions, best_prominence = _build_name_index(con)
-    spellings: dict[str, list[str]] = {}
-    for key in keys:
-        if len(key) >= 4:
-            spellings.setdefault(spelling_bucket(key[:3], len(key)), []).append(key)
-    con.execute("DELETE FROM spell")
-    con.executemany("INSERT INTO spell VALUES (?, ?)",
-                    ((bucket, "|".join(alike)) for bucket, alike in sorted(spellings.items())))
-
-    merged, skeletons = variant_forms(keys)
-    by_skeleton = sorted((i for i, skel in enumerate(skeletons) if skel), key=skeletons.__getitem__)
-    order = np.array(by_skeleton, np.int64)
-    positions, best_prominence = positions[order].tobytes(), best_prominence[order].tobytes()
-    # each skeleton's keys (and merged forms) are a slice of all of them joined in skeleton order
-    ordered_skeletons = [skeletons[i] for i in by_skeleton]
-    ordered_keys, ordered_merged = [keys[i] for i in by_skeleton], [merged[i] for i in by_skeleton]
-    joined_keys, joined_merged = "|".join(ordered_keys), "|".join(ordered_merged)
-    key_at = np.concatenate(([0], np.cumsum([len(k) + 1 for k in ordered_keys]))).tolist()
-    merged_at = np.concatenate(([0], np.cumsum([len(m) + 1 for m in ordered_merged]))).tolist()
-    bounds = np.concatenate(([0], np.cumsum([sum(1 for _ in group) for _, group in groupby(ordered_skeletons)])))
-    con.execute("DELETE FROM skel")
-    con.executemany("INSERT INTO skel VALUES (?, ?, ?, ?, ?)", (
-        (ordered_skeletons[a], joined_keys[key_at[a]:key_at[b] - 1], joined_merged[merged_at[a]:merged_at[b] - 1],
-         positions[4 * a:4 * b], best_prominence[8 * a:8 * b])
-        for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist())))
+    stored = dict(con.execute("SELECT part, data FROM name_index"))
+    meta = json.loads(stored["meta"])
+    arrays = {part: np.array(_native(stored[part], code, meta["byteorder"]), np.dtype(code))
+              for part, code in _ARRAYS.items()}
+    return arrays, stored["text"], meta["tables"]
 
 
-def _build_name_index(con: sqlite3.Connection):
-    """Build and store the name index.
+def _write_name_index(con: sqlite3.Connection, changed_keys: list[str] | None,
+                      changed_rids: set[int] | None) -> dict[str, float]:
+    """Build (``changed_keys`` None) or update the stored name index.
 
-    Returns the index keys, sorted, with their positions in it and their best places' prominence (numpy).
+    Returns the keys it indexed anew, each with the prominence of its most prominent place.
     """
     import numpy as np  # the build only: a lookup reads the arrays through memoryviews
 
-    places = con.execute("SELECT rid, id, name, kind, lat, lon, cc, admin1, population, prominence, source, "
-                         "name_fold FROM place ORDER BY rid").fetchall()
-    size = (places[-1][0] if places else 0) + 1  # row ids are dense: they index the per-place arrays
-    (rids, ids, names_, kinds, lats, lons, countries, admin1s, populations, prominences, sources,
-     name_folds) = zip(*places) if places else [()] * 12
-    rids = np.array(rids, np.int64)
+    whole = changed_keys is None
+    if whole:
+        arrays = {part: np.zeros(0, np.dtype(code)) for part, code in _ARRAYS.items()}
+        text, stored_tables = b"", {"kind": [], "cc": [], "source": []}
+    else:
+        arrays, text, stored_tables = _stored_arrays(con)
+    tables = {part: {value: code for code, value in enumerate(values)} for part, values in stored_tables.items()}
 
-    def by_rid(values, dtype) -> np.ndarray:
-        column = np.zeros(size, dtype)
-        column[rids] = np.array(values, dtype)
-        return column
+    # -- places: the changed ones (all of them in a whole build), by row id
+    size = (con.execute("SELECT max(rid) FROM place").fetchone()[0] or 0) + 1
+    for part in _PLACE_ARRAYS:
+        grown = np.zeros(size, arrays[part].dtype)
+        kept = min(size, len(arrays[part]))
+        grown[:kept] = arrays[part][:kept]
+        arrays[part] = grown
+    sql = "SELECT rid, id, name, kind, lat, lon, cc, admin1, population, prominence, source, name_fold FROM place"
+    places = (con.execute(sql).fetchall() if whole
+              else _in_chunks(con, sql + " WHERE rid IN ({})", sorted(changed_rids or ())))
+    if places:
+        (rids, ids, names_, kinds, lats, lons, countries, admin1s, populations, prominences, sources,
+         name_folds) = zip(*places)
+        rids = np.array(rids, np.int64)
+        for part, values in (("lat", lats), ("lon", lons), ("prominence", prominences), ("name_fold", name_folds),
+                             ("population", [population or 0 for population in populations])):
+            arrays[part][rids] = np.array(values, arrays[part].dtype)
+        for part, values in (("kind", kinds), ("cc", countries), ("source", sources)):
+            table = tables[part]
+            arrays[part][rids] = np.array([table.setdefault(value, len(table)) for value in values], np.uint16)
+        records = [_SEP.join((place_id, name) if admin1 is None else (place_id, name, admin1)).encode()
+                   for place_id, name, admin1 in zip(ids, names_, admin1s)]
+        lengths = np.array([len(record) for record in records], np.int64)
+        arrays["record_end"][rids] = len(text) + np.cumsum(lengths)
+        arrays["record_start"][rids] = arrays["record_end"][rids] - lengths
+        text += b"".join(records)
+    # a new id moves the rank of every id after it: the ranks are computed anew
+    by_id = np.array([rid for (rid,) in con.execute("SELECT rid FROM place ORDER BY id")], np.int64)
+    arrays["id_rank"][by_id] = np.arange(len(by_id))
 
-    tables: dict[str, dict] = {"kind": {}, "cc": {}, "source": {}}
-
-    def codes(part: str, values) -> np.ndarray:
-        table = tables[part]
-        return by_rid([table.setdefault(value, len(table)) for value in values], np.uint16)
-
-    records = [b""] * size
-    for rid, place_id, name, admin1 in zip(rids.tolist(), ids, names_, admin1s):
-        records[rid] = _SEP.join((place_id, name) if admin1 is None else (place_id, name, admin1)).encode()
-    record_start = np.zeros(size + 1, np.uint32)
-    np.cumsum([len(record) for record in records], out=record_start[1:])
-    id_rank = np.zeros(size, np.uint32)
-    id_rank[rids[sorted(range(len(ids)), key=ids.__getitem__)]] = np.arange(len(ids), dtype=np.uint32)
-    prominence = by_rid(prominences, np.float64)
-
-    # entries in key order, each key's places by prominence (then row id); the keys' hashes, sorted, point
-    # at their spans
-    names = con.execute("SELECT key, rid, flags FROM name ORDER BY key, rid").fetchall()
+    # -- keys: the changed ones (all of them in a whole build), each with its places most prominent first
+    # (then by row id), appended to the entries; the sorted hashes point at their spans
+    sql = "SELECT key, rid, flags FROM name"
+    names = con.execute(sql).fetchall() if whole else _in_chunks(con, sql + " WHERE key IN ({})", changed_keys)
+    names.sort()
     starts = [i for i in range(len(names)) if i == 0 or names[i][0] != names[i - 1][0]]
-    bounds = np.array(starts + [len(names)], np.uint32)
+    bounds = np.array(starts + [len(names)], np.int64)
     entry_rid = np.fromiter((rid for _, rid, _ in names), np.uint32, len(names))
     entry_flags = np.fromiter((flags for _, _, flags in names), np.uint8, len(names))
     key_of_entry = np.repeat(np.arange(len(starts)), np.diff(bounds))
-    by_prominence = np.lexsort((entry_rid, -prominence[entry_rid], key_of_entry))
+    by_prominence = np.lexsort((entry_rid, -arrays["prominence"][entry_rid], key_of_entry))
     entry_rid, entry_flags = entry_rid[by_prominence], entry_flags[by_prominence]
-    key_flags = np.bitwise_or.reduceat(entry_flags, bounds[:-1]) if starts else np.zeros(0, np.uint8)
-    hashes = np.fromiter((key_hash(names[i][0]) for i in starts), np.uint64, len(starts))
-    order = np.argsort(hashes, kind="stable")
-    sorted_hashes = hashes[order]
-    top_bits = np.arange(1 << (64 - _BUCKET_SHIFT), dtype=np.uint64) << np.uint64(_BUCKET_SHIFT)
-    arrays = {
-        "key_hash": sorted_hashes,
-        "bucket_start": np.append(np.searchsorted(sorted_hashes, top_bits), len(starts)).astype(np.uint32),
-        "key_start": bounds[:-1][order], "key_end": bounds[1:][order], "key_flags": key_flags[order],
-        "entry_rid": entry_rid, "entry_flags": entry_flags,
-        "lat": by_rid(lats, np.float64), "lon": by_rid(lons, np.float64), "prominence": prominence,
-        "population": by_rid([population or 0 for population in populations], np.int64),
-        "kind": codes("kind", kinds), "cc": codes("cc", countries), "source": codes("source", sources),
-        "id_rank": id_rank, "name_fold": by_rid(name_folds, np.uint32), "record_start": record_start,
+    offset = len(arrays["entry_rid"])
+    arrays["entry_rid"] = np.concatenate((arrays["entry_rid"], entry_rid))
+    arrays["entry_flags"] = np.concatenate((arrays["entry_flags"], entry_flags))
+    indexed = [names[i][0] for i in starts]
+    gone = [] if whole else sorted(set(changed_keys) - set(indexed))  # changed keys left with no place: dropped
+    no_span = np.zeros(len(gone), np.int64)
+    spans = {
+        "key_hash": np.fromiter(map(key_hash, indexed + gone), np.uint64, len(indexed) + len(gone)),
+        "key_start": np.concatenate((bounds[:-1] + offset, no_span)).astype(np.uint32),
+        "key_end": np.concatenate((bounds[1:] + offset, no_span)).astype(np.uint32),
+        "key_flags": np.concatenate((np.bitwise_or.reduceat(entry_flags, bounds[:-1]) if starts
+                                     else np.zeros(0, np.uint8), no_span.astype(np.uint8))),
     }
+    # keys indexed already get their new span (an empty one drops them); new keys join the sorted hashes
+    stored_hashes = arrays["key_hash"]
+    at = np.searchsorted(stored_hashes, spans["key_hash"])
+    known = np.zeros(len(at), bool)
+    inside = at < len(stored_hashes)
+    known[inside] = stored_hashes[at[inside]] == spans["key_hash"][inside]
+    for part in _KEY_ARRAYS:
+        arrays[part][at[known]] = spans[part][known]
+        arrays[part] = np.concatenate((arrays[part], spans[part][~known]))
+    order = np.argsort(arrays["key_hash"], kind="stable")
+    order = order[arrays["key_end"][order] > arrays["key_start"][order]]
+    for part in _KEY_ARRAYS:
+        arrays[part] = arrays[part][order]
+    top_bits = np.arange(1 << (64 - _BUCKET_SHIFT), dtype=np.uint64) << np.uint64(_BUCKET_SHIFT)
+    arrays["bucket_start"] = np.append(np.searchsorted(arrays["key_hash"], top_bits),
+                                       len(arrays["key_hash"])).astype(np.uint32)
+
     meta = {"byteorder": sys.byteorder, "tables": {part: list(table) for part, table in tables.items()}}
-    rows = [("meta", json.dumps(meta)), ("text", b"".join(records))]
+    rows = [("meta", json.dumps(meta)), ("text", bytes(text))]
     for part, code in _ARRAYS.items():
-        data = arrays[part]
+        data = arrays[part].astype(np.dtype(code), copy=False)
         assert data.dtype.itemsize == array.array(code).itemsize, part
         rows.append((part, data.tobytes()))
     con.execute("DELETE FROM name_index")
     con.executemany("INSERT INTO name_index VALUES (?, ?)", rows)
-    positions = np.empty(len(starts), np.uint32)
-    positions[order] = np.arange(len(starts), dtype=np.uint32)
-    return [names[i][0] for i in starts], positions, prominence[entry_rid[bounds[:-1]]]
+    best = arrays["prominence"][entry_rid[bounds[:-1]]] if starts else np.zeros(0)
+    return dict(zip(indexed, best.tolist()))
+
+
+def _write_spellings(con: sqlite3.Connection, keys: list[str], whole: bool, indexed: set[str]) -> None:
+    """The ``spell`` rows of ``keys``: all of them (``whole``), or the buckets those keys changed.
+
+    ``indexed``: the keys among them that still name a place.
+    """
+    spellings: dict[str, list[str]] = {}
+    for key in keys:
+        if len(key) >= 4:
+            spellings.setdefault(spelling_bucket(key[:3], len(key)), []).append(key)
+    if whole:
+        con.execute("DELETE FROM spell")
+    else:
+        stored = dict(_in_chunks(con, "SELECT bucket, keys FROM spell WHERE bucket IN ({})", sorted(spellings)))
+        for bucket, changed in spellings.items():
+            old = set(stored[bucket].split("|")) if bucket in stored else set()
+            spellings[bucket] = sorted((old - set(changed)) | (set(changed) & indexed))
+        _in_chunks(con, "DELETE FROM spell WHERE bucket IN ({})", sorted(spellings))
+    con.executemany("INSERT INTO spell VALUES (?, ?)",
+                    ((bucket, "|".join(alike)) for bucket, alike in sorted(spellings.items()) if alike))
+
+
+def _write_skeletons(con: sqlite3.Connection, keys: list[str], whole: bool, prominence: dict[str, float]) -> None:
+    """The ``skel`` rows of ``keys``: all of them (``whole``), or the skeletons those keys changed.
+
+    ``prominence`` has the best prominence of the keys just indexed; the other keys of a changed
+    skeleton are looked up in the stored index.
+    """
+    merged, skeletons = variant_forms(keys)
+    forms = dict(zip(keys, merged))
+    groups: dict[str, list[str]] = {}
+    for key, skel in zip(keys, skeletons):
+        if skel:
+            groups.setdefault(skel, []).append(key)
+    if whole:
+        con.execute("DELETE FROM skel")
+    else:
+        changed = set(keys)
+        for skel, old_keys, old_merged in _in_chunks(con, "SELECT skel, keys, merged FROM skel WHERE skel IN ({})",
+                                                     sorted(groups)):
+            forms.update(zip(old_keys.split("|"), old_merged.split("|")))
+            groups[skel] += [key for key in old_keys.split("|") if key not in changed]
+        _in_chunks(con, "DELETE FROM skel WHERE skel IN ({})", sorted(groups))
+        unchanged = sorted({key for group in groups.values() for key in group} - changed)
+        if unchanged:
+            index = NameIndex.load(con)
+            prominence = {**prominence, **{key: index.prominence[index.entry_rid[index.entries(key).start]]
+                                           for key in unchanged if index.entries(key)}}
+    rows = []
+    for skel in sorted(groups):
+        group = sorted(key for key in groups[skel] if key in prominence)  # a key left with no place leaves
+        if group:
+            rows.append((skel, "|".join(group), "|".join(forms[key] for key in group),
+                         array.array("Q", map(key_hash, group)).tobytes(),
+                         array.array("d", (prominence[key] for key in group)).tobytes()))
+    con.executemany("INSERT INTO skel VALUES (?, ?, ?, ?, ?)", rows)

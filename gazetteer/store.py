@@ -60,7 +60,7 @@ CREATE TABLE place(
 );
 CREATE TABLE name(key TEXT NOT NULL, rid INTEGER NOT NULL, flags INTEGER NOT NULL DEFAULT 0,
                   PRIMARY KEY(key, rid)) WITHOUT ROWID;
-CREATE TABLE skel(skel TEXT PRIMARY KEY, keys TEXT NOT NULL, merged TEXT NOT NULL, positions BLOB NOT NULL,
+CREATE TABLE skel(skel TEXT PRIMARY KEY, keys TEXT NOT NULL, merged TEXT NOT NULL, hashes BLOB NOT NULL,
                   prominence BLOB NOT NULL) WITHOUT ROWID;
 CREATE TABLE outline(rid INTEGER PRIMARY KEY, wkb BLOB NOT NULL);
 CREATE TABLE name_index(part TEXT PRIMARY KEY, data BLOB NOT NULL);
@@ -257,6 +257,9 @@ class GazetteerWriter:
         self._boxes: list[tuple] = []
         self._replaced: list[int] = []
         self.count = 0
+        # What an import changes, so that closing updates the lookup tables instead of rebuilding them;
+        # None in a new file, whose tables are built whole.
+        self._changed: tuple[set[str], set[int]] | None = (set(), set()) if base is not None else None
 
     # -- writing -------------------------------------------------------------
     def add_place(self, id: str, name: str, kind: str, lat: float, lon: float, *, cc: str | None = None,
@@ -316,12 +319,22 @@ class GazetteerWriter:
             raise KeyError(f"{id}: no such place to move")
         self.flush()
         self.con.execute("UPDATE place SET lat = ?, lon = ? WHERE id = ?", (lat, lon, id))
+        if self._changed is not None:
+            self._changed[1].add(self._ids[id])
 
     def rid_of(self, id: str) -> int | None:
         return self._ids.get(id)
 
     def flush(self) -> None:
         cur = self.con.cursor()
+        if self._changed is not None:
+            keys, rids = self._changed
+            keys.update(key for key, _ in self._names)
+            rids.update(place[0] for place in self._places)
+            for i in range(0, len(self._replaced), 500):  # the names a replaced place is about to lose
+                chunk = self._replaced[i:i + 500]
+                keys.update(k for (k,) in cur.execute(
+                    f"SELECT key FROM name WHERE rid IN ({','.join('?' * len(chunk))})", chunk))
         if self._replaced:
             # curated aliases outlive a re-import of the place they point at
             cur.executemany(f"DELETE FROM name WHERE rid = ? AND flags & {CURATED} = 0",
@@ -344,7 +357,7 @@ class GazetteerWriter:
         """Index, analyse and compact the file, then rename it into place (see :meth:`__exit__`)."""
         self.flush()
         self.con.executescript(INDEXES)
-        build_lookup_tables(self.con)
+        build_lookup_tables(self.con, *(self._changed or (None, None)))
         self.con.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                              [(k, json.dumps(v, sort_keys=True)) for k, v in self.meta.items()])
         self.con.commit()

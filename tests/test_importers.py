@@ -519,3 +519,47 @@ def test_a_build_removes_the_temp_file_of_a_killed_writer_not_of_a_live_one(smal
     finally:
         live.abort()
     assert files_beside(small_default) == ["default.sqlite", "default.sqlite.lock"]
+
+
+# -- an import updates the lookup tables as a whole rebuild would -------------------------------------------
+def lookup_tables(path: Path) -> dict:
+    """What lookups read from a gazetteer file, as plain values (free of where in the arrays things sit)."""
+    from gazetteer.index import NameIndex
+
+    with sqlite3.connect(path) as con:
+        index = NameIndex.load(con)
+        keys = [k for (k,) in con.execute("SELECT DISTINCT key FROM name ORDER BY key")]
+        rids = [r for (r,) in con.execute("SELECT rid FROM place ORDER BY rid")]
+        return {
+            "entries": {k: [(index.entry_rid[e], index.entry_flags[e]) for e in index.entries(k)] for k in keys},
+            "key_stats": {k: index.key_stats(k) for k in keys},
+            "places": {r: (index.place(r), index.prominence[r], index.id_rank[r], index.name_fold[r]) for r in rids},
+            "hashes": len(index.key_hash),
+            "skel": con.execute("SELECT * FROM skel ORDER BY skel").fetchall(),
+            "spell": con.execute("SELECT * FROM spell ORDER BY bucket").fetchall(),
+        }
+
+
+@pytest.mark.parametrize("update_at_most", [50_000, 0])  # an update, and the whole rebuild of a large import
+def test_an_import_updates_the_lookup_tables_as_a_whole_rebuild_would(tmp_path, base, monkeypatch, update_at_most):
+    from gazetteer import index
+    from gazetteer.index import build_lookup_tables
+
+    monkeypatch.setattr(index, "UPDATE_AT_MOST", update_at_most)
+
+    import_file(write_dump(tmp_path), base, progress=False)  # adds places and replaces one
+    import_file(write_table(tmp_path / "camps.tsv", CAMPS), base, progress=False)
+    rows = ["1\tZaatari refugee camp\t32.2937\t36.3239\tJO\tcamp"]  # the same id renamed: its old names go
+    import_file(write_table(tmp_path / "camps.tsv", rows), base, progress=False)
+    updated = lookup_tables(base)
+
+    rebuilt = tmp_path / "rebuilt.sqlite"
+    rebuilt.write_bytes(base.read_bytes())
+    with sqlite3.connect(rebuilt) as con:
+        build_lookup_tables(con)
+    assert updated == lookup_tables(rebuilt)
+    assert "zaataricamp" not in updated["entries"] or not updated["entries"]["zaataricamp"]
+    with Gazetteer(base) as gaz:
+        assert gaz.lookup("Zaatari refugee camp", limit=1)[0].place.id == "tsv:camps:1"
+        assert gaz.lookup("Zaatari camp", fuzzy=False) == []
+        assert gaz.lookup("Zaatary refugee camp", limit=1)[0].place.id == "tsv:camps:1"  # a variant, via skel

@@ -392,8 +392,8 @@ def import_file(path: str | Path, gazetteer_path: str | Path, *, fmt: str | None
         report.check_format(importer.EXPECTED, final=True)
         report.seconds = time.perf_counter() - started
         _record_import(writer, report, options)
-        if progress:  # closing the writer rebuilds the whole file's lookup index: say why it takes a while
-            print(f"geomap: indexing {gazetteer_path} (about 15 s for the default gazetteer)", file=sys.stderr)
+        if progress:  # closing the writer updates the lookup index and compacts the file: say what the wait is
+            print(f"geomap: indexing {gazetteer_path}", file=sys.stderr)
     report.seconds = time.perf_counter() - started
     return report
 
