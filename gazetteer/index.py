@@ -10,10 +10,10 @@ The index holds what ranking and a :class:`~gazetteer.place.Place` need instead:
 - for every place, by row id: point, prominence, population, kind, country, source, a
   checksum of its folded name, and one packed text record (id, name, admin1).
 
-The writer builds it from the tables when it closes a file (:func:`build_lookup_tables`)
-and stores it in the file as a handful of blobs (table ``name_index``), so a
-gazetteer is still one SQLite file, and the tables stay the truth it is built
-from. :meth:`NameIndex.load` reads them back into memory on a gazetteer's first
+The writer builds it from the tables when it closes a new file, and updates it for
+what an import changed (:func:`build_lookup_tables`); it is stored in the file as a
+handful of blobs (table ``name_index``), so a gazetteer is still one SQLite file,
+and the tables stay the truth it is built from. :meth:`NameIndex.load` reads them back into memory on a gazetteer's first
 lookup: about 35 MB for the default gazetteer, in about 50 ms.
 
 >>> key_hash("damascus") == key_hash("damascus"), key_hash("damascus") == key_hash("damaskus")
