@@ -13,8 +13,9 @@ The index holds what ranking and a :class:`~gazetteer.place.Place` need instead:
 The writer builds it from the tables when it closes a new file, and updates it for
 what an import changed (:func:`build_lookup_tables`); it is stored in the file as a
 handful of blobs (table ``name_index``), so a gazetteer is still one SQLite file,
-and the tables stay the truth it is built from. :meth:`NameIndex.load` reads them back into memory on a gazetteer's first
-lookup: about 35 MB for the default gazetteer, in about 50 ms.
+and the tables stay the truth it is built from. :meth:`NameIndex.load` reads them
+back into memory on a gazetteer's first lookup: about 35 MB for the default
+gazetteer, in about 50 ms.
 
 >>> key_hash("damascus") == key_hash("damascus"), key_hash("damascus") == key_hash("damaskus")
 (True, False)
@@ -223,7 +224,7 @@ def _has_lookup_tables(con: sqlite3.Connection) -> bool:
     return con.execute("SELECT count(*) FROM name_index WHERE part = 'meta'").fetchone()[0] == 1
 
 
-def _in_chunks(con: sqlite3.Connection, sql: str, values: list, size: int = 500) -> list[tuple]:
+def select_in_chunks(con: sqlite3.Connection, sql: str, values: list, size: int = 500) -> list[tuple]:
     """The rows of ``sql`` (which has one ``IN ({})``) for all ``values``, asked ``size`` at a time."""
     rows: list[tuple] = []
     for i in range(0, len(values), size):
@@ -268,7 +269,7 @@ def _write_name_index(con: sqlite3.Connection, changed_keys: list[str] | None,
         arrays[part] = grown
     sql = "SELECT rid, id, name, kind, lat, lon, cc, admin1, population, prominence, source, name_fold FROM place"
     places = (con.execute(sql).fetchall() if whole
-              else _in_chunks(con, sql + " WHERE rid IN ({})", sorted(changed_rids or ())))
+              else select_in_chunks(con, sql + " WHERE rid IN ({})", sorted(changed_rids or ())))
     if places:
         (rids, ids, names_, kinds, lats, lons, countries, admin1s, populations, prominences, sources,
          name_folds) = zip(*places)
@@ -292,7 +293,7 @@ def _write_name_index(con: sqlite3.Connection, changed_keys: list[str] | None,
     # -- keys: the changed ones (all of them in a whole build), each with its places most prominent first
     # (then by row id), appended to the entries; the sorted hashes point at their spans
     sql = "SELECT key, rid, flags FROM name"
-    names = con.execute(sql).fetchall() if whole else _in_chunks(con, sql + " WHERE key IN ({})", changed_keys)
+    names = con.execute(sql).fetchall() if whole else select_in_chunks(con, sql + " WHERE key IN ({})", changed_keys)
     names.sort()
     starts = [i for i in range(len(names)) if i == 0 or names[i][0] != names[i - 1][0]]
     bounds = np.array(starts + [len(names)], np.int64)
@@ -355,11 +356,11 @@ def _write_spellings(con: sqlite3.Connection, keys: list[str], whole: bool, inde
     if whole:
         con.execute("DELETE FROM spell")
     else:
-        stored = dict(_in_chunks(con, "SELECT bucket, keys FROM spell WHERE bucket IN ({})", sorted(spellings)))
+        stored = dict(select_in_chunks(con, "SELECT bucket, keys FROM spell WHERE bucket IN ({})", sorted(spellings)))
         for bucket, changed in spellings.items():
             old = set(stored[bucket].split("|")) if bucket in stored else set()
             spellings[bucket] = sorted((old - set(changed)) | (set(changed) & indexed))
-        _in_chunks(con, "DELETE FROM spell WHERE bucket IN ({})", sorted(spellings))
+        select_in_chunks(con, "DELETE FROM spell WHERE bucket IN ({})", sorted(spellings))
     con.executemany("INSERT INTO spell VALUES (?, ?)",
                     ((bucket, "|".join(alike)) for bucket, alike in sorted(spellings.items()) if alike))
 
@@ -380,11 +381,11 @@ def _write_skeletons(con: sqlite3.Connection, keys: list[str], whole: bool, prom
         con.execute("DELETE FROM skel")
     else:
         changed = set(keys)
-        for skel, old_keys, old_merged in _in_chunks(con, "SELECT skel, keys, merged FROM skel WHERE skel IN ({})",
-                                                     sorted(groups)):
+        stored = select_in_chunks(con, "SELECT skel, keys, merged FROM skel WHERE skel IN ({})", sorted(groups))
+        for skel, old_keys, old_merged in stored:
             forms.update(zip(old_keys.split("|"), old_merged.split("|")))
             groups[skel] += [key for key in old_keys.split("|") if key not in changed]
-        _in_chunks(con, "DELETE FROM skel WHERE skel IN ({})", sorted(groups))
+        select_in_chunks(con, "DELETE FROM skel WHERE skel IN ({})", sorted(groups))
         unchanged = sorted({key for group in groups.values() for key in group} - changed)
         if unchanged:
             index = NameIndex.load(con)

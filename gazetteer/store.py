@@ -28,7 +28,7 @@ except ImportError:  # not POSIX: writers take no locks, and orphaned temporary 
     fcntl = None
 
 from gazetteer.errors import GazetteerCorrupt, GazetteerNotFound, GazetteerStale
-from gazetteer.index import build_lookup_tables, fold_checksum
+from gazetteer.index import build_lookup_tables, fold_checksum, select_in_chunks
 from gazetteer.normalize import fold, is_latin, name_key
 
 APPLICATION_ID = 0x67656F6D  # "geom"
@@ -331,10 +331,9 @@ class GazetteerWriter:
             keys, rids = self._changed
             keys.update(key for key, _ in self._names)
             rids.update(place[0] for place in self._places)
-            for i in range(0, len(self._replaced), 500):  # the names a replaced place is about to lose
-                chunk = self._replaced[i:i + 500]
-                keys.update(k for (k,) in cur.execute(
-                    f"SELECT key FROM name WHERE rid IN ({','.join('?' * len(chunk))})", chunk))
+            # the names a replaced place is about to lose
+            keys.update(k for (k,) in select_in_chunks(self.con, "SELECT key FROM name WHERE rid IN ({})",
+                                                       self._replaced))
         if self._replaced:
             # curated aliases outlive a re-import of the place they point at
             cur.executemany(f"DELETE FROM name WHERE rid = ? AND flags & {CURATED} = 0",
