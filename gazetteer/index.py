@@ -212,7 +212,7 @@ def build_lookup_tables(con: sqlite3.Connection, changed_keys: Iterable[str] | N
     arrays, unused, until the next whole build.
     """
     keys = None if changed_keys is None else sorted(set(changed_keys))
-    whole = keys is None or len(keys) > UPDATE_AT_MOST or not _has_lookup_tables(con)
+    whole = keys is None or len(keys) > UPDATE_AT_MOST or not _has_native_lookup_tables(con)
     keys = None if whole else keys
     prominence = _write_name_index(con, keys, None if whole else set(changed_rids or ()))
     keys = list(prominence) if whole else keys
@@ -220,8 +220,10 @@ def build_lookup_tables(con: sqlite3.Connection, changed_keys: Iterable[str] | N
     _write_skeletons(con, keys, whole, prominence)
 
 
-def _has_lookup_tables(con: sqlite3.Connection) -> bool:
-    return con.execute("SELECT count(*) FROM name_index WHERE part = 'meta'").fetchone()[0] == 1
+def _has_native_lookup_tables(con: sqlite3.Connection) -> bool:
+    """Whether the file has lookup tables that an update can add to (written in this machine's byte order)."""
+    row = con.execute("SELECT data FROM name_index WHERE part = 'meta'").fetchone()
+    return row is not None and json.loads(row[0])["byteorder"] == sys.byteorder
 
 
 def select_in_chunks(con: sqlite3.Connection, sql: str, values: list, size: int = 500) -> list[tuple]:
@@ -369,7 +371,7 @@ def _write_skeletons(con: sqlite3.Connection, keys: list[str], whole: bool, prom
     """The ``skel`` rows of ``keys``: all of them (``whole``), or the skeletons those keys changed.
 
     ``prominence`` has the best prominence of the keys just indexed; the other keys of a changed
-    skeleton are looked up in the stored index.
+    skeleton keep what their stored row says.
     """
     merged, skeletons = variant_forms(keys)
     forms = dict(zip(keys, merged))
@@ -381,16 +383,17 @@ def _write_skeletons(con: sqlite3.Connection, keys: list[str], whole: bool, prom
         con.execute("DELETE FROM skel")
     else:
         changed = set(keys)
-        stored = select_in_chunks(con, "SELECT skel, keys, merged FROM skel WHERE skel IN ({})", sorted(groups))
-        for skel, old_keys, old_merged in stored:
-            forms.update(zip(old_keys.split("|"), old_merged.split("|")))
-            groups[skel] += [key for key in old_keys.split("|") if key not in changed]
+        # the keys of a stored row that did not change keep their merged form and best prominence: every key
+        # of a place the import replaced is among the changed ones
+        prominence = dict(prominence)
+        stored = select_in_chunks(con, "SELECT skel, keys, merged, prominence FROM skel WHERE skel IN ({})",
+                                  sorted(groups))
+        for skel, old_keys, old_merged, old_prominence in stored:
+            for key, form, best in zip(old_keys.split("|"), old_merged.split("|"), array.array("d", old_prominence)):
+                if key not in changed:
+                    forms[key], prominence[key] = form, best
+                    groups[skel].append(key)
         select_in_chunks(con, "DELETE FROM skel WHERE skel IN ({})", sorted(groups))
-        unchanged = sorted({key for group in groups.values() for key in group} - changed)
-        if unchanged:
-            index = NameIndex.load(con)
-            prominence = {**prominence, **{key: index.prominence[index.entry_rid[index.entries(key).start]]
-                                           for key in unchanged if index.entries(key)}}
     rows = []
     for skel in sorted(groups):
         group = sorted(key for key in groups[skel] if key in prominence)  # a key left with no place leaves
