@@ -13,7 +13,7 @@ from pathlib import Path
 from gazetteer.errors import GazetteerCorrupt, GazetteerNotFound, GazetteerStale, PlaceNotFound
 from gazetteer.index import NameIndex, fold_checksum, spelling_bucket
 from gazetteer.normalize import fold, merge_variants, query_keys, skeleton
-from gazetteer.place import Candidate, Place
+from gazetteer.place import Candidate, Place, new_candidate
 from gazetteer.store import CODE, CURATED, DEMONYM, PREFERRED, connect_readonly, read_meta
 
 EARTH_RADIUS_KM = 6371.0088
@@ -181,11 +181,12 @@ class _Ranking:
 
     def best(self) -> list[tuple[int, float, str]]:
         """(place row id, score, match) of the ``limit`` best places, best first (then by population, then id)."""
-        ranked = list(self.score.items())
-        if len(ranked) > 1:
-            population, id_rank = self.index.population, self.index.id_rank
-            ranked.sort(key=lambda kept: (-kept[1], -population[kept[0]], id_rank[kept[0]]))
-        return [(rid, score, self.match[rid]) for rid, score in ranked[:self.limit]]
+        match = self.match
+        if len(self.score) == 1:
+            return [(rid, score, match[rid]) for rid, score in self.score.items()]
+        population, id_rank = self.index.population, self.index.id_rank
+        ranked = sorted([(-score, -population[rid], id_rank[rid], rid) for rid, score in self.score.items()])
+        return [(rid, -score, match[rid]) for score, _, _, rid in ranked[:self.limit]]
 
 
 class Gazetteer:
@@ -385,7 +386,7 @@ class Gazetteer:
         candidates = []
         for rid, score, match in ranking.best():
             place = index.place(rid)
-            candidates.append(Candidate(place, score, place.name, match, index.prominence[rid]))
+            candidates.append(new_candidate(place, score, place.name, match, index.prominence[rid]))
         return tuple(candidates)
 
     def key_stats(self, keys: Iterable[str]) -> dict[str, tuple[float, int, int]]:

@@ -33,7 +33,7 @@ from bisect import bisect_left
 from collections.abc import Iterable
 
 from gazetteer.normalize import fold, variant_forms
-from gazetteer.place import Place
+from gazetteer.place import Place, new_place
 
 #: Separates the fields of a place's text record (no name contains it).
 _SEP = "\x1f"
@@ -63,6 +63,7 @@ _KEY_ARRAYS = ("key_hash", "key_start", "key_end", "key_flags")
 #: Hashes are found by their top bits first, then by bisection among the few that share them: a
 #: bisection of all 660,000 hashes took 20 probes and most of a lookup's index time.
 _BUCKET_SHIFT = 48
+_NO_ENTRIES = range(0)
 
 
 def key_hash(key: str) -> int:
@@ -117,11 +118,6 @@ class NameIndex:
         i = bisect_left(self.key_hash, wanted, self.bucket_start[bucket], end)
         return i if i < end and self.key_hash[i] == wanted else -1
 
-    def span(self, position: int) -> range:
-        """The entries of the key at ``position`` in the sorted hashes (:meth:`position_of_hash`), most
-        prominent place first."""
-        return range(self.key_start[position], self.key_end[position])
-
     def entries(self, key: str) -> range:
         """Positions of the (place, flags) entries under ``key``, most prominent place first; empty when none."""
         return self.entries_of_hash(key_hash(key))
@@ -129,7 +125,7 @@ class NameIndex:
     def entries_of_hash(self, hashed: int) -> range:
         """:meth:`entries` of the key of a :func:`key_hash` (the ``skel`` table stores them)."""
         i = self.position_of_hash(hashed)
-        return self.span(i) if i >= 0 else range(0)
+        return range(self.key_start[i], self.key_end[i]) if i >= 0 else _NO_ENTRIES
 
     def stored_array(self, blob: bytes, code: str) -> memoryview:
         """An array the ``skel`` table stores beside the index (its ``array`` type code), as this machine reads it."""
@@ -152,8 +148,7 @@ class NameIndex:
 
     def place(self, rid: int) -> Place:
         fields = self.record(rid)
-        # positional: a frozen dataclass takes keywords at twice the cost, and lookups make many places
-        return Place(fields[0], fields[1], self.kinds[self.kind_code[rid]], self.lat[rid], self.lon[rid],
+        return new_place(fields[0], fields[1], self.kinds[self.kind_code[rid]], self.lat[rid], self.lon[rid],
                      self.countries[self.cc_code[rid]], fields[2] if len(fields) > 2 else None,
                      self.population[rid], self.sources[self.source_code[rid]])
 

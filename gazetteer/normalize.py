@@ -22,6 +22,8 @@ ARTICLES = frozenset({"al", "el", "il", "ul", "ar", "er", "as", "es", "ad", "ed"
                       "at", "et", "an", "en", "adh", "ath", "ad"})
 #: Only these are stripped when glued to the word ("Albukamal", "Elbasan" is not touched: see query_keys).
 GLUED_ARTICLES = ("al", "el")
+#: The letters a glued article or a glued sun-letter assimilation (Arraqqa, Essuweida) begins with.
+_GLUED_INITIALS = frozenset("ae")
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 #: The repeats of a letter (removed, leaving the letter): a literal replacement runs without a Python call per match.
@@ -151,10 +153,12 @@ def query_keys(name: str) -> list[str]:
     ['arraqqah', 'raqqah']
     """
     key = name_key(name)
-    keys = [key] if key else []
+    if key[:1] not in _GLUED_INITIALS:
+        return [key] if key else []  # most names: no article can be glued to them
+    keys = [key]
     for art in GLUED_ARTICLES:
         if key.startswith(art) and len(key) - len(art) >= 4:
             keys.append(key[len(art):])
-    if len(key) >= 6 and key[0] in "ae" and key[1] in "rsdztn" and key[2] == key[1]:
+    if len(key) >= 6 and key[1] in "rsdztn" and key[2] == key[1]:
         keys.append(key[2:])
     return list(dict.fromkeys(keys))
