@@ -343,11 +343,14 @@ class Gazetteer:
         rows = self._query("SELECT keys, merged, hashes, prominence FROM skel "
                            f"WHERE skel IN ({','.join('?' * len(skeletons))})", skeletons)
         index = self._names
-        same_skeleton = [key for row in rows for key in row[0].split("|")]
-        merged = [form for row in rows for form in row[1].split("|")]
-        hashes = [h for row in rows for h in index.stored_array(row[2], "Q")]
-        prominence = [p for row in rows for p in index.stored_array(row[3], "d")]
-        return sorted((-prominence[i], same_skeleton[i], hashes[i]) for i in alike_indexes(keys, merged))
+        variants = []
+        for joined_keys, joined_merged, hashes, prominence in rows:
+            alike = alike_indexes(keys, joined_merged.split("|"))
+            if alike:
+                same_skeleton = joined_keys.split("|")
+                hashes, prominence = index.stored_array(hashes, "Q"), index.stored_array(prominence, "d")
+                variants.extend((-prominence[i], same_skeleton[i], hashes[i]) for i in alike)
+        return sorted(variants)
 
     def _fuzzy_keys(self, key: str) -> dict[str, float]:
         """Index keys within :data:`FUZZY_CUTOFF` of ``key`` (``fuzz.ratio``), with their ratio in [0, 1]; 8 at most.
