@@ -170,6 +170,17 @@ def test_failed_import_leaves_the_gazetteer_byte_identical(tmp_path, base):
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("gaz.sqlite")) == ["gaz.sqlite"]
 
 
+@pytest.mark.parametrize("side", ["alternate_names", "admin1_codes"])
+def test_a_side_file_of_another_format_fails_the_import_and_names_it(tmp_path, base, side):
+    before = base.read_bytes()
+    wrong = tmp_path / "cities.csv"
+    wrong.write_text("name,lat,lon\nDamascus,33.51,36.29\nAleppo,36.2,37.16\n", encoding="utf-8")
+
+    with pytest.raises(ImportFormatError, match=r"cities\.csv: 3 of 3 lines are malformed, so this is not a GeoNames"):
+        import_file(write_dump(tmp_path, extra_lines=()), base, progress=False, **{side: wrong})
+    assert base.read_bytes() == before
+
+
 def test_mostly_malformed_file_is_rejected_with_its_expected_format(tmp_path, base):
     before = base.read_bytes()
     dump = write_dump(tmp_path, rows=GEONAMES_ROWS[:2], extra_lines=["1\tbad"] * 3)

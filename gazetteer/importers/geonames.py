@@ -14,7 +14,7 @@ GeoNames id known) adds its names to that place instead of duplicating it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from gazetteer.importers import (ImportOptions, PlaceRecord, consume, open_text, parse_point,
@@ -77,17 +77,16 @@ def kind_for(feature_class: str, feature_code: str) -> str:
 
 
 # -- side files ----------------------------------------------------------------------------------------------
-def _check_side_file(path: Path, lines: int, bad: int, expected: str) -> None:
+def _side_file_rows(path: Path, report: ImportReport, problem: Callable[[list[str]], str | None],
+                    expected: str) -> Iterator[list[str]]:
+    """The cells of each well-formed line of a side file (``problem`` says what is wrong with a line, or None).
+
+    Malformed lines are counted and reported; once the file is read, :class:`ImportFormatError` is raised
+    (and the import leaves the gazetteer unchanged) when most of its lines are malformed: it is then not
+    ``expected``.
+    """
     from gazetteer.errors import ImportFormatError
 
-    if lines == 0 or bad * 2 > lines:
-        raise ImportFormatError(f"{path}: {bad} of {lines} lines are malformed, so this is not {expected}; "
-                                f"the gazetteer was not changed")
-
-
-def read_admin1_codes(path: Path, report: ImportReport) -> dict[str, str]:
-    """``{"SY.07": "Deir ez-Zor", ...}`` from ``admin1CodesASCII.txt`` (code, name, asciiname, geonameid)."""
-    labels: dict[str, str] = {}
     lines = bad = 0
     with open_text(path) as fh:
         for number, line in enumerate(fh, 1):
@@ -95,14 +94,27 @@ def read_admin1_codes(path: Path, report: ImportReport) -> dict[str, str]:
                 continue
             lines += 1
             cells = line.rstrip("\r\n").split("\t")
-            if len(cells) < 3 or "." not in cells[0] or not cells[1].strip():
+            reason = problem(cells)
+            if reason:
                 bad += 1
-                report.note_side_malformed(path, number, f"expected 'CC.CODE<tab>name<tab>asciiname<tab>id', "
-                                                         f"got {len(cells)} columns")
+                report.note_side_malformed(path, number, reason)
                 continue
-            labels[cells[0].strip()] = cells[1].strip()
-    _check_side_file(path, lines, bad, "a GeoNames admin1CodesASCII.txt file")
-    return labels
+            yield cells
+    if lines == 0 or bad * 2 > lines:
+        raise ImportFormatError(f"{path}: {bad} of {lines} lines are malformed, so this is not {expected}; "
+                                f"the gazetteer was not changed")
+
+
+def _admin1_problem(cells: list[str]) -> str | None:
+    if len(cells) < 3 or "." not in cells[0] or not cells[1].strip():
+        return f"expected 'CC.CODE<tab>name<tab>asciiname<tab>id', got {len(cells)} columns"
+    return None
+
+
+def read_admin1_codes(path: Path, report: ImportReport) -> dict[str, str]:
+    """``{"SY.07": "Deir ez-Zor", ...}`` from ``admin1CodesASCII.txt`` (code, name, asciiname, geonameid)."""
+    return {cells[0].strip(): cells[1].strip()
+            for cells in _side_file_rows(path, report, _admin1_problem, "a GeoNames admin1CodesASCII.txt file")}
 
 
 #: alternateNames pseudo-languages that are not names (links, ids, postcodes, codes).
@@ -135,30 +147,24 @@ def add_alternate_names(path: Path, writer: GazetteerWriter, report: ImportRepor
     Columns: alternateNameId, geonameid, isolanguage, alternate_name, then flags. Pseudo-language rows are
     skipped, except ``iata``/``icao`` which become codes.
     """
-    lines = bad = 0
-    with open_text(path) as fh:
-        for number, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            lines += 1
-            cells = line.rstrip("\r\n").split("\t")
-            if len(cells) < 4 or not cells[1].isdigit():
-                bad += 1
-                report.note_side_malformed(path, number, "expected alternateNameId, geonameid, isolanguage, "
-                                                         "alternate_name, ... (tab-separated)")
-                continue
-            geonameid = int(cells[1])
-            if geonameid not in imported:
-                continue
-            language, name = cells[2].strip().lower(), cells[3].strip()
-            if language in PSEUDO_LANGUAGES and language not in CODE_LANGUAGES:
-                continue
-            rid = merged.get(geonameid) or writer.rid_of(f"gn:{geonameid}")
-            if rid is None or not name or not is_latin(name):  # the store indexes Latin-script names only
-                continue
-            writer.add_names(rid, [name], CODE if language in CODE_LANGUAGES else 0)
-            report.names_added += 1
-    _check_side_file(path, lines, bad, "a GeoNames alternateNamesV2.txt file")
+    for cells in _side_file_rows(path, report, _alternate_name_problem, "a GeoNames alternateNamesV2.txt file"):
+        geonameid = int(cells[1])
+        if geonameid not in imported:
+            continue
+        language, name = cells[2].strip().lower(), cells[3].strip()
+        if language in PSEUDO_LANGUAGES and language not in CODE_LANGUAGES:
+            continue
+        rid = merged.get(geonameid) or writer.rid_of(f"gn:{geonameid}")
+        if rid is None or not name or not is_latin(name):  # the store indexes Latin-script names only
+            continue
+        writer.add_names(rid, [name], CODE if language in CODE_LANGUAGES else 0)
+        report.names_added += 1
+
+
+def _alternate_name_problem(cells: list[str]) -> str | None:
+    if len(cells) < 4 or not cells[1].isdigit():
+        return "expected alternateNameId, geonameid, isolanguage, alternate_name, ... (tab-separated)"
+    return None
 
 
 # -- the dump ------------------------------------------------------------------------------------------------
