@@ -11,6 +11,7 @@ import json
 import statistics
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +41,21 @@ def write_jsonl(docs: list[tuple[str, str]], path: Path) -> Path:
         for doc_id, text in docs:
             out.write(json.dumps({"id": doc_id, "text": text}, ensure_ascii=False) + "\n")
     return path
+
+
+def timings(func, repeat: int, *, before_each=None) -> tuple[list[float], object]:
+    """Wall seconds of each of ``repeat`` runs of ``func()``, and what the last run returned.
+
+    ``before_each()``, when given, runs untimed before each run (to clear a cache, say).
+    """
+    seconds, result = [], None
+    for _ in range(repeat):
+        if before_each is not None:
+            before_each()
+        start = time.perf_counter()
+        result = func()
+        seconds.append(time.perf_counter() - start)
+    return seconds, result
 
 
 def spread(values: list[float]) -> tuple[float, float, float]:

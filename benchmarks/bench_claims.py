@@ -15,12 +15,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from _common import DEV, ROOT, timings  # the benchmarks' folder is on the path
+
 sys.path.insert(0, str(ROOT))
-DEV = ROOT.parent / "shared" / "eval" / "dev"
 
 
 def read_texts(corpus: str, limit: int) -> list[tuple[str, str]]:
@@ -40,12 +38,7 @@ def read_texts(corpus: str, limit: int) -> list[tuple[str, str]]:
 
 def best_of(repeat: int, func) -> float:
     """The fastest of ``repeat`` timings of ``func()`` in seconds (the least disturbed run)."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return min(times)
+    return min(timings(func, repeat)[0])
 
 
 def bench_corpus(name: str, docs, with_claims, without_claims, repeat: int) -> dict:

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import time
 
+from _common import timings  # the benchmarks' folder is on the path
 from gazetteer.place import Place
 from geomap.model import Article, Mention, Sentence
 from geomap.output.maps import place_popup, place_tooltip, render_map
@@ -61,13 +61,8 @@ def plain_folium(articles: list[Article]) -> str:
 
 def timed(fn, repeat: int) -> tuple[float, int]:
     """Median wall time (s) of ``fn()`` over ``repeat`` runs, and the size in bytes of what it returns."""
-    times, size = [], 0
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        html = fn()
-        times.append(time.perf_counter() - t0)
-        size = len(html.encode("utf-8"))
-    return statistics.median(times), size
+    seconds, html = timings(fn, repeat)
+    return statistics.median(seconds), len(html.encode("utf-8"))
 
 
 def main() -> None:

@@ -33,10 +33,9 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from _common import DEV, DEV_CORPORA, ROOT, timings  # noqa: E402  (the benchmarks' folder is on the path)
+
 sys.path.insert(0, str(ROOT))
-DEV = ROOT.parent / "shared" / "eval" / "dev"
-CORPORA = ("seed", "geovirus.dev", "gwn.dev", "trnews.dev", "lgl.dev", "wiktor500.dev")
 GEOMAP = [sys.executable, "-c", "from geomap.cli import main; main()"]
 
 
@@ -44,7 +43,7 @@ def write_corpus(path: Path, limit: int) -> int:
     """The first ``limit`` dev articles (the sample article first) as one JSONL of {id, text}."""
     n = 0
     with path.open("w", encoding="utf-8") as out:
-        streams = [open(DEV / f"{name}.jsonl", encoding="utf-8") for name in CORPORA if (DEV / f"{name}.jsonl").exists()]
+        streams = [open(DEV / f"{name}.jsonl", encoding="utf-8") for name in DEV_CORPORA if (DEV / f"{name}.jsonl").exists()]
         if not streams:
             raise SystemExit(f"no dev corpora in {DEV}: the benchmark reads them from ../shared/eval/dev")
         for line in itertools.islice(itertools.chain(*streams), limit):
@@ -109,15 +108,13 @@ def timed(func, repeat: int) -> tuple[float, float]:
     """(median, max) milliseconds of ``func()`` over ``repeat`` runs after one warm-up."""
     from geomap.store.db import _corridor_path, geodesic_km
 
-    func()
-    times = []
-    for _ in range(repeat):
+    def clear_caches():
         geodesic_km.cache_clear()
         _corridor_path.cache_clear()
-        start = time.perf_counter()
-        func()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times), max(times)
+
+    func()
+    seconds, _ = timings(func, repeat, before_each=clear_caches)
+    return statistics.median(seconds) * 1000, max(seconds) * 1000
 
 
 # --------------------------------------------------------------------------- full-scan alternatives
