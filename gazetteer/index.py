@@ -149,8 +149,8 @@ class NameIndex:
     def place(self, rid: int) -> Place:
         fields = self.record(rid)
         return new_place(fields[0], fields[1], self.kinds[self.kind_code[rid]], self.lat[rid], self.lon[rid],
-                     self.countries[self.cc_code[rid]], fields[2] if len(fields) > 2 else None,
-                     self.population[rid], self.sources[self.source_code[rid]])
+                         self.countries[self.cc_code[rid]], fields[2] if len(fields) > 2 else None,
+                         self.population[rid], self.sources[self.source_code[rid]])
 
     def kind_codes(self, kinds: Iterable[str]) -> frozenset[int]:
         """The codes of ``kinds`` (kinds no place has are left out)."""

@@ -126,13 +126,17 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
         con.execute(f"PRAGMA mmap_size = {path.stat().st_size}")
         version = con.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
     except sqlite3.DatabaseError as exc:
-        raise GazetteerCorrupt(f"{path}: cannot be read as a gazetteer ({exc}); delete it and rebuild with "
-                               f"`geomap gazetteer build --path {path}`") from None
+        raise _unreadable(path, exc) from None
     if not version or int(version[0]) != SCHEMA_VERSION:
         con.close()
         raise GazetteerStale(f"{path}: gazetteer schema {version[0] if version else '?'} is not the supported "
                              f"{SCHEMA_VERSION}; rebuild it with `geomap gazetteer build --path {path}`")
     return con
+
+
+def _unreadable(path: Path, exc: sqlite3.DatabaseError) -> GazetteerCorrupt:
+    return GazetteerCorrupt(f"{path}: cannot be read as a gazetteer ({exc}); delete it and rebuild with "
+                            f"`geomap gazetteer build --path {path}`")
 
 
 def read_meta(con: sqlite3.Connection) -> dict:
@@ -149,8 +153,7 @@ def read_file_meta(path: Path) -> dict:
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
-        raise GazetteerCorrupt(f"{path}: cannot be read as a gazetteer ({exc}); delete it and rebuild with "
-                               f"`geomap gazetteer build --path {path}`") from None
+        raise _unreadable(path, exc) from None
 
 
 def _claimed_temp_file(target: Path) -> tuple[Path, int]:
