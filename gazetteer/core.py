@@ -27,6 +27,7 @@ MATCH_PREFERRED = 0.96
 MATCH_ALTERNATE = 0.92
 MATCH_CODE = 0.8
 MATCH_DEMONYM = 0.75
+#: A transliteration variant, times how alike the spellings are (Eilatt is Eilat before it is Yaltay).
 MATCH_VARIANT = 0.75
 MATCH_FUZZY = 0.65
 GLUED_ARTICLE_PENALTY = 0.95
@@ -63,33 +64,39 @@ def fuzzy_length_range(length: int, cutoff: float = FUZZY_CUTOFF) -> tuple[int, 
     return math.ceil(length * r / (2 - r) - 1e-9), math.floor(length * (2 - r) / r + 1e-9)
 
 
-def alike_indexes(keys: Sequence[str], merged: Sequence[str], threshold: float = MIN_VARIANT_SIMILARITY) -> list[int]:
-    """Indexes of the ``merged`` spellings as alike as ``threshold`` to one of ``keys``, ascending.
+def alike_spellings(keys: Sequence[str], merged: Sequence[str],
+                    threshold: float = MIN_VARIANT_SIMILARITY) -> dict[int, float]:
+    """The ``merged`` spellings as alike as ``threshold`` to one of ``keys``: {index: similarity}, by index.
 
     ``merged`` are candidates' :func:`~gazetteer.normalize.merge_variants` forms (the gazetteer stores
-    them); the comparisons run in rapidfuzz, one call per key.
+    them); a similarity is :func:`~gazetteer.normalize.variant_similarity` to the most alike of ``keys``,
+    in [0, 1]. The comparisons run in rapidfuzz, one call per key.
 
-    >>> alike_indexes(["qasam", "aqaba"], [merge_variants(k) for k in ["kisumu", "akaba", "qassam"]])
-    [1, 2]
+    >>> alike_spellings(["qasam", "aqaba"], [merge_variants(k) for k in ["kisumu", "akaba", "qassam"]])
+    {1: 1.0, 2: 1.0}
     """
     from rapidfuzz import fuzz, process
 
-    alike: set[int] = set()
+    alike: dict[int, float] = {}
     for key in keys:
-        hits = process.extract(merge_variants(key), merged, scorer=fuzz.ratio, score_cutoff=threshold * 100,
-                               limit=None)
-        alike.update(i for _, _, i in hits)
-    return sorted(alike)
+        for _, score, i in process.extract(merge_variants(key), merged, scorer=fuzz.ratio,
+                                           score_cutoff=threshold * 100, limit=None):
+            if score / 100.0 > alike.get(i, 0.0):
+                alike[i] = score / 100.0
+    return dict(sorted(alike.items()))
 
 
 def similar_variants(keys: Sequence[str], candidates: Sequence[str],
-                     threshold: float = MIN_VARIANT_SIMILARITY) -> list[str]:
-    """The ``candidates`` as alike as ``threshold`` to one of ``keys`` (:func:`gazetteer.normalize.variant_similarity`).
+                     threshold: float = MIN_VARIANT_SIMILARITY) -> dict[str, float]:
+    """The ``candidates`` as alike as ``threshold`` to one of ``keys``, with their similarity (in their order).
 
     >>> similar_variants(["qasam", "aqaba"], ["kisumu", "akaba", "qassam"])
-    ['akaba', 'qassam']
+    {'akaba': 1.0, 'qassam': 1.0}
+    >>> similar_variants(["eilatt"], ["eilat", "yaltay"])
+    {'eilat': 1.0, 'yaltay': 0.6}
     """
-    return [candidates[i] for i in alike_indexes(keys, [merge_variants(c) for c in candidates], threshold)]
+    return {candidates[i]: similarity for i, similarity
+            in alike_spellings(keys, [merge_variants(c) for c in candidates], threshold).items()}
 
 
 def _place(row: Sequence) -> Place:
@@ -331,11 +338,11 @@ class Gazetteer:
         return lambda rid: ((country is None or cc_of[rid] == country) and
                             (kind_codes is None or kind_of[rid] in kind_codes))
 
-    def _variant_keys(self, keys: Sequence[str]) -> list[tuple[float, str, int]]:
+    def _variant_keys(self, keys: Sequence[str]) -> list[tuple[float, str, int, float]]:
         """Index keys that share a transliteration skeleton with one of ``keys`` and are spelt alike.
 
-        Returns (minus the prominence of the key's most prominent place, key, its :func:`key_hash`)
-        triples, the most prominent first (then by key).
+        Returns (minus the best score the key's places can reach, key, its :func:`key_hash`, its match
+        quality: :data:`MATCH_VARIANT` times the spellings' similarity), the highest reach first (then by key).
         """
         skeletons = sorted({s for s in map(skeleton, keys) if s})
         if not skeletons:
@@ -345,11 +352,14 @@ class Gazetteer:
         index = self._names
         variants = []
         for joined_keys, joined_merged, hashes, prominence in rows:
-            alike = alike_indexes(keys, joined_merged.split("|"))
+            alike = alike_spellings(keys, joined_merged.split("|"))
             if alike:
                 same_skeleton = joined_keys.split("|")
                 hashes, prominence = index.stored_array(hashes, "Q"), index.stored_array(prominence, "d")
-                variants.extend((-prominence[i], same_skeleton[i], hashes[i]) for i in alike)
+                for i, similarity in alike.items():
+                    quality = MATCH_VARIANT * similarity
+                    reach = MATCH_WEIGHT * quality + PROMINENCE_WEIGHT * prominence[i]
+                    variants.append((-reach, same_skeleton[i], hashes[i], quality))
         return sorted(variants)
 
     def _fuzzy_keys(self, key: str) -> dict[str, float]:
@@ -378,10 +388,10 @@ class Gazetteer:
                            self._place_filter(cc, kinds))
         ranking.consider(((key, index.entries(key), None) for key in keys), "folded")
         if not ranking.score:
-            # the query's own key first (it may match exactly), then the most prominent (a misspelling's
-            # skeleton can be shared by a hundred keys, most of them read no further than their first place)
+            # the query's own key first (it may match exactly), then by the best score their places can reach
+            # (a misspelling's skeleton can be shared by a hundred keys, most read no further than their first place)
             variants = sorted(self._variant_keys(keys), key=lambda variant: variant[1] != primary)
-            ranking.consider(((key, index.entries_of_hash(hashed), MATCH_VARIANT) for _, key, hashed in variants),
+            ranking.consider(((key, index.entries_of_hash(hashed), quality) for _, key, hashed, quality in variants),
                              "variant", keys_by_bound=True)
         if not ranking.score and fuzzy and len(primary) >= 5:
             ranking.consider(((key, index.entries(key), MATCH_FUZZY * ratio)
