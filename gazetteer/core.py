@@ -6,7 +6,7 @@ import heapq
 import math
 import sqlite3
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -64,26 +64,22 @@ def fuzzy_length_range(length: int, cutoff: float = FUZZY_CUTOFF) -> tuple[int, 
     return math.ceil(length * r / (2 - r) - 1e-9), math.floor(length * (2 - r) / r + 1e-9)
 
 
-def alike_spellings(keys: Sequence[str], merged: Sequence[str],
-                    threshold: float = MIN_VARIANT_SIMILARITY) -> dict[int, float]:
-    """The ``merged`` spellings as alike as ``threshold`` to one of ``keys``: {index: similarity}, by index.
+def alike_spellings(keys: Sequence[str], merged: Sequence[str], threshold: float = MIN_VARIANT_SIMILARITY):
+    """How alike each of the ``merged`` spellings is to the most alike of ``keys``: a numpy array, 0 below ``threshold``.
 
     ``merged`` are candidates' :func:`~gazetteer.normalize.merge_variants` forms (the gazetteer stores
-    them); a similarity is :func:`~gazetteer.normalize.variant_similarity` to the most alike of ``keys``,
-    in [0, 1]. The comparisons run in rapidfuzz, one call per key.
+    them); a similarity is :func:`~gazetteer.normalize.variant_similarity`, in [0, 1]. The comparisons
+    run in rapidfuzz, all in one call.
 
-    >>> alike_spellings(["qasam", "aqaba"], [merge_variants(k) for k in ["kisumu", "akaba", "qassam"]])
-    {1: 1.0, 2: 1.0}
+    >>> alike_spellings(["qasam", "aqaba"], [merge_variants(k) for k in ["kisumu", "akaba", "qassam"]]).tolist()
+    [0.0, 1.0, 1.0]
     """
+    import numpy as np
     from rapidfuzz import fuzz, process
 
-    alike: dict[int, float] = {}
-    for key in keys:
-        for _, score, i in process.extract(merge_variants(key), merged, scorer=fuzz.ratio,
-                                           score_cutoff=threshold * 100, limit=None):
-            if score / 100.0 > alike.get(i, 0.0):
-                alike[i] = score / 100.0
-    return dict(sorted(alike.items()))
+    ratios = process.cdist([merge_variants(key) for key in keys], merged, scorer=fuzz.ratio,
+                           score_cutoff=threshold * 100, dtype=np.float64)
+    return (ratios[0] if len(keys) == 1 else ratios.max(axis=0)) / 100.0
 
 
 def similar_variants(keys: Sequence[str], candidates: Sequence[str],
@@ -95,8 +91,8 @@ def similar_variants(keys: Sequence[str], candidates: Sequence[str],
     >>> similar_variants(["eilatt"], ["eilat", "yaltay"])
     {'eilat': 1.0, 'yaltay': 0.6}
     """
-    return {candidates[i]: similarity for i, similarity
-            in alike_spellings(keys, [merge_variants(c) for c in candidates], threshold).items()}
+    similarity = alike_spellings(keys, [merge_variants(c) for c in candidates], threshold).tolist() if candidates else []
+    return {c: s for c, s in zip(candidates, similarity) if s}
 
 
 def _place(row: Sequence) -> Place:
@@ -190,7 +186,8 @@ class _Ranking:
         """(place row id, score, match) of the ``limit`` best places, best first (then by population, then id)."""
         match = self.match
         if len(self.score) == 1:
-            return [(rid, score, match[rid]) for rid, score in self.score.items()]
+            [(rid, score)] = self.score.items()
+            return [(rid, score, match[rid])]
         population, id_rank = self.index.population, self.index.id_rank
         ranked = sorted([(-score, -population[rid], id_rank[rid], rid) for rid, score in self.score.items()])
         return [(rid, -score, match[rid]) for score, _, _, rid in ranked[:self.limit]]
@@ -338,29 +335,36 @@ class Gazetteer:
         return lambda rid: ((country is None or cc_of[rid] == country) and
                             (kind_codes is None or kind_of[rid] in kind_codes))
 
-    def _variant_keys(self, keys: Sequence[str]) -> list[tuple[float, str, int, float]]:
+    def _variant_keys(self, keys: Sequence[str]) -> Iterator[tuple[str, int, float]]:
         """Index keys that share a transliteration skeleton with one of ``keys`` and are spelt alike.
 
-        Returns (minus the best score the key's places can reach, key, its :func:`key_hash`, its match
-        quality: :data:`MATCH_VARIANT` times the spellings' similarity), the highest reach first (then by key).
+        Yields (key, its :func:`key_hash`, its match quality: :data:`MATCH_VARIANT` times the spellings'
+        similarity), the highest score the key's places can reach first (then in stored order), but
+        ``keys[0]`` first of all when it is one of them: it may match exactly. A misspelling's skeleton
+        can be shared by a hundred keys, most of them never read: a key is made only when asked for.
         """
+        import numpy as np
+
         skeletons = sorted({s for s in map(skeleton, keys) if s})
         if not skeletons:
-            return []
+            return
         rows = self._query("SELECT keys, merged, hashes, prominence FROM skel "
-                           f"WHERE skel IN ({','.join('?' * len(skeletons))})", skeletons)
+                           f"WHERE skel IN ({','.join('?' * len(skeletons))}) ORDER BY skel", skeletons)
+        if not rows:
+            return
+        similarity = alike_spellings(keys, "|".join(row[1] for row in rows).split("|"))
         index = self._names
-        variants = []
-        for joined_keys, joined_merged, hashes, prominence in rows:
-            alike = alike_spellings(keys, joined_merged.split("|"))
-            if alike:
-                same_skeleton = joined_keys.split("|")
-                hashes, prominence = index.stored_array(hashes, "Q"), index.stored_array(prominence, "d")
-                for i, similarity in alike.items():
-                    quality = MATCH_VARIANT * similarity
-                    reach = MATCH_WEIGHT * quality + PROMINENCE_WEIGHT * prominence[i]
-                    variants.append((-reach, same_skeleton[i], hashes[i], quality))
-        return sorted(variants)
+        # ordered by the reach of a key's places, in numpy: a skeleton can have a hundred alike keys
+        reach = (MATCH_WEIGHT * MATCH_VARIANT) * similarity + PROMINENCE_WEIGHT * np.asarray(
+            index.stored_array(b"".join(row[3] for row in rows), "d"))
+        reach[similarity == 0] = -math.inf
+        same_skeleton = "|".join(row[0] for row in rows).split("|")
+        if keys[0] in same_skeleton:
+            reach[same_skeleton.index(keys[0])] = math.inf
+        order = np.argsort(-reach, kind="stable")[:np.count_nonzero(similarity)].tolist()
+        hashes, similarity = index.stored_array(b"".join(row[2] for row in rows), "Q"), similarity.tolist()
+        for i in order:
+            yield same_skeleton[i], hashes[i], MATCH_VARIANT * similarity[i]
 
     def _fuzzy_keys(self, key: str) -> dict[str, float]:
         """Index keys within :data:`FUZZY_CUTOFF` of ``key`` (``fuzz.ratio``), with their ratio in [0, 1]; 8 at most.
@@ -385,22 +389,17 @@ class Gazetteer:
         index = self._names
         primary = keys[0]
         ranking = _Ranking(index, primary, fold(name), limit, _SKIPPED_FLAGS[demonyms, name.isupper()],
-                           self._place_filter(cc, kinds))
-        ranking.consider(((key, index.entries(key), None) for key in keys), "folded")
+                           self._place_filter(cc, kinds) if cc or kinds else None)
+        ranking.consider([(key, index.entries(key), None) for key in keys], "folded")
         if not ranking.score:
-            # the query's own key first (it may match exactly), then by the best score their places can reach
-            # (a misspelling's skeleton can be shared by a hundred keys, most read no further than their first place)
-            variants = sorted(self._variant_keys(keys), key=lambda variant: variant[1] != primary)
-            ranking.consider(((key, index.entries_of_hash(hashed), quality) for _, key, hashed, quality in variants),
-                             "variant", keys_by_bound=True)
+            ranking.consider(((key, index.entries_of_hash(hashed), quality)
+                              for key, hashed, quality in self._variant_keys(keys)), "variant", keys_by_bound=True)
         if not ranking.score and fuzzy and len(primary) >= 5:
             ranking.consider(((key, index.entries(key), MATCH_FUZZY * ratio)
                               for key, ratio in self._fuzzy_keys(primary).items()), "fuzzy")
-        candidates = []
-        for rid, score, match in ranking.best():
-            place = index.place(rid)
-            candidates.append(new_candidate(place, score, place.name, match, index.prominence[rid]))
-        return tuple(candidates)
+        place_of, prominence = index.place, index.prominence
+        return tuple([new_candidate(place, score, place.name, match, prominence[rid])
+                      for rid, score, match in ranking.best() for place in (place_of(rid),)])
 
     def key_stats(self, keys: Iterable[str]) -> dict[str, tuple[float, int, int]]:
         """For index keys present in the gazetteer: (best prominence, union of flags, number of places).
