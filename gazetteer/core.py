@@ -397,9 +397,11 @@ class Gazetteer:
         if not ranking.score and fuzzy and len(primary) >= 5:
             ranking.consider(((key, index.entries(key), MATCH_FUZZY * ratio)
                               for key, ratio in self._fuzzy_keys(primary).items()), "fuzzy")
-        place_of, prominence = index.place, index.prominence
-        return tuple([new_candidate(place, score, place.name, match, prominence[rid])
-                      for rid, score, match in ranking.best() for place in (place_of(rid),)])
+        candidates = []
+        for rid, score, match in ranking.best():
+            place = index.place(rid)
+            candidates.append(new_candidate(place, score, place.name, match, index.prominence[rid]))
+        return tuple(candidates)
 
     def key_stats(self, keys: Iterable[str]) -> dict[str, tuple[float, int, int]]:
         """For index keys present in the gazetteer: (best prominence, union of flags, number of places).
