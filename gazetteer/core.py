@@ -64,22 +64,27 @@ def fuzzy_length_range(length: int, cutoff: float = FUZZY_CUTOFF) -> tuple[int, 
     return math.ceil(length * r / (2 - r) - 1e-9), math.floor(length * (2 - r) / r + 1e-9)
 
 
-def alike_spellings(keys: Sequence[str], merged: Sequence[str], threshold: float = MIN_VARIANT_SIMILARITY):
-    """How alike each of the ``merged`` spellings is to the most alike of ``keys``: a numpy array, 0 below ``threshold``.
+def alike_spellings(keys: Sequence[str], merged: Sequence[str],
+                    threshold: float = MIN_VARIANT_SIMILARITY) -> dict[int, float]:
+    """The ``merged`` spellings as alike as ``threshold`` to one of ``keys``: {index: similarity}, by index.
 
     ``merged`` are candidates' :func:`~gazetteer.normalize.merge_variants` forms (the gazetteer stores
-    them); a similarity is :func:`~gazetteer.normalize.variant_similarity`, in [0, 1]. The comparisons
-    run in rapidfuzz, all in one call.
+    them); a similarity is :func:`~gazetteer.normalize.variant_similarity` to the most alike of ``keys``,
+    in [0, 1]. The comparisons run in rapidfuzz, one call per key.
 
-    >>> alike_spellings(["qasam", "aqaba"], [merge_variants(k) for k in ["kisumu", "akaba", "qassam"]]).tolist()
-    [0.0, 1.0, 1.0]
+    >>> alike_spellings(["qasam", "aqaba"], [merge_variants(k) for k in ["kisumu", "akaba", "qassam"]])
+    {1: 1.0, 2: 1.0}
     """
-    import numpy as np
     from rapidfuzz import fuzz, process
 
-    ratios = process.cdist([merge_variants(key) for key in keys], merged, scorer=fuzz.ratio,
-                           score_cutoff=threshold * 100, dtype=np.float64)
-    return (ratios[0] if len(keys) == 1 else ratios.max(axis=0)) / 100.0
+    alike: dict[int, float] = {}
+    for key in keys:
+        hits = process.extract(merge_variants(key), merged, scorer=fuzz.ratio, score_cutoff=threshold * 100,
+                               limit=None)
+        for _, ratio, i in hits:
+            if ratio > alike.get(i, 0.0):
+                alike[i] = ratio
+    return {i: alike[i] / 100.0 for i in sorted(alike)}
 
 
 def similar_variants(keys: Sequence[str], candidates: Sequence[str],
@@ -91,8 +96,8 @@ def similar_variants(keys: Sequence[str], candidates: Sequence[str],
     >>> similar_variants(["eilatt"], ["eilat", "yaltay"])
     {'eilat': 1.0, 'yaltay': 0.6}
     """
-    similarity = alike_spellings(keys, [merge_variants(c) for c in candidates], threshold).tolist() if candidates else []
-    return {c: s for c, s in zip(candidates, similarity) if s}
+    alike = alike_spellings(keys, [merge_variants(c) for c in candidates], threshold)
+    return {candidates[i]: s for i, s in alike.items()}
 
 
 def _place(row: Sequence) -> Place:
@@ -343,28 +348,28 @@ class Gazetteer:
         ``keys[0]`` first of all when it is one of them: it may match exactly. A misspelling's skeleton
         can be shared by a hundred keys, most of them never read: a key is made only when asked for.
         """
-        import numpy as np
-
         skeletons = sorted({s for s in map(skeleton, keys) if s})
         if not skeletons:
             return
         rows = self._query("SELECT keys, merged, hashes, prominence FROM skel "
                            f"WHERE skel IN ({','.join('?' * len(skeletons))}) ORDER BY skel", skeletons)
-        if not rows:
+        alike = alike_spellings(keys, "|".join(row[1] for row in rows).split("|"))
+        if not alike:
             return
-        similarity = alike_spellings(keys, "|".join(row[1] for row in rows).split("|"))
         index = self._names
-        # ordered by the reach of a key's places, in numpy: a skeleton can have a hundred alike keys
-        reach = (MATCH_WEIGHT * MATCH_VARIANT) * similarity + PROMINENCE_WEIGHT * np.asarray(
-            index.stored_array(b"".join(row[3] for row in rows), "d"))
-        reach[similarity == 0] = -math.inf
         same_skeleton = "|".join(row[0] for row in rows).split("|")
+        prominence = index.stored_array(b"".join(row[3] for row in rows), "d")
+        reach_per_similarity = MATCH_WEIGHT * MATCH_VARIANT
+        positions = list(alike)
+        # sorted by a float alone (list.sort's fast case), stably: equal reaches stay in stored order
+        minus_reach = [-(reach_per_similarity * similarity + PROMINENCE_WEIGHT * prominence[i])
+                       for i, similarity in alike.items()]
         if keys[0] in same_skeleton:
-            reach[same_skeleton.index(keys[0])] = math.inf
-        order = np.argsort(-reach, kind="stable")[:np.count_nonzero(similarity)].tolist()
-        hashes, similarity = index.stored_array(b"".join(row[2] for row in rows), "Q"), similarity.tolist()
-        for i in order:
-            yield same_skeleton[i], hashes[i], MATCH_VARIANT * similarity[i]
+            minus_reach[positions.index(same_skeleton.index(keys[0]))] = -math.inf
+        hashes = index.stored_array(b"".join(row[2] for row in rows), "Q")
+        for j in sorted(range(len(positions)), key=minus_reach.__getitem__):
+            i = positions[j]
+            yield same_skeleton[i], hashes[i], MATCH_VARIANT * alike[i]
 
     def _fuzzy_keys(self, key: str) -> dict[str, float]:
         """Index keys within :data:`FUZZY_CUTOFF` of ``key`` (``fuzz.ratio``), with their ratio in [0, 1]; 8 at most.

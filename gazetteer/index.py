@@ -124,11 +124,8 @@ class NameIndex:
 
     def entries_of_hash(self, hashed: int) -> range:
         """:meth:`entries` of the key of a :func:`key_hash` (the ``skel`` table stores them)."""
-        # position_of_hash, inlined: a lookup reads a span for every key it tries
-        bucket = hashed >> _BUCKET_SHIFT
-        end = self.bucket_start[bucket + 1]
-        i = bisect_left(self.key_hash, hashed, self.bucket_start[bucket], end)
-        return range(self.key_start[i], self.key_end[i]) if i < end and self.key_hash[i] == hashed else _NO_ENTRIES
+        i = self.position_of_hash(hashed)
+        return range(self.key_start[i], self.key_end[i]) if i >= 0 else _NO_ENTRIES
 
     def stored_array(self, blob: bytes, code: str) -> memoryview:
         """An array the ``skel`` table stores beside the index (its ``array`` type code), as this machine reads it."""
@@ -150,7 +147,7 @@ class NameIndex:
         return self.record(rid)[1]
 
     def place(self, rid: int) -> Place:
-        fields = self.text[self.record_start[rid]:self.record_end[rid]].decode().split(_SEP)  # record(), inlined
+        fields = self.record(rid)
         return new_place(fields[0], fields[1], self.kinds[self.kind_code[rid]], self.lat[rid], self.lon[rid],
                          self.countries[self.cc_code[rid]], fields[2] if len(fields) > 2 else None,
                          self.population[rid], self.sources[self.source_code[rid]])
