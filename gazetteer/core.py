@@ -359,16 +359,14 @@ class Gazetteer:
         index = self._names
         same_skeleton = "|".join(row[0] for row in rows).split("|")
         prominence = index.stored_array(b"".join(row[3] for row in rows), "d")
-        reach_per_similarity = MATCH_WEIGHT * MATCH_VARIANT
-        positions = list(alike)
-        # sorted by a float alone (list.sort's fast case), stably: equal reaches stay in stored order
-        minus_reach = [-(reach_per_similarity * similarity + PROMINENCE_WEIGHT * prominence[i])
-                       for i, similarity in alike.items()]
+        # the best score a key's places can reach: its match quality's share and its best place's prominence's
+        reach = {i: MATCH_WEIGHT * MATCH_VARIANT * similarity + PROMINENCE_WEIGHT * prominence[i]
+                 for i, similarity in alike.items()}
         if keys[0] in same_skeleton:
-            minus_reach[positions.index(same_skeleton.index(keys[0]))] = -math.inf
+            reach[same_skeleton.index(keys[0])] = math.inf
         hashes = index.stored_array(b"".join(row[2] for row in rows), "Q")
-        for j in sorted(range(len(positions)), key=minus_reach.__getitem__):
-            i = positions[j]
+        # sorted by a float alone (list.sort's fast case), stably: equal reaches stay in stored order
+        for i in sorted(reach, key=reach.__getitem__, reverse=True):
             yield same_skeleton[i], hashes[i], MATCH_VARIANT * alike[i]
 
     def _fuzzy_keys(self, key: str) -> dict[str, float]:
