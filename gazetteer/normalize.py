@@ -83,6 +83,20 @@ def name_key(name: str) -> str:
     return "".join(strip_articles(fold(name).split()))
 
 
+#: Words after a name that say what kind of place it is, not which: "Kirkuk city" is Kirkuk.
+DESCRIPTORS = frozenset({"city", "town", "village"})
+
+
+def without_descriptor(name: str) -> str | None:
+    """The folded name without a last word in :data:`DESCRIPTORS`; None when it has no such word.
+
+    >>> without_descriptor("Kirkuk city"), without_descriptor("Mexico City"), without_descriptor("City")
+    ('kirkuk', 'mexico', None)
+    """
+    words = fold(name).split()
+    return " ".join(words[:-1]) if len(words) >= 2 and words[-1] in DESCRIPTORS else None
+
+
 def merge_variants(key: str) -> str:
     """A key with its transliteration variants merged (ou/u, ee/i, q/k, kh/k..., doubled letters), vowels kept.
 

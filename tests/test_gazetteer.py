@@ -57,6 +57,27 @@ def test_sample_article_places_have_the_right_top_answer(gaz, name, lat, lon, kw
         f"{name} -> {place}"
 
 
+@pytest.mark.parametrize("name, code, lat, lon", [
+    ("Kosovo", "XK", 42.67, 21.17),                  # no countryinfo entry: at its capital, Pristina
+    ("Sint Maarten", "SX", 18.03, -63.05),           # not the Dutch village of that name
+    ("Curaçao", "CW", 12.12, -68.93),
+    ("British Virgin Islands", "VG", 18.43, -64.62),
+    ("Turks and Caicos Islands", "TC", 21.46, -71.14),
+])
+def test_countries_without_a_point_in_countryinfo_are_found_at_their_capital(gaz, name, code, lat, lon):
+    place = top(gaz, name)
+    assert (place.kind, place.country_code) == ("country", code)
+    assert km(place, lat, lon) < 25
+
+
+@pytest.mark.parametrize("name, meant", [("Kirkuk city", "gn:94787"), ("Raqqa city", "gn:172955"),
+                                         ("Kirkukk city", "gn:94787"), ("Mexico City", "gn:3530597"),
+                                         ("Panama City", "gn:3703443")])
+def test_a_trailing_city_is_dropped_only_when_no_place_is_called_so(gaz, name, meant):
+    # once, "Kirkuk city" read as Cork (IE) and "Raqqa city" as Ras Al Khaimah, by their spelling alone
+    assert top(gaz, name).id == meant
+
+
 def test_yarmouk_with_country_is_the_camp_near_damascus(gaz):
     place = top(gaz, "Yarmouk", country="SY")
     assert km(place, 33.5138, 36.2765) < 10  # Damascus

@@ -20,4 +20,10 @@ class BuildContext:
     country_points: dict[str, tuple[float, float]] = field(default_factory=dict)
     #: country code -> capital name
     capitals: dict[str, str] = field(default_factory=dict)
+    #: country code -> (lat, lon) of its capital city, as found among the cities
+    capital_points: dict[str, tuple[float, float]] = field(default_factory=dict)
+    #: countries no source gives a point (``countries._Country``): placed once the cities are known
+    unplaced_countries: list = field(default_factory=list)
+    #: country code -> [(lat, lon, population)] of the cities of each unplaced country
+    country_members: dict[str, list[tuple[float, float, int]]] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)

