@@ -97,15 +97,21 @@ def without_descriptor(name: str) -> str | None:
     return " ".join(words[:-1]) if len(words) >= 2 and words[-1] in DESCRIPTORS else None
 
 
+@lru_cache(maxsize=200_000)
 def merge_variants(key: str) -> str:
     """A key with its transliteration variants merged (ou/u, ee/i, q/k, kh/k..., doubled letters), vowels kept.
 
     >>> merge_variants("yarmouk"), merge_variants("qassam")
     ('iarmuk', 'kasam')
     """
+    return _merged(key)
+
+
+def _merged(text: str) -> str:
+    """:func:`merge_variants` of any text, uncached (of many keys joined by '|', too)."""
     for a, b in _DIGRAPHS:
-        key = key.replace(a, b)
-    return _DOUBLES.sub("", key)
+        text = text.replace(a, b)
+    return _DOUBLES.sub("", text)
 
 
 def variant_similarity(key: str, other: str) -> float:
@@ -133,7 +139,7 @@ def skeleton(key: str) -> str:
     """
     if not key:
         return ""
-    merged = merge_variants(key)
+    merged = _merged(key)
     s = _DOUBLES.sub("", merged[0] + merged[1:].translate(_NO_VOWELS))
     return s if len(s) >= 3 else ""
 
@@ -149,7 +155,7 @@ def variant_forms(keys: list[str]) -> tuple[list[str], list[str]]:
     """
     if not keys:
         return [], []
-    merged = merge_variants("|".join(keys))
+    merged = _merged("|".join(keys))
     skeletons = _DOUBLES.sub("", _INNER_VOWELS.sub("", merged)).split("|")
     return merged.split("|"), [s if len(s) >= 3 else "" for s in skeletons]
 

@@ -212,7 +212,7 @@ def test_variant_filter_agrees_with_variant_similarity(gaz):
         assert list(similar_variants(keys, same_skeleton)) == [k for k in same_skeleton if k in expected]
     similarity = {k: max(variant_similarity(q, k) for q in ["kou", "oot"]) for k in ["ukoo", "tou", "ooou"]}
     assert similar_variants(["kou", "oot"], ["ukoo", "tou", "ooou"]) == {
-        k: s for k, s in similarity.items() if s >= 0.6}
+        k: s for k, s in similarity.items() if s >= MIN_VARIANT_SIMILARITY}
 
 
 # -- the name index: ranks as the plain definition does, in fewer steps ----------------------------------------
