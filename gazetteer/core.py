@@ -141,7 +141,7 @@ class _Ranking:
     """
 
     __slots__ = ("index", "primary", "folded", "folded_checksum", "limit", "skipped", "wanted", "score", "match",
-                 "floor")
+                 "floor", "passed_demonym")
 
     def __init__(self, index: NameIndex, primary: str, folded: str, limit: int, skipped: frozenset[int], wanted):
         self.index, self.primary, self.limit, self.skipped, self.wanted = index, primary, limit, skipped, wanted
@@ -151,6 +151,7 @@ class _Ranking:
         # a heap of the scores of the `limit` best places so far, as each was first scored (never above its
         # best): a place that cannot score above the least of them cannot be among the `limit` returned
         self.floor = [-math.inf] * limit
+        self.passed_demonym = False  # whether a name matched only as a demonym, which was not asked for
 
     def consider(self, spans: Iterable[tuple[str, range, float | None]], how: str, keys_by_bound: bool = False) -> None:
         """Score the places of each (key, entries, quality) of ``spans``; quality None: by the name's flags.
@@ -176,6 +177,7 @@ class _Ranking:
                     break  # the entries come most prominent first: none of the rest can do better
                 flags = all_flags[entry]
                 if flags in skipped:
+                    self.passed_demonym |= flags == DEMONYM
                     continue  # a demonym, or "Dam" the word that is not DAM the airport code
                 if wanted is not None and not wanted(rid):
                     continue
@@ -308,7 +310,8 @@ class Gazetteer:
         fuzzy : bool
             Fall back to fuzzy matching (lower scores) when nothing matches exactly.
         demonyms : bool
-            Also match adjectives of places ("Syrian" -> Syria).
+            Also match adjectives of places ("Syrian" -> Syria). Without it, a
+            name known only as a demonym matches nothing (no variant, no fuzzy match).
 
         Returns
         -------
@@ -403,6 +406,8 @@ class Gazetteer:
         ranking = _Ranking(index, primary, fold(name), limit, _SKIPPED_FLAGS[demonyms, name.isupper()],
                            self._place_filter(cc, kinds) if cc or kinds else None)
         ranking.consider([(key, index.entries(key), None) for key in keys], "folded")
+        if not ranking.score and ranking.passed_demonym:
+            return ()  # "Russian" is no place's name: not a misspelling of one either (Nyūzen)
         if not ranking.score and (bare := without_descriptor(name)):
             # no place is called "Kirkuk city": Kirkuk is (but Mexico City is found whole, as itself)
             return self._lookup(bare, cc, kinds, limit, fuzzy, demonyms)

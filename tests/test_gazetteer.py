@@ -78,6 +78,13 @@ def test_a_trailing_city_is_dropped_only_when_no_place_is_called_so(gaz, name, m
     assert top(gaz, name).id == meant
 
 
+@pytest.mark.parametrize("demonym, country", [("Russian", "cc:RU"), ("Syrian", "cc:SY"), ("Israeli", "cc:IL")])
+def test_a_demonym_is_a_place_only_when_asked_for_and_never_a_misspelling(gaz, demonym, country):
+    # once, "Russian" fell through to the variants and read as Nyūzen (JP), "Syrian" as Sayyān (YE)
+    assert gaz.lookup(demonym) == []
+    assert gaz.lookup(demonym, demonyms=True)[0].place.id == country
+
+
 def test_yarmouk_with_country_is_the_camp_near_damascus(gaz):
     place = top(gaz, "Yarmouk", country="SY")
     assert km(place, 33.5138, 36.2765) < 10  # Damascus

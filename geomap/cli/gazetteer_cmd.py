@@ -72,10 +72,11 @@ def info(path, as_json):
 @click.option("--country", help="ISO 3166-1 alpha-2 code to restrict to (SY, IL...).")
 @click.option("--kind", "kinds", multiple=True, help="Kind to restrict to (city, admin1, camp, base...); repeatable.")
 @click.option("--limit", default=10, show_default=True, help="How many candidates.")
+@click.option("--demonyms", is_flag=True, help='Also match adjectives of places ("Syrian" finds Syria).')
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of candidates, best first.")
 @_path_option("The gazetteer file.")
 @cli_errors
-def lookup(name, country, kinds, limit, as_json, path):
+def lookup(name, country, kinds, limit, demonyms, as_json, path):
     """Where is NAME? Candidates best first, with a score.
 
     Spelling variants are folded: case, diacritics, hyphens, apostrophes, the
@@ -87,12 +88,16 @@ def lookup(name, country, kinds, limit, as_json, path):
     bad = [k for k in kinds if k not in KINDS]
     if bad:
         raise click.BadParameter(f"unknown kind {bad[0]!r}; choose from {', '.join(KINDS)}", param_hint="--kind")
-    cands = _open(path).lookup(name, country=country, kinds=kinds or None, limit=limit)
+    gaz = _open(path)
+    cands = gaz.lookup(name, country=country, kinds=kinds or None, limit=limit, demonyms=demonyms)
     if as_json:
         click.echo(json.dumps([c.to_dict() for c in cands], ensure_ascii=False, indent=2))
         return
     if not cands:
-        click.echo(f"no place found for {name!r}", err=True)
+        adjective_of = [] if demonyms else [c for c in gaz.lookup(name, country=country, kinds=kinds or None,
+                                                                   limit=1, demonyms=True) if c.match == "demonym"]
+        hint = f"; it is the demonym of {adjective_of[0].place.name}: add --demonyms" if adjective_of else ""
+        click.echo(f"no place found for {name!r}{hint}", err=True)
         raise SystemExit(1)
     for c in cands:
         p = c.place
