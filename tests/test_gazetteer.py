@@ -85,6 +85,14 @@ def test_a_demonym_is_a_place_only_when_asked_for_and_never_a_misspelling(gaz, d
     assert gaz.lookup(demonym, demonyms=True)[0].place.id == country
 
 
+@pytest.mark.parametrize("name, meant", [("Ras al-Ayn", "gn:165509"), ("Tel Abiad", "gn:163750"),
+                                         ("Ain Issa", "gn:172134")])
+def test_a_town_of_unknown_population_is_not_taken_for_nowhere(gaz, name, meant):
+    # GeoNames gives these Syrian towns no population; read as 0, Ras al-Ayn lost to Rosh HaAyin (IL), whose
+    # Arabic name it is, and Ain Issa to Ennis (US)
+    assert top(gaz, name).id == meant
+
+
 def test_yarmouk_with_country_is_the_camp_near_damascus(gaz):
     place = top(gaz, "Yarmouk", country="SY")
     assert km(place, 33.5138, 36.2765) < 10  # Damascus

