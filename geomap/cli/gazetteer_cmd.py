@@ -81,7 +81,9 @@ def lookup(name, country, kinds, limit, demonyms, as_json, path):
 
     Spelling variants are folded: case, diacritics, hyphens, apostrophes, the
     Arabic article (al-, el-, ash-, az-...) and common transliterations, e.g.
-    "Albukamal", "Abu Kamal" and "Al-Bukamal" all find Ālbū Kamāl.
+    "Albukamal", "Abu Kamal" and "Al-Bukamal" all find Ālbū Kamāl; "Kirkuk city"
+    finds Kirkuk (a last "city", "town" or "village" no place's name has is
+    dropped). Misspellings fall back to fuzzy matches, with lower scores.
     """
     from gazetteer.place import KINDS
 
