@@ -23,6 +23,23 @@ def _location(place: Place, raw: dict) -> Location:
     return Location(", ".join(parts), Point(place.lat, place.lon), raw)
 
 
+#: How many places of a name a qualified query ranks ("Springfield, Illinois": the one in Illinois is rarely first).
+QUALIFIED_POOL = 50
+
+
+def within_qualifiers(candidates: list[Candidate], qualifiers: list[Candidate]) -> list[Candidate]:
+    """``candidates`` in the first-level region a qualifier names first, then in its country, then the rest;
+    in score order within each.
+
+    ``qualifiers`` are the candidates of the query's qualifying names: "Georgia" is both the country and the
+    US state, and Athens in either comes before Athens, Greece.
+    """
+    regions = {q.place.admin1 for q in qualifiers if q.place.kind == "admin1" and q.place.admin1}
+    countries = {q.place.country_code for q in qualifiers if q.place.country_code}
+    return sorted(candidates, key=lambda c: 0 if c.place.admin1 in regions else
+                  1 if c.place.country_code in countries else 2)
+
+
 class OfflineGeocoder(Geocoder):
     """geopy's ``Geocoder`` interface answered from a local gazetteer file; no network is used.
 
@@ -37,20 +54,24 @@ class OfflineGeocoder(Geocoder):
         self.gazetteer = gazetteer if isinstance(gazetteer, Gazetteer) else Gazetteer.open(gazetteer)
 
     def geocode(self, query, *, exactly_one=True, timeout=None, country_codes=None, kinds=None, limit=None):
-        """Locations for a name, best first (``exactly_one``: the best, or None)."""
+        """Locations for a name, best first (``exactly_one``: the best, or None).
+
+        As with Nominatim, the query may name the region or country after commas ("Athens, Georgia",
+        "Tripoli, Lebanon", "Springfield, Illinois, USA"): the places inside them come first.
+        """
         if isinstance(query, dict):
             query = ", ".join(str(v) for v in query.values() if v)
-        name, _, rest = str(query).partition(",")
+        name, *qualifiers = (part.strip() for part in str(query).split(","))
         country = None
         if country_codes:
             country = country_codes if isinstance(country_codes, str) else list(country_codes)[0]
-        cands: list[Candidate] = self.gazetteer.lookup(name.strip(), country=country, kinds=kinds,
-                                                       limit=1 if exactly_one else (limit or 10))
-        if rest.strip() and len(cands) > 1:
-            # "Athens, Georgia": prefer candidates whose country or region the qualifier names
-            qual = {c.place.country_code for c in self.gazetteer.lookup(rest.strip(), limit=3)}
-            cands.sort(key=lambda c: c.place.country_code not in qual)
-        locations = [_location(c.place, c.to_dict()) for c in cands]
+        wanted = 1 if exactly_one else (limit or 10)
+        qualifiers = [q for q in qualifiers if q]
+        cands: list[Candidate] = self.gazetteer.lookup(name, country=country, kinds=kinds,
+                                                       limit=QUALIFIED_POOL if qualifiers else wanted)
+        if qualifiers and len(cands) > 1:
+            cands = within_qualifiers(cands, [c for q in qualifiers for c in self.gazetteer.lookup(q, limit=3)])
+        locations = [_location(c.place, c.to_dict()) for c in cands[:wanted]]
         if exactly_one:
             return locations[0] if locations else None
         return locations or None

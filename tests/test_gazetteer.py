@@ -154,6 +154,21 @@ def test_geopy_geocoder_offline(gaz):
     assert len(geocoder.geocode("Tripoli", exactly_one=False)) >= 2
 
 
+@pytest.mark.parametrize("query, lat, lon", [
+    ("Athens, Georgia", 33.96, -83.38),             # the US state, not Athens, Greece
+    ("Springfield, Illinois, USA", 39.80, -89.64),   # not Springfield, Missouri
+    ("Paris, Texas", 33.66, -95.56),
+    ("Portland, Maine", 43.66, -70.26),
+    ("Tripoli, Lebanon", 34.43, 35.84),              # not the capital of Libya
+    ({"city": "Tripoli", "country": "Lebanon"}, 34.43, 35.84),
+])
+def test_geopy_geocoder_reads_the_region_or_country_after_a_comma(gaz, query, lat, lon):
+    # as Nominatim does; once only exactly_one=False looked at the qualifier at all
+    loc = OfflineGeocoder(gaz).geocode(query)
+    assert geodesic((loc.latitude, loc.longitude), (lat, lon)).km < 10
+    assert geodesic(OfflineGeocoder(gaz).geocode(query, exactly_one=False)[0].point, (lat, lon)).km < 10
+
+
 def test_missing_file_names_the_fix(tmp_path):
     with pytest.raises(GazetteerNotFound, match="geomap gazetteer build"):
         Gazetteer(tmp_path / "none.sqlite")
