@@ -574,3 +574,38 @@ def test_an_import_updates_the_lookup_tables_as_a_whole_rebuild_would(tmp_path, 
         assert gaz.lookup("Zaatari refugee camp", limit=1)[0].place.id == "tsv:camps:1"
         assert gaz.lookup("Zaatari camp", fuzzy=False) == []
         assert gaz.lookup("Zaatary refugee camp", limit=1)[0].place.id == "tsv:camps:1"  # a variant, via skel
+
+
+def test_a_gazetteer_written_on_a_machine_of_the_other_byte_order_reads_the_same(base):
+    import array
+
+    from gazetteer.index import _ARRAYS
+
+    names = ["Abu Kamal", "Al-Bukamal", "Albu Kamall", "Ilan and Asaf Ramon Airport", "LLER",
+             "Ilan and Asaf Ramon Aiport"]
+
+    def lookups():
+        with Gazetteer(base) as gaz:
+            return {name: gaz.lookup(name) for name in names}
+
+    before = lookups()
+    other = "big" if sys.byteorder == "little" else "little"
+
+    def swapped(blob: bytes, code: str) -> bytes:
+        values = array.array(code, blob)
+        values.byteswap()
+        return values.tobytes()
+
+    with sqlite3.connect(base) as con:  # what the same build writes on a machine of the other byte order
+        stored = dict(con.execute("SELECT part, data FROM name_index"))
+        meta = json.loads(stored["meta"])
+        changed = {part: swapped(stored[part], code) for part, code in _ARRAYS.items()}
+        changed["meta"] = json.dumps(dict(meta, byteorder=other))
+        con.executemany("UPDATE name_index SET data = ? WHERE part = ?", [(v, k) for k, v in changed.items()])
+        con.executemany("UPDATE skel SET hashes = ?, prominence = ? WHERE skel = ?",
+                        [(swapped(h, "Q"), swapped(p, "d"), s)
+                         for s, h, p in con.execute("SELECT skel, hashes, prominence FROM skel").fetchall()])
+
+    assert lookups() == before
+    # the variant (skel) and fuzzy fallbacks were read too
+    assert before["Albu Kamall"][0].match == "variant" and before["Ilan and Asaf Ramon Aiport"][0].match == "fuzzy"
