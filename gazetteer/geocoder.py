@@ -12,6 +12,7 @@ from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 from geopy.point import Point
 
+from gazetteer.abbreviations import US_STATES, state_code
 from gazetteer.core import Gazetteer
 from gazetteer.place import Candidate, Place
 
@@ -57,7 +58,8 @@ class OfflineGeocoder(Geocoder):
         """Locations for a name, best first (``exactly_one``: the best, or None).
 
         As with Nominatim, the query may name the region or country after commas ("Athens, Georgia",
-        "Tripoli, Lebanon", "Springfield, Illinois, USA"): the places inside them come first.
+        "Tripoli, Lebanon", "Springfield, Illinois, USA"; US states also in news style or by postal
+        code: "Charleston, W.Va.", "Portland, OR"): the places inside them come first.
         """
         if isinstance(query, dict):
             query = ", ".join(str(v) for v in query.values() if v)
@@ -70,11 +72,18 @@ class OfflineGeocoder(Geocoder):
         cands: list[Candidate] = self.gazetteer.lookup(name, country=country, kinds=kinds,
                                                        limit=QUALIFIED_POOL if qualifiers else wanted)
         if qualifiers and len(cands) > 1:
-            cands = within_qualifiers(cands, [c for q in qualifiers for c in self.gazetteer.lookup(q, limit=3)])
+            cands = within_qualifiers(cands, [c for q in qualifiers for c in self._qualifier_places(q)])
         locations = [_location(c.place, c.to_dict()) for c in cands[:wanted]]
         if exactly_one:
             return locations[0] if locations else None
         return locations or None
+
+    def _qualifier_places(self, qualifier: str) -> list[Candidate]:
+        """The places a qualifier may name: a US state by its abbreviation ("W.Va.", "OR"), else by lookup."""
+        code = state_code(qualifier)
+        if code is not None:
+            return self.gazetteer.lookup(US_STATES[code], country="US", kinds=("admin1",), limit=1, fuzzy=False)
+        return self.gazetteer.lookup(qualifier, limit=3)
 
     def reverse(self, query, *, exactly_one=True, timeout=None, km=25.0, kinds=("city", "camp", "base", "airport")):
         """The nearest places to a point (within ``km``), nearest first; the country when nothing is near."""

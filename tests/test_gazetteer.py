@@ -159,6 +159,9 @@ def test_geopy_geocoder_offline(gaz):
     ("Springfield, Illinois, USA", 39.80, -89.64),   # not Springfield, Missouri
     ("Paris, Texas", 33.66, -95.56),
     ("Portland, Maine", 43.66, -70.26),
+    ("Portland, OR", 45.52, -122.68),
+    ("Charleston, W.Va.", 38.35, -81.63),            # not Charleston, South Carolina
+    ("Athens, Ga.", 33.96, -83.38),
     ("Tripoli, Lebanon", 34.43, 35.84),              # not the capital of Libya
     ({"city": "Tripoli", "country": "Lebanon"}, 34.43, 35.84),
 ])

@@ -20,10 +20,11 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from gazetteer.abbreviations import US_STATES
 from gazetteer.core import EARTH_RADIUS_KM
 from gazetteer.normalize import name_key
 from gazetteer.place import Candidate
-from geomap.text.abbreviations import US_STATES, state_after, state_before_comma
+from geomap.text.abbreviations import state_after, state_before_comma
 from geomap.text.recognize import singular
 
 # "Idlib province", "Deir ez-Zor governorate", "Clarke County" (when the span stopped before it)
