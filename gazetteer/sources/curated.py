@@ -1,7 +1,8 @@
 """The team's curated tables (gazetteer/curated/*.tsv): places the packages lack, and news aliases.
 
 Place tables have the columns ``id name kind lat lon country_code aliases source``;
-``aliases.tsv`` has ``alias target source`` where target is a ``cur:``, ``cc:`` or ``gn:`` id;
+``aliases.tsv`` has ``alias target source`` where target is a ``cur:``, ``cc:`` or ``gn:`` id, and
+``demonyms.tsv`` ``demonym target source`` ("Saudi" -> Saudi Arabia) for the adjectives countryinfo lacks;
 ``points.tsv`` (``id lat lon source``) moves a place's representative point.
 ``not_places.tsv`` is not a place table: the recogniser reads it (see :func:`not_place_phrases`).
 """
@@ -15,12 +16,13 @@ from pathlib import Path
 from gazetteer.errors import ImportFormatError
 from gazetteer.place import KINDS
 from gazetteer.sources import BuildContext
-from gazetteer.store import CURATED
+from gazetteer.store import CURATED, DEMONYM
 
 CURATED_DIR = Path(__file__).resolve().parent.parent / "curated"
 PLACE_COLUMNS = ["id", "name", "kind", "lat", "lon", "country_code", "aliases", "source"]
 ALIAS_COLUMNS = ["alias", "target", "source"]
-NON_PLACE_TABLES = {"aliases.tsv", "not_places.tsv", "points.tsv"}
+DEMONYM_COLUMNS = ["demonym", "target", "source"]
+NON_PLACE_TABLES = {"aliases.tsv", "demonyms.tsv", "not_places.tsv", "points.tsv"}
 POINT_COLUMNS = ["id", "lat", "lon", "source"]
 
 
@@ -53,6 +55,20 @@ def not_place_phrases() -> list[str]:
     return [row["phrase"] for row in read_table(path, ["phrase", "reason", "source"])]
 
 
+def _add_names(writer, path: Path, columns: list[str], flags: int) -> int:
+    """Add the names of a (name, target, source) table to the places they target, with ``flags``; how many."""
+    if not path.exists():
+        return 0
+    rows = read_table(path, columns)
+    for row in rows:
+        rid = writer.rid_of(row["target"])
+        if rid is None:
+            raise ImportFormatError(f"{path}: {columns[0]} {row[columns[0]]!r} points at {row['target']}, "
+                                    "which no source defines")
+        writer.add_names(rid, [row[columns[0]]], flags)
+    return len(rows)
+
+
 def add_to(writer, ctx: BuildContext) -> None:
     n = 0
     for path in place_tables():
@@ -64,15 +80,8 @@ def add_to(writer, ctx: BuildContext) -> None:
                              source=f"curated: {row['source']}",
                              aliases=[a for a in row["aliases"].split("|") if a])
             n += 1
-    aliases = CURATED_DIR / "aliases.tsv"
-    if aliases.exists():
-        for row in read_table(aliases, ALIAS_COLUMNS):
-            rid = writer.rid_of(row["target"])
-            if rid is None:
-                raise ImportFormatError(f"{aliases}: alias {row['alias']!r} points at {row['target']}, "
-                                        "which no source defines")
-            writer.add_names(rid, [row["alias"]], CURATED)
-            n += 1
+    n += _add_names(writer, CURATED_DIR / "aliases.tsv", ALIAS_COLUMNS, CURATED)
+    n += _add_names(writer, CURATED_DIR / "demonyms.tsv", DEMONYM_COLUMNS, DEMONYM)
     points = CURATED_DIR / "points.tsv"
     if points.exists():
         # better representative points for a few large countries (a centre, not a label point)
