@@ -213,6 +213,8 @@ def test_known_coordinates(place_id, lat, lon, max_km):
     ("Irbil", 36.19, 44.01), ("Sana'a", 15.35, 44.21), ("Hudaydah", 14.80, 42.95),
     ("Be'er Sheva", 31.25, 34.79), ("Eilat", 29.56, 34.95), ("Aqaba", 29.53, 35.01),
     ("Khan Younis", 31.34, 34.31), ("Kobani", 36.89, 38.35), ("Tadmur", 34.56, 38.28),
+    ("Sloviansk", 48.85, 37.60),  # not Nikopol, once also Slaviansk
+    ("Ras al-Ain", 36.85, 40.07), ("Tel Abiad", 36.70, 38.95), ("Ain Issa", 36.39, 38.86),
 ])
 def test_city_aliases_point_at_the_right_city(alias, lat, lon):
     (target,) = targets_of(alias)
