@@ -14,6 +14,7 @@ from geopy.point import Point
 
 from gazetteer.abbreviations import US_STATES, state_code
 from gazetteer.core import Gazetteer
+from gazetteer.errors import PlaceNotFound
 from gazetteer.place import Candidate, Place
 
 
@@ -28,15 +29,15 @@ def _location(place: Place, raw: dict) -> Location:
 QUALIFIED_POOL = 50
 
 
-def within_qualifiers(candidates: list[Candidate], qualifiers: list[Candidate]) -> list[Candidate]:
+def within_qualifiers(candidates: list[Candidate], qualifiers: list[Place]) -> list[Candidate]:
     """``candidates`` in the first-level region a qualifier names first, then in its country, then the rest;
     in score order within each.
 
-    ``qualifiers`` are the candidates of the query's qualifying names: "Georgia" is both the country and the
+    ``qualifiers`` are the places the query's qualifying names may be: "Georgia" is both the country and the
     US state, and Athens in either comes before Athens, Greece.
     """
-    regions = {q.place.admin1 for q in qualifiers if q.place.kind == "admin1" and q.place.admin1}
-    countries = {q.place.country_code for q in qualifiers if q.place.country_code}
+    regions = {q.admin1 for q in qualifiers if q.kind == "admin1" and q.admin1}
+    countries = {q.country_code for q in qualifiers if q.country_code}
     return sorted(candidates, key=lambda c: 0 if c.place.admin1 in regions else
                   1 if c.place.country_code in countries else 2)
 
@@ -78,12 +79,18 @@ class OfflineGeocoder(Geocoder):
             return locations[0] if locations else None
         return locations or None
 
-    def _qualifier_places(self, qualifier: str) -> list[Candidate]:
-        """The places a qualifier may name: a US state by its abbreviation ("W.Va.", "OR"), else by lookup."""
+    def _qualifier_places(self, qualifier: str) -> list[Place]:
+        """The places a qualifier may name: a US state by its abbreviation ("W.Va.", "OR"), a country by its ISO
+        code ("CA" is California and Canada), else what a lookup of it finds."""
         code = state_code(qualifier)
-        if code is not None:
-            return self.gazetteer.lookup(US_STATES[code], country="US", kinds=("admin1",), limit=1, fuzzy=False)
-        return self.gazetteer.lookup(qualifier, limit=3)
+        places = [c.place for c in self.gazetteer.lookup(US_STATES[code], country="US", kinds=("admin1",), limit=1,
+                                                         fuzzy=False)] if code else []
+        if len(qualifier) == 2 and qualifier.isupper():
+            try:
+                places.append(self.gazetteer.get(f"cc:{qualifier}"))
+            except PlaceNotFound:
+                pass
+        return places or [c.place for c in self.gazetteer.lookup(qualifier, limit=3)]
 
     def reverse(self, query, *, exactly_one=True, timeout=None, km=25.0, kinds=("city", "camp", "base", "airport")):
         """The nearest places to a point (within ``km``), nearest first; the country when nothing is near."""

@@ -162,6 +162,8 @@ def test_geopy_geocoder_offline(gaz):
     ("Portland, OR", 45.52, -122.68),
     ("Charleston, W.Va.", 38.35, -81.63),            # not Charleston, South Carolina
     ("Athens, Ga.", 33.96, -83.38),
+    ("Toronto, CA", 43.70, -79.42),                  # CA: California, or Canada by its ISO code
+    ("Los Angeles, CA", 34.05, -118.24),
     ("Tripoli, Lebanon", 34.43, 35.84),              # not the capital of Libya
     ({"city": "Tripoli", "country": "Lebanon"}, 34.43, 35.84),
 ])
