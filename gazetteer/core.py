@@ -406,12 +406,12 @@ class Gazetteer:
         ranking = _Ranking(index, primary, fold(name), limit, _SKIPPED_FLAGS[demonyms, name.isupper()],
                            self._place_filter(cc, kinds) if cc or kinds else None)
         ranking.consider([(key, index.entries(key), None) for key in keys], "folded")
-        if not ranking.score and ranking.passed_demonym:
-            return ()  # "Russian" is no place's name: not a misspelling of one either (Nyūzen)
-        if not ranking.score and (bare := without_descriptor(name)):
-            # no place is called "Kirkuk city": Kirkuk is (but Mexico City is found whole, as itself)
-            return self._lookup(bare, cc, kinds, limit, fuzzy, demonyms)
         if not ranking.score:
+            if ranking.passed_demonym:
+                return ()  # "Russian" is no place's name: not a misspelling of one either (Nyūzen)
+            if bare := without_descriptor(name):
+                # no place is called "Kirkuk city": Kirkuk is (but Mexico City is found whole, as itself)
+                return self._lookup(bare, cc, kinds, limit, fuzzy, demonyms)
             ranking.consider(((key, index.entries_of_hash(hashed), quality)
                               for key, hashed, quality in self._variant_keys(keys)), "variant", keys_by_bound=True)
         if not ranking.score and fuzzy and len(primary) >= 5:

