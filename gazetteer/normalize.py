@@ -3,7 +3,8 @@
 News spells one place many ways (Deir ez-Zor, Dayr az-Zawr, Deir Ezzor;
 Albukamal, Al-Bukamal, Abu Kamal). Three levels, each coarser than the last:
 
-``fold``      case, diacritics, punctuation, hyphens and apostrophes: ``"Ālbū Kamāl" -> "albu kamal"``
+``fold``      case, diacritics, punctuation, hyphens and apostrophes, and the abbreviations St., Ste., Mt. and
+              Ft. before a name: ``"Ālbū Kamāl" -> "albu kamal"``, ``"St. Louis" -> "saint louis"``
 ``name_key``  ``fold`` without spaces and without the Arabic article (al-, el-, ar-, ash-, az-...)
 ``skeleton``  ``name_key`` with transliteration variants merged (ou/u, ee/i, q/k, kh/k, doubled letters) and
               the vowels after the first letter dropped: the key for the ranked ``variant`` fallback.
@@ -32,6 +33,11 @@ _DIGRAPHS = (("ou", "u"), ("oo", "u"), ("ee", "i"), ("ei", "i"), ("ey", "i"), ("
              ("kh", "k"), ("gh", "g"), ("dh", "d"), ("th", "t"), ("sh", "s"), ("ch", "k"), ("ck", "k"),
              ("q", "k"), ("c", "k"), ("j", "j"), ("z", "z"), ("w", "u"), ("y", "i"))
 _NO_VOWELS = str.maketrans("", "", "aeiou")
+#: Abbreviations that begin a name or a word of one ("St. Louis", "Sault Ste. Marie", "Mt Hermon"), spelt out as
+#: the gazetteer mostly spells them, so that "St. Lucia" and "Saint Lucia" are one name. Only before another
+#: word: "Wall St" is a street, and "MT" alone is Montana's or Malta's code.
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort"}
+_ABBREVIATION = re.compile(r"\b(st|ste|mt|ft)(?= [a-z])")
 #: A vowel that does not begin a key, in keys joined by '|'.
 _INNER_VOWELS = re.compile(r"(?<=[^|])[aeiou]")
 
@@ -52,15 +58,20 @@ def is_latin(name: str) -> bool:
 
 @lru_cache(maxsize=200_000)
 def fold(name: str) -> str:
-    """Lower-case ASCII words separated by single spaces.
+    """Lower-case ASCII words separated by single spaces, with St., Ste., Mt. and Ft. spelt out before a word.
 
     >>> fold("Deir ez-Zor"), fold("Ālbū Kamāl"), fold("Be'er Sheva"), fold("  T-4 ")
     ('deir ez zor', 'albu kamal', 'beer sheva', 't 4')
+    >>> fold("St. Louis"), fold("Sault Ste. Marie"), fold("Mt Hermon"), fold("Wall St"), fold("Stanley")
+    ('saint louis', 'sault sainte marie', 'mount hermon', 'wall st', 'stanley')
     """
     ascii_ = anyascii(unicodedata.normalize("NFKC", name)).lower()
     # apostrophes and ayn/hamza marks join the letters around them (Be'er -> beer, Ma'arat -> maarat)
     ascii_ = re.sub(r"['`]", "", ascii_)
-    return _NON_ALNUM.sub(" ", ascii_).strip()
+    folded = _NON_ALNUM.sub(" ", ascii_).strip()
+    if " " in folded:  # most names have no abbreviation: one test, not a regex search
+        folded = _ABBREVIATION.sub(lambda m: _ABBREVIATIONS[m.group(1)], folded)
+    return folded
 
 
 def strip_articles(words: list[str]) -> list[str]:

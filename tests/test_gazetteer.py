@@ -93,6 +93,16 @@ def test_a_town_of_unknown_population_is_not_taken_for_nowhere(gaz, name, meant)
     assert top(gaz, name).id == meant
 
 
+@pytest.mark.parametrize("abbreviated, meant", [("St. Lucia", "cc:LC"), ("St. Helena", "cc:SH"),
+                                                ("St. Kitts", "cc:KN"), ("St. Louis", "gn:4407066"),
+                                                ("Mt. Lebanon", "gn:273607"), ("Ft. Worth", "gn:4691930")])
+def test_st_mt_and_ft_are_saint_mount_and_fort(gaz, abbreviated, meant):
+    # once, "St. Lucia" read as a town in South Africa and "St. Kitts" as nothing: "st" and "saint" were two keys
+    assert top(gaz, abbreviated).id == meant
+    spelt_out = abbreviated.replace("St.", "Saint").replace("Mt.", "Mount").replace("Ft.", "Fort")
+    assert [c.place.id for c in gaz.lookup(spelt_out)] == [c.place.id for c in gaz.lookup(abbreviated)]
+
+
 def test_yarmouk_with_country_is_the_camp_near_damascus(gaz):
     place = top(gaz, "Yarmouk", country="SY")
     assert km(place, 33.5138, 36.2765) < 10  # Damascus
