@@ -22,7 +22,11 @@ _PLACE_COLS = "p.rid, p.id, p.name, p.kind, p.lat, p.lon, p.cc, p.admin1, p.popu
 
 # How well each kind of match speaks for the name (the rest of a candidate's score is prominence).
 MATCH_EXACT = 1.0
-MATCH_CURATED = 0.98
+#: A curated alias is the team's word on what news means by a name: it outranks the exact name of a place up to
+#: about 0.12 more prominent (Bethlehem the West Bank city over Bethlehem, South Africa, three times its size;
+#: Saida, Lebanon's Sidon, over Saïda in Algeria). At 0.98, below an exact name, 20 of the 656 aliases lost to
+#: the places they were written to beat. A candidate's score is still at most 1.
+MATCH_CURATED = 1.1
 MATCH_PREFERRED = 0.96
 MATCH_ALTERNATE = 0.92
 MATCH_CODE = 0.8
@@ -166,7 +170,7 @@ class _Ranking:
             can_be_exact = key == primary and how != "fuzzy"
             scale = 1.0 if key == primary else GLUED_ARTICLE_PENALTY
             # the most the match can add to a place's score, before its prominence
-            top = MATCH_WEIGHT * (MATCH_EXACT if can_be_exact else MATCH_CURATED * scale if quality is None
+            top = MATCH_WEIGHT * (MATCH_CURATED if can_be_exact else MATCH_CURATED * scale if quality is None
                                   else quality)
             for entry in entries:
                 rid = rids[entry]
@@ -189,7 +193,7 @@ class _Ranking:
                     q, match = quality, how
                 # a place whose name folds like the query's has the query's first key
                 if can_be_exact and name_fold[rid] == folded_checksum and fold(index.name(rid)) == folded:
-                    q, match = MATCH_EXACT, "exact"
+                    q, match = max(q, MATCH_EXACT), "exact"  # a curated name keeps its edge
                 score = MATCH_WEIGHT * q + from_prominence
                 old = best.get(rid)
                 if old is None:
@@ -420,7 +424,7 @@ class Gazetteer:
         candidates = []
         for rid, score, match in ranking.best():
             place = index.place(rid)
-            candidates.append(new_candidate(place, score, place.name, match, index.prominence[rid]))
+            candidates.append(new_candidate(place, min(score, 1.0), place.name, match, index.prominence[rid]))
         return tuple(candidates)
 
     def key_stats(self, keys: Iterable[str]) -> dict[str, tuple[float, int, int]]:

@@ -157,6 +157,24 @@ def test_alias_and_demonym_targets_exist(gaz, table, columns):
             pytest.fail(f"{where}: the target is not cur:, cc: or gn:")
 
 
+def test_a_curated_alias_reads_as_its_place_in_a_plain_lookup(gaz):
+    """An alias is written to say what news means by a name: a lookup without context must agree, or put
+    first a place that is the same one on a map (a city's own region, within 25 km)."""
+    targets: dict[str, set[str]] = defaultdict(set)
+    for row in alias_rows():
+        targets[row["alias"]].add(row["target"])
+    wrong = {}
+    for alias, ids in targets.items():
+        found = gaz.lookup(alias, limit=1)
+        if found and found[0].place.id in ids:
+            continue
+        meant = [gaz.get(i) for i in ids]
+        if not found or min(geodesic((p.lat, p.lon), (found[0].place.lat, found[0].place.lon)).km
+                            for p in meant) > 25:
+            wrong[alias] = found[0].place.id if found else None
+    assert not wrong, wrong  # once Bethlehem read as South Africa's, Saida as Algeria's, Sukhnah as Yemen's
+
+
 def test_no_alias_points_at_two_places_unless_deliberate():
     """A name that means two places must be listed on purpose (Tripoli); others are typos."""
     targets: dict[str, set[str]] = defaultdict(set)

@@ -281,7 +281,7 @@ def plain_ranking(gaz, name, limit, **kw):
                     continue
                 q = quality(key, flags)
                 if key == keys[0] and fold(pname) == fold(name):
-                    q = MATCH_EXACT
+                    q = max(q, MATCH_EXACT)  # a curated alias that is the place's name keeps its edge
                 score = MATCH_WEIGHT * q + PROMINENCE_WEIGHT * prominence
                 best[pid] = max(best.get(pid, (score, population, pid)), (score, population, pid))
         return sorted(best.values(), key=lambda s: (-s[0], -s[1], s[2]))[:limit]
@@ -293,7 +293,7 @@ def plain_ranking(gaz, name, limit, **kw):
                          for k in joined.split("|")]
         alike = similar_variants(keys, same_skeleton)
         ranked = scores([(k, lambda key, flags: MATCH_VARIANT * alike[key]) for k in alike])
-    return [(pid, round(score, 12)) for score, _, pid in ranked]
+    return [(pid, round(min(score, 1.0), 12)) for score, _, pid in ranked]  # a score is at most 1
 
 
 @pytest.mark.parametrize("name", ["San Isidro", "Springfield", "Kingston", "Alexandria", "Georgia", "Jordan",
