@@ -424,7 +424,8 @@ class Gazetteer:
         candidates = []
         for rid, score, match in ranking.best():
             place = index.place(rid)
-            candidates.append(new_candidate(place, min(score, 1.0), place.name, match, index.prominence[rid]))
+            score = score if score < 1.0 else 1.0  # a curated alias's edge can take a score past 1
+            candidates.append(new_candidate(place, score, place.name, match, index.prominence[rid]))
         return tuple(candidates)
 
     def key_stats(self, keys: Iterable[str]) -> dict[str, tuple[float, int, int]]:

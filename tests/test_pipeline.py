@@ -69,6 +69,16 @@ def test_tripoli_by_lebanese_context(parser):
     assert places["Tripoli"].country_code == "LB"
 
 
+def test_border_villages_the_model_calls_persons_are_found(parser):
+    # the small model tags "Aita al-Shaab" and "Kfar Kila" PERSON; cities500 has neither, the curated towns do
+    art = parser.parse("Israeli strikes hit Khiam, Houla and Aita al-Shaab in south Lebanon on Tuesday. "
+                       "Earlier, troops entered Kfar Kila near Metula.")
+    places = {m.text: m.place for m in art.mentions if m.place}
+    for name, lat, lon in [("Khiam", 33.327, 35.611), ("Houla", 33.210, 35.517), ("Aita al-Shaab", 33.097, 35.334),
+                           ("Kfar Kila", 33.279, 35.556)]:
+        assert geodesic((places[name].lat, places[name].lon), (lat, lon)).km < 5, name
+
+
 def test_unresolved_names_are_reported_not_dropped(parser):
     art = parser.parse("Fighters moved from Zzyzxqabad into Syria.")
     assert all(m.place is not None or m.score == 0 for m in art.mentions)

@@ -16,7 +16,8 @@ from pathlib import Path
 from gazetteer.errors import ImportFormatError
 from gazetteer.place import KINDS
 from gazetteer.sources import BuildContext
-from gazetteer.store import CURATED, DEMONYM
+from gazetteer.sources.cities import CITIES500_MIN_POPULATION
+from gazetteer.store import CURATED, DEMONYM, default_prominence
 
 CURATED_DIR = Path(__file__).resolve().parent.parent / "curated"
 PLACE_COLUMNS = ["id", "name", "kind", "lat", "lon", "country_code", "aliases", "source"]
@@ -76,9 +77,12 @@ def add_to(writer, ctx: BuildContext) -> None:
             if row["kind"] not in KINDS:
                 raise ImportFormatError(f"{path}: {row['id']}: unknown kind {row['kind']!r}")
             cc = row["country_code"] or None
+            # a curated town (towns.tsv gives no population) ranks as the least town of cities500, not as none
+            prominence = default_prominence("city", CITIES500_MIN_POPULATION) if row["kind"] == "city" else None
             writer.add_place(row["id"], row["name"], row["kind"], float(row["lat"]), float(row["lon"]), cc=cc,
-                             source=f"curated: {row['source']}",
-                             aliases=[a for a in row["aliases"].split("|") if a])
+                             source=f"curated: {row['source']}", prominence=prominence,
+                             # the team chose the name too: it ranks as a curated alias does
+                             aliases=[row["name"], *(a for a in row["aliases"].split("|") if a)])
             n += 1
     n += _add_names(writer, CURATED_DIR / "aliases.tsv", ALIAS_COLUMNS, CURATED)
     n += _add_names(writer, CURATED_DIR / "demonyms.tsv", DEMONYM_COLUMNS, DEMONYM)
