@@ -304,7 +304,9 @@ class Gazetteer:
         name : str
             As written: case, diacritics, punctuation, the Arabic article and
             common transliteration variants are folded away; so is a last word
-            "city", "town" or "village" that no place's name has ("Kirkuk city").
+            "city", "town" or "village" that no place's name has ("Kirkuk city"),
+            and "province", "region", "oblast", "state"... that no place's name
+            has reads as the division of that name ("Kursk region").
         country : str, optional
             ISO 3166-1 alpha-2 code to restrict to.
         kinds : iterable of str, optional
@@ -413,9 +415,15 @@ class Gazetteer:
         if not ranking.score:
             if ranking.passed_demonym:
                 return ()  # "Russian" is no place's name: not a misspelling of one either (Nyūzen)
-            if bare := without_descriptor(name):
-                # no place is called "Kirkuk city": Kirkuk is (but Mexico City is found whole, as itself)
-                return self._lookup(bare, cc, kinds, limit, fuzzy, demonyms)
+            if described := without_descriptor(name):
+                # no place is called "Kirkuk city": Kirkuk is (but Mexico City is found whole, as itself); nor
+                # "Idlib province": the province of Idlib is, but not the city (and "Islamic State" no place)
+                bare, named_kinds = described
+                if named_kinds is None:
+                    return self._lookup(bare, cc, kinds, limit, fuzzy, demonyms)
+                if wanted := tuple(k for k in named_kinds if not kinds or k in kinds):
+                    if found := self._lookup(bare, cc, wanted, limit, False, demonyms):
+                        return found
             ranking.consider(((key, index.entries_of_hash(hashed), quality)
                               for key, hashed, quality in self._variant_keys(keys)), "variant", keys_by_bound=True)
         if not ranking.score and fuzzy and len(primary) >= 5:

