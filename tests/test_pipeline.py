@@ -79,6 +79,18 @@ def test_border_villages_the_model_calls_persons_are_found(parser):
         assert geodesic((places[name].lat, places[name].lon), (lat, lon)).km < 5, name
 
 
+@pytest.mark.parametrize("text, name, meant", [
+    ("Hurricane Lee churned across the Atlantic toward Boston and Portland, Maine, officials in Massachusetts said.",
+     "Atlantic", "cur:atlantic-ocean"),
+    ("The storm moved from the Pacific into Oregon and Washington state.", "Pacific", "cur:pacific-ocean"),
+    ("Police in Pacific, Missouri, said the road was closed.", "Pacific", "gn:4402300"),
+])
+def test_an_ocean_is_not_outweighed_by_a_us_town_of_its_name(parser, text, name, meant):
+    # an ocean has no country, so US articles' context once made "Atlantic" Atlantic, Iowa
+    places = {m.text: m.place for m in parser.parse(text).mentions if m.place}
+    assert places[name].id == meant
+
+
 def test_unresolved_names_are_reported_not_dropped(parser):
     art = parser.parse("Fighters moved from Zzyzxqabad into Syria.")
     assert all(m.place is not None or m.score == 0 for m in art.mentions)

@@ -48,6 +48,9 @@ W_LABEL = 0.08
 W_EXACT = 0.25      # the name is the place's own main name, not one of its alternates
 NEAR_KM = 400.0
 W_COUNTRY_NAME = 0.25  # a country's own name: a bare "Jordan" among countries is the country
+#: A curated name of a place of no country (the Atlantic, the Sahel): such a place earns nothing from the
+#: article's countries, so a US town called Atlantic outscored the ocean in every US article.
+W_CURATED_NO_COUNTRY = 0.45
 
 LABEL_KINDS = {
     "GPE": {"country", "admin1", "admin2", "city", "region", "continent"},
@@ -204,6 +207,8 @@ class Resolver:
             s = W_PRIOR * c.score + (W_EXACT if c.match in ("exact", "curated") else 0.0)
             if label in LABEL_KINDS and p.kind in LABEL_KINDS[label]:
                 s += W_LABEL
+            if c.match == "curated" and not p.country_code:
+                s += W_CURATED_NO_COUNTRY
             if p.kind == "country" and c.match in ("exact", "curated"):
                 s += W_COUNTRY_NAME   # "China" among Texas towns is still the country
             if cue_kinds:
