@@ -91,6 +91,30 @@ def test_an_ocean_is_not_outweighed_by_a_us_town_of_its_name(parser, text, name,
     assert places[name].id == meant
 
 
+def test_a_list_of_states_is_states(parser):
+    # listed together, each once took its neighbours for its containers: California, Pennsylvania (the town),
+    # Oregon, Wisconsin, and Georgia the country
+    art = parser.parse("The disorder has been found in beekeepers in Georgia, Oklahoma, Pennsylvania, Wisconsin, "
+                       "Oregon and California, the U.S. Department of Agriculture said.")
+    places = {m.text: m.place for m in art.mentions if m.place}
+    states = ["Georgia", "Oklahoma", "Pennsylvania", "Wisconsin", "Oregon", "California"]
+    assert [(places[s].kind, places[s].country_code) for s in states] == [("admin1", "US")] * len(states)
+    # but places listed with their states keep them: Richmond, Virginia is not Richmond, Kentucky
+    art = parser.parse("The properties are in Louisville and Lexington, Kentucky, Nashville, Tennessee, "
+                       "Richmond, Virginia and Atlanta, Georgia.")
+    places = {m.text: m.place for m in art.mentions if m.place}
+    assert places["Richmond"].admin1 == "US.VA" and places["Georgia"].admin1 == "US.GA"
+
+
+@pytest.mark.parametrize("text, meant", [("He lives in Atlanta, Georgia.", ("admin1", "US")),
+                                         ("The team flew from Athens, Georgia, to Dallas.", ("admin1", "US")),
+                                         ("She moved to Batumi, Georgia, in 2019.", ("country", "GE"))])
+def test_the_container_after_a_comma_is_the_one_that_has_the_place(parser, text, meant):
+    # "Atlanta, Georgia" once put Atlanta in Georgia, US, and its Georgia in the Caucasus
+    places = {m.text: m.place for m in parser.parse(text).mentions if m.place}
+    assert (places["Georgia"].kind, places["Georgia"].country_code) == meant
+
+
 def test_unresolved_names_are_reported_not_dropped(parser):
     art = parser.parse("Fighters moved from Zzyzxqabad into Syria.")
     assert all(m.place is not None or m.score == 0 for m in art.mentions)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from gazetteer.abbreviations import us_state
 from gazetteer.core import EARTH_RADIUS_KM
 from gazetteer.normalize import name_key
-from gazetteer.place import Candidate
+from gazetteer.place import Candidate, Place
 from geomap.text.abbreviations import state_after, state_before_comma
 from geomap.text.recognize import singular
 
@@ -37,6 +37,8 @@ WATER_AFTER = re.compile(r"^\s+(river|sea|lake|gulf|strait|bay)\b", re.I)
 BASE_AFTER = re.compile(r"^\s+(air ?base|base|airport|airfield)\b", re.I)
 # "X, Y": Y a state or country containing X
 COMMA_AFTER = re.compile(r"^,\s*")
+#: What separates the members of a list of places: "Georgia, Oklahoma, Pennsylvania, Wisconsin and California".
+LIST_SEPARATOR = re.compile(r"\s*(,|,?\s+(and|or)\b)\s*", re.I)
 
 # Weights of the evidence (tuned on the dev corpora; see benchmarks/ and `geomap eval`).
 W_PRIOR = 1.0
@@ -51,6 +53,13 @@ W_COUNTRY_NAME = 0.25  # a country's own name: a bare "Jordan" among countries i
 #: A curated name of a place of no country (the Atlantic, the Sahel): such a place earns nothing from the
 #: article's countries, so a US town called Atlantic outscored the ocean in every US article.
 W_CURATED_NO_COUNTRY = 0.45
+#: Places listed together are of one kind: times the share of the other members read as the candidate's kind.
+W_LIST = 0.3
+#: The Y of "X, Y" that has a place called X: more than a country's own name, for "Athens, Georgia" is the
+#: state (the country has no Athens).
+W_CONTAINS = W_CUE + W_COUNTRY_NAME
+#: The share of a list's members first read as one kind that makes it a list of that kind.
+LIST_SAME_KIND = 0.75
 
 LABEL_KINDS = {
     "GPE": {"country", "admin1", "admin2", "city", "region", "continent"},
@@ -83,6 +92,41 @@ def _cue_kinds(text: str, start: int, end: int) -> tuple[set[str] | None, str | 
     if CITY_BEFORE.search(before) or CITY_AFTER.match(after):
         return {"city"}, state
     return None, state
+
+
+def contains(container: Place, place: Place) -> bool:
+    """Whether ``container`` is the country or first-level region of ``place`` (by their codes)."""
+    if container.kind == "country":
+        return place.country_code == container.country_code
+    return container.kind == "admin1" and place.admin1 == container.admin1 and place is not container
+
+
+def place_lists(text: str, spans: list) -> list[range]:
+    """Runs of spans that list places ("Arizona, California, Colorado and Georgia"), as ranges of span indexes.
+
+    A run of spans separated only by commas and "and"/"or" is a list when an "and"/"or" joins two of
+    them, or it has four members or more: "Springfield, Illinois, USA" is a place and its containers.
+
+    >>> from collections import namedtuple
+    >>> S = namedtuple("S", "start end")
+    >>> text = "Cases in Georgia, Oklahoma and Texas; Athens, Ga., too."
+    >>> spans = [S(9, 16), S(18, 26), S(31, 36), S(38, 44), S(46, 49)]
+    >>> place_lists(text, spans)
+    [range(0, 3)]
+    """
+    lists = []
+    start = 0
+    joined = False
+    for i in range(1, len(spans) + 1):
+        gap = text[spans[i - 1].end:spans[i].start] if i < len(spans) else None
+        separator = LIST_SEPARATOR.fullmatch(gap) if gap is not None else None
+        if separator:
+            joined |= separator.group(2) is not None
+            continue
+        if i - start >= 2 and (joined or i - start >= 4):
+            lists.append(range(start, i))
+        start, joined = i, False
+    return lists
 
 
 class ContextPoints:
@@ -138,13 +182,6 @@ class Resolver:
         cands = [self.state_candidates(code) if code else self.candidates_for(s.text, getattr(s, "label", None))
                  for s, code in zip(spans, codes)]
         cues = [(*_cue_kinds(text, s.start, s.end), getattr(s, "label", None)) for s in spans]
-        # comma-linked containers: "Athens, Ga." or "Mayadin, Syria" (the next span right after a comma)
-        containers: dict[int, int] = {}
-        for i in range(len(spans) - 1):
-            gap = text[spans[i].end:spans[i + 1].start]
-            if re.fullmatch(r",\s*", gap):
-                containers[i] = i + 1
-
         # A surface with the same cues resolves the same way wherever it occurs: rank it once (long articles
         # name the same places hundreds of times).
         keys = [(s.text, code, frozenset(kinds or ()), state, label)
@@ -156,15 +193,43 @@ class Resolver:
                 ranked[key] = self._best(c, cue, None, None, None)
         first = [ranked[key] for key in keys]
         countries, admins, points = self._context(first)
+        # lists of places of one kind ("Georgia, Oklahoma and Texas"): not "Louisville and Lexington, Kentucky,
+        # Nashville, Tennessee", which lists places with their states
+        first_kinds = [pick.place.kind if pick else None for pick, _ in first]
+        lists = [members for members in place_lists(text, spans)
+                 if Counter(first_kinds[i] for i in members).most_common(1)[0][1] >= LIST_SAME_KIND * len(members)]
+        listed = {i for members in lists for i in members}
+        # comma-linked containers: "Athens, Ga." or "Mayadin, Syria" (the next span right after a comma), but
+        # not the next member of a list
+        containers: dict[int, int] = {}
+        for i in range(len(spans) - 1):
+            gap = text[spans[i].end:spans[i + 1].start]
+            if re.fullmatch(r",\s*", gap) and i not in listed:
+                containers[i] = i + 1
+        # what a container contains: "Atlanta, Georgia" is the state, which has an Atlanta, not the country
+        contents = {j: i for i, j in containers.items()}
+        container_picks = {j: self._best(cands[j], cues[j], None, None, None, contents=cands[i])[0]
+                           for j, i in contents.items()}
+        # the kinds the other members of a span's list were first read as: {kind: share}
+        list_kinds: dict[int, tuple] = {}
+        for members in lists:
+            kinds = [first_kinds[j] for j in members]
+            for n, i in enumerate(members):
+                others = Counter(kinds[:n] + kinds[n + 1:])
+                list_kinds[i] = tuple(sorted((k, v / (len(members) - 1)) for k, v in others.items() if k))
         # pass 2: with the article's countries, regions and places
         ranked = {}
         result = []
         for i, (key, c, cue) in enumerate(zip(keys, cands, cues)):
-            container = first[containers[i]][0] if i in containers and first[containers[i]][0] else None
-            full_key = (key, container.place.id if container else None)
+            container = container_picks.get(containers[i]) if i in containers else None
+            listed_with = list_kinds.get(i, ())
+            contained = contents.get(i)
+            full_key = (key, container.place.id if container else None, listed_with,
+                        keys[contained] if contained is not None else None)
             if full_key not in ranked:
                 ranked[full_key] = self._best(c, cue, (countries, admins), points, container,
-                                              exclude=name_key(spans[i].text))
+                                              exclude=name_key(spans[i].text), listed_with=dict(listed_with),
+                                              contents=cands[contained] if contained is not None else ())
             best, conf = ranked[full_key]
             result.append(Resolution(best, conf, c))
         # one place per name per article: every mention of a name takes its most confident resolution
@@ -195,7 +260,8 @@ class Resolver:
                 weights[(p.lat, p.lon, name_key(p.name))] += w
         return countries, admins, ContextPoints(weights) if weights else None
 
-    def _best(self, cands, cue, context, points, container, exclude: str | None = None):
+    def _best(self, cands, cue, context, points, container, exclude: str | None = None,
+              listed_with: dict[str, float] | None = None, contents: tuple[Candidate, ...] = ()):
         if not cands:
             return None, 0.0
         cue_kinds, state, label = cue
@@ -209,18 +275,18 @@ class Resolver:
                 s += W_LABEL
             if c.match == "curated" and not p.country_code:
                 s += W_CURATED_NO_COUNTRY
+            if listed_with:
+                s += W_LIST * listed_with.get(p.kind, 0.0)
             if p.kind == "country" and c.match in ("exact", "curated"):
                 s += W_COUNTRY_NAME   # "China" among Texas towns is still the country
             if cue_kinds:
                 s += W_CUE if p.kind in cue_kinds else -W_CUE / 2
             if state:
                 s += W_CUE if (p.country_code == "US" and p.admin1 == f"US.{state}") else -W_CUE / 2
-            if container is not None:
-                cp = container.place
-                if cp.kind == "country" and p.country_code == cp.country_code:
-                    s += W_CUE
-                elif cp.kind in ("admin1",) and p.admin1 == cp.admin1:
-                    s += W_CUE
+            if container is not None and contains(container.place, p):
+                s += W_CUE
+            if contents and any(contains(p, content.place) for content in contents):
+                s += W_CONTAINS  # the Y of "X, Y" that has an X
             if context and total_c:
                 s += W_COUNTRY * context[0].get(p.country_code, 0) / total_c
             if context and total_a and p.admin1:
