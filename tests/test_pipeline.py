@@ -115,6 +115,18 @@ def test_the_container_after_a_comma_is_the_one_that_has_the_place(parser, text,
     assert (places["Georgia"].kind, places["Georgia"].country_code) == meant
 
 
+@pytest.mark.parametrize("text, name, admin1", [
+    ("Deputies said the crash near Swansea closed the highway between Pelion and Gaston on Friday.",
+     "Swansea", "US.SC"),
+    ("Pupils from Edmonton, Tottenham and Enfield pitched their recipes at the Millfield Theatre.",
+     "Edmonton", "GB.ENG"),
+])
+def test_a_place_near_the_articles_other_places_is_the_one_meant(parser, text, name, admin1):
+    # Swansea, South Carolina, by Pelion (not Wales); Edmonton in north London, by Tottenham (not Alberta)
+    places = {m.text: m.place for m in parser.parse(text).mentions if m.place}
+    assert places[name].admin1 == admin1
+
+
 def test_unresolved_names_are_reported_not_dropped(parser):
     art = parser.parse("Fighters moved from Zzyzxqabad into Syria.")
     assert all(m.place is not None or m.score == 0 for m in art.mentions)

@@ -7,7 +7,9 @@ the evidence an analyst uses:
 * containment cues in the text: "Idlib province", "the port of Aqaba",
   "the border town of Albukamal", "X, Y" and "X in Y";
 * the countries and first-level regions the rest of the article is about;
-* spatial coherence with the other places of the article;
+* spatial coherence with the other places of the article, and with the other names' candidates
+  (places near each other, a region and a place in it);
+* lists of places of one kind ("Georgia, Oklahoma and Texas" are states);
 * one place per name per article.
 
 Every resolved mention gets a confidence; spans with no candidate stay unresolved.
@@ -58,6 +60,15 @@ W_LIST = 0.3
 #: The Y of "X, Y" that has a place called X: more than a country's own name, for "Athens, Georgia" is the
 #: state (the country has no Athens).
 W_CONTAINS = W_CUE + W_COUNTRY_NAME
+#: A candidate with places of the article's other names near it, times the number of such names (at most 2):
+#: "Swansea" by "Pelion" is Swansea, South Carolina, "Edmonton" by "Tottenham" the one in north London.
+#: 0.15 gains LGL more (0.863) but loses GWN and GeoVirus 2-4 places each.
+W_COLOCATED = 0.1
+COLOCATED_KM = 25.0
+#: Kinds of place near everything, which no co-location speaks for.
+WIDE_KINDS = frozenset({"country", "continent", "region", "water"})
+#: The matches of a candidate that speak for the places near it (a fuzzy match is no evidence of anything).
+SPEAKING_MATCHES = frozenset({"exact", "curated", "folded"})
 #: The share of a list's members first read as one kind that makes it a list of that kind.
 LIST_SAME_KIND = 0.75
 
@@ -129,6 +140,49 @@ def place_lists(text: str, spans: list) -> list[range]:
     return lists
 
 
+def colocated_names(names: dict[str, tuple[Candidate, ...]], km: float = COLOCATED_KM) -> dict[str, int]:
+    """For each candidate (by place id) of each name, how many of the other names have a candidate near it.
+
+    Near: within ``km`` of it; or, for a first-level region, in it, and for a place, the region it is in
+    ("Melbourne" and "Victoria"). Only candidates that match their name as written (exact, curated or
+    folded) speak for others; countries, continents, regions and seas are near everything and left out, and
+    so is a name that is one of them as written.
+    """
+    import numpy as np
+
+    points, regions = [], []
+    for name, cands in names.items():
+        if any(c.place.kind in WIDE_KINDS and c.match in ("exact", "curated") for c in cands):
+            continue  # "China" among Texas towns is still the country, "Pacific" the ocean: no town gains
+        for c in cands:
+            if c.place.kind in WIDE_KINDS:
+                continue
+            (regions if c.place.kind == "admin1" else points).append((name, c))
+    support: dict[str, set] = defaultdict(set)
+    # a place and a first-level region it is in
+    in_region: dict[str, set] = defaultdict(set)
+    for name, c in points:
+        if c.place.admin1 and c.match in SPEAKING_MATCHES:
+            in_region[c.place.admin1].add(name)
+    for name, c in regions:
+        support[c.place.id] |= in_region.get(c.place.admin1, set()) - {name}
+        if c.match in SPEAKING_MATCHES:
+            for other, p in points:
+                if other != name and p.place.admin1 == c.place.admin1:
+                    support[p.place.id].add(name)
+    # places near each other
+    if len(points) >= 2:
+        lat = np.radians([c.place.lat for _, c in points])
+        lon = np.radians([c.place.lon for _, c in points])
+        owners = [name for name, _ in points]
+        speaks = np.array([c.match in SPEAKING_MATCHES for _, c in points])
+        for i, (name, c) in enumerate(points):
+            a = np.sin((lat - lat[i]) / 2) ** 2 + np.cos(lat[i]) * np.cos(lat) * np.sin((lon - lon[i]) / 2) ** 2
+            near = (2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(a, 1.0))) < km) & speaks
+            support[c.place.id].update(owners[j] for j in np.flatnonzero(near) if owners[j] != name)
+    return {place_id: len(others) for place_id, others in support.items() if others}
+
+
 class ContextPoints:
     """The article's resolved places as arrays, for "how much of the article lies near here" in one pass."""
 
@@ -193,6 +247,7 @@ class Resolver:
                 ranked[key] = self._best(c, cue, None, None, None)
         first = [ranked[key] for key in keys]
         countries, admins, points = self._context(first)
+        support = colocated_names({name_key(s.text): c for s, c in zip(spans, cands)})
         # lists of places of one kind ("Georgia, Oklahoma and Texas"): not "Louisville and Lexington, Kentucky,
         # Nashville, Tennessee", which lists places with their states
         first_kinds = [pick.place.kind if pick else None for pick, _ in first]
@@ -229,7 +284,8 @@ class Resolver:
             if full_key not in ranked:
                 ranked[full_key] = self._best(c, cue, (countries, admins), points, container,
                                               exclude=name_key(spans[i].text), listed_with=dict(listed_with),
-                                              contents=cands[contained] if contained is not None else ())
+                                              contents=cands[contained] if contained is not None else (),
+                                              support=support)
             best, conf = ranked[full_key]
             result.append(Resolution(best, conf, c))
         # one place per name per article: every mention of a name takes its most confident resolution
@@ -256,12 +312,13 @@ class Resolver:
                 countries[p.country_code] += w * (1.5 if p.kind == "country" else 1.0)
             if p.admin1:
                 admins[p.admin1] += w
-            if p.kind not in ("country", "continent", "region", "water"):
+            if p.kind not in WIDE_KINDS:
                 weights[(p.lat, p.lon, name_key(p.name))] += w
         return countries, admins, ContextPoints(weights) if weights else None
 
     def _best(self, cands, cue, context, points, container, exclude: str | None = None,
-              listed_with: dict[str, float] | None = None, contents: tuple[Candidate, ...] = ()):
+              listed_with: dict[str, float] | None = None, contents: tuple[Candidate, ...] = (),
+              support: dict[str, int] | None = None):
         if not cands:
             return None, 0.0
         cue_kinds, state, label = cue
@@ -275,6 +332,8 @@ class Resolver:
                 s += W_LABEL
             if c.match == "curated" and not p.country_code:
                 s += W_CURATED_NO_COUNTRY
+            if support:
+                s += W_COLOCATED * min(2, support.get(p.id, 0))
             if listed_with:
                 s += W_LIST * listed_with.get(p.kind, 0.0)
             if p.kind == "country" and c.match in ("exact", "curated"):
@@ -291,7 +350,7 @@ class Resolver:
                 s += W_COUNTRY * context[0].get(p.country_code, 0) / total_c
             if context and total_a and p.admin1:
                 s += W_ADMIN1 * context[1].get(p.admin1, 0) / total_a
-            if points is not None and p.kind not in ("country", "continent", "region", "water"):
+            if points is not None and p.kind not in WIDE_KINDS:
                 near = points.weight_near(p.lat, p.lon, NEAR_KM, exclude)
                 if near:
                     s += W_NEAR * min(1.0, near / 3)
