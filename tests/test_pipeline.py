@@ -127,6 +127,19 @@ def test_a_place_near_the_articles_other_places_is_the_one_meant(parser, text, n
     assert places[name].admin1 == admin1
 
 
+@pytest.mark.parametrize("text, admin1", [
+    ("Paris police said a rumor spread across Northeast Texas by text message. Paris schools stayed open, "
+     "and Paris officers patrolled the campus. Police in Dallas said they had heard the same rumor.", "US.TX"),
+    ("World leaders gathered in Paris for the climate summit. In Paris, protesters marched. Officials in "
+     "Washington welcomed the Paris deal.", "FR.11"),
+    ("The minister flew from Paris to New York on Monday.", "FR.11"),
+])
+def test_a_name_said_often_is_not_its_own_evidence(parser, text, admin1):
+    # the six mentions of "Paris" in a Texas article once made France what the article was about
+    parises = {m.place.admin1 for m in parser.parse(text).mentions if m.text == "Paris"}
+    assert parises == {admin1}
+
+
 def test_unresolved_names_are_reported_not_dropped(parser):
     art = parser.parse("Fighters moved from Zzyzxqabad into Syria.")
     assert all(m.place is not None or m.score == 0 for m in art.mentions)

@@ -183,6 +183,20 @@ def colocated_names(names: dict[str, tuple[Candidate, ...]], km: float = COLOCAT
     return {place_id: len(others) for place_id, others in support.items() if others}
 
 
+@dataclass(slots=True)
+class ArticleContext:
+    """The countries and first-level regions an article's places were first read in, weighted, and each
+    name's own share of the regions."""
+
+    countries: Counter
+    admins: Counter
+    own_admins: dict[str, Counter]
+
+    def admins_without(self, name: str | None) -> Counter:
+        """The regions of the article's other names."""
+        return self.admins - self.own_admins[name] if name in self.own_admins else self.admins
+
+
 class ContextPoints:
     """The article's resolved places as arrays, for "how much of the article lies near here" in one pass."""
 
@@ -246,7 +260,7 @@ class Resolver:
             if key not in ranked:
                 ranked[key] = self._best(c, cue, None, None, None)
         first = [ranked[key] for key in keys]
-        countries, admins, points = self._context(first)
+        context, points = self._context(first, [name_key(s.text) for s in spans])
         support = colocated_names({name_key(s.text): c for s, c in zip(spans, cands)})
         # lists of places of one kind ("Georgia, Oklahoma and Texas"): not "Louisville and Lexington, Kentucky,
         # Nashville, Tennessee", which lists places with their states
@@ -282,7 +296,7 @@ class Resolver:
             full_key = (key, container.place.id if container else None, listed_with,
                         keys[contained] if contained is not None else None)
             if full_key not in ranked:
-                ranked[full_key] = self._best(c, cue, (countries, admins), points, container,
+                ranked[full_key] = self._best(c, cue, context, points, container,
                                               exclude=name_key(spans[i].text), listed_with=dict(listed_with),
                                               contents=cands[contained] if contained is not None else (),
                                               support=support)
@@ -300,10 +314,12 @@ class Resolver:
             final.append(by_key[k] if k in by_key and not cues[i][0] else r)
         return final
 
-    def _context(self, picks) -> tuple[Counter, Counter, "ContextPoints | None"]:
+    def _context(self, picks, names: list[str]) -> tuple["ArticleContext", "ContextPoints | None"]:
+        """What the article is about, from the first reading of each of its spans (``names``: their name keys)."""
         countries, admins = Counter(), Counter()
+        own_admins: dict[str, Counter] = defaultdict(Counter)
         weights: Counter = Counter()      # one point per place, its mentions' weights summed
-        for cand, conf in picks:
+        for (cand, conf), name in zip(picks, names):
             if cand is None:
                 continue
             p = cand.place
@@ -312,9 +328,10 @@ class Resolver:
                 countries[p.country_code] += w * (1.5 if p.kind == "country" else 1.0)
             if p.admin1:
                 admins[p.admin1] += w
+                own_admins[name][p.admin1] += w
             if p.kind not in WIDE_KINDS:
                 weights[(p.lat, p.lon, name_key(p.name))] += w
-        return countries, admins, ContextPoints(weights) if weights else None
+        return ArticleContext(countries, admins, dict(own_admins)), ContextPoints(weights) if weights else None
 
     def _best(self, cands, cue, context, points, container, exclude: str | None = None,
               listed_with: dict[str, float] | None = None, contents: tuple[Candidate, ...] = (),
@@ -323,8 +340,17 @@ class Resolver:
             return None, 0.0
         cue_kinds, state, label = cue
         scored = []
-        total_c = sum(context[0].values()) if context else 0
-        total_a = sum(context[1].values()) if context else 0
+        # the regions of the rest of the article: a name mentioned six times does not make its own first
+        # reading (Paris, France) the region an article about Paris, Texas is in. Its countries stay whole (with
+        # them left out, "Paris" by "New York" was Paris, Texas). A country or province named is what the article
+        # is about: the mentions of its name count ("China" among Texas towns, "Ontario" by Toronto and Buffalo)
+        names_division = any(c.place.kind in ("country", "admin1") and c.match in ("exact", "curated") for c in cands)
+        if context is None:
+            countries, admins = Counter(), Counter()
+        else:
+            countries = context.countries
+            admins = context.admins if names_division else context.admins_without(exclude)
+        total_c, total_a = sum(countries.values()), sum(admins.values())
         for c in cands:
             p = c.place
             s = W_PRIOR * c.score + (W_EXACT if c.match in ("exact", "curated") else 0.0)
@@ -346,10 +372,10 @@ class Resolver:
                 s += W_CUE
             if contents and any(contains(p, content.place) for content in contents):
                 s += W_CONTAINS  # the Y of "X, Y" that has an X
-            if context and total_c:
-                s += W_COUNTRY * context[0].get(p.country_code, 0) / total_c
-            if context and total_a and p.admin1:
-                s += W_ADMIN1 * context[1].get(p.admin1, 0) / total_a
+            if total_c:
+                s += W_COUNTRY * countries.get(p.country_code, 0) / total_c
+            if total_a and p.admin1:
+                s += W_ADMIN1 * admins.get(p.admin1, 0) / total_a
             if points is not None and p.kind not in WIDE_KINDS:
                 near = points.weight_near(p.lat, p.lon, NEAR_KM, exclude)
                 if near:
