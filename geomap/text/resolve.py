@@ -105,6 +105,15 @@ def _cue_kinds(text: str, start: int, end: int) -> tuple[set[str] | None, str | 
     return None, state
 
 
+def within_km(lats, lons, lat: float, lon: float, km: float):
+    """Which of the points (numpy arrays of ``lats`` and ``lons`` in radians) lie within ``km`` of (``lat``,
+    ``lon``), also in radians, on the great circle: a boolean array."""
+    import numpy as np
+
+    a = np.sin((lats - lat) / 2) ** 2 + math.cos(lat) * np.cos(lats) * np.sin((lons - lon) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(a, 1.0))) < km
+
+
 def contains(container: Place, place: Place) -> bool:
     """Whether ``container`` is the country or first-level region of ``place`` (by their codes)."""
     if container.kind == "country":
@@ -177,8 +186,7 @@ def colocated_names(names: dict[str, tuple[Candidate, ...]], km: float = COLOCAT
         owners = [name for name, _ in points]
         speaks = np.array([c.match in SPEAKING_MATCHES for _, c in points])
         for i, (name, c) in enumerate(points):
-            a = np.sin((lat - lat[i]) / 2) ** 2 + np.cos(lat[i]) * np.cos(lat) * np.sin((lon - lon[i]) / 2) ** 2
-            near = (2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(a, 1.0))) < km) & speaks
+            near = within_km(lat, lon, lat[i], lon[i], km) & speaks
             support[c.place.id].update(owners[j] for j in np.flatnonzero(near) if owners[j] != name)
     return {place_id: len(others) for place_id, others in support.items() if others}
 
@@ -203,7 +211,6 @@ class ContextPoints:
     def __init__(self, weights: dict[tuple[float, float, str], float]):
         import numpy as np
 
-        self._np = np
         self.lat = np.radians([k[0] for k in weights])
         self.lon = np.radians([k[1] for k in weights])
         self.keys = np.array([k[2] for k in weights], dtype=object)
@@ -211,11 +218,7 @@ class ContextPoints:
 
     def weight_near(self, lat: float, lon: float, km: float, exclude: str | None = None) -> float:
         """The summed weight of the places within ``km`` (great circle) of a point, ``exclude`` left out."""
-        np = self._np
-        lat, lon = math.radians(lat), math.radians(lon)
-        a = (np.sin((self.lat - lat) / 2) ** 2
-             + math.cos(lat) * np.cos(self.lat) * np.sin((self.lon - lon) / 2) ** 2)
-        within = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(a, 1.0))) < km
+        within = within_km(self.lat, self.lon, math.radians(lat), math.radians(lon), km)
         if exclude is not None:
             within &= self.keys != exclude
         return float(self.weights[within].sum())
