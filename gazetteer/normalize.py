@@ -94,15 +94,16 @@ def name_key(name: str) -> str:
     return "".join(strip_articles(fold(name).split()))
 
 
-#: The kinds of place a word after a name says it is ("Idlib province" is the province of Idlib).
+#: Words after a name that say it is a settlement ("Kirkuk city"), and that it is a division ("Idlib province").
+SETTLEMENT_WORDS = ("city", "town", "village")
+DIVISION_WORDS = ("province", "governorate", "region", "state", "oblast", "district", "county", "prefecture",
+                  "department", "parish", "canton", "voivodeship", "raion", "municipality")
+#: The kinds of place a division word says a name is.
 DIVISION_KINDS = ("region", "admin1", "admin2")
 #: Words after a name that say what kind of place it is, not which, with the kinds they name (None: any kind,
 #: for "Kirkuk city" is Kirkuk, whose province GeoNames may well call Kirkuk too).
-DESCRIPTORS: dict[str, tuple[str, ...] | None] = {
-    "city": None, "town": None, "village": None,
-    **dict.fromkeys(("province", "governorate", "oblast", "state", "prefecture", "region", "district", "county",
-                     "municipality"), DIVISION_KINDS),
-}
+DESCRIPTORS: dict[str, tuple[str, ...] | None] = {**dict.fromkeys(SETTLEMENT_WORDS),
+                                                   **dict.fromkeys(DIVISION_WORDS, DIVISION_KINDS)}
 
 
 def without_descriptor(name: str) -> tuple[str, tuple[str, ...] | None] | None:

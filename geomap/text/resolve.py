@@ -24,16 +24,15 @@ from dataclasses import dataclass
 
 from gazetteer.abbreviations import us_state
 from gazetteer.core import EARTH_RADIUS_KM
-from gazetteer.normalize import name_key
+from gazetteer.normalize import DIVISION_WORDS, SETTLEMENT_WORDS, name_key
 from gazetteer.place import Candidate, Place
 from geomap.text.abbreviations import state_after, state_before_comma
 from geomap.text.recognize import singular
 
 # "Idlib province", "Deir ez-Zor governorate", "Clarke County" (when the span stopped before it)
-ADMIN_AFTER = re.compile(r"^\s+(province|governorate|region|state|oblast|district|county|prefecture|"
-                         r"department|parish|canton|voivodeship|raion)\b", re.I)
+ADMIN_AFTER = re.compile(rf"^\s+({'|'.join(DIVISION_WORDS)})\b", re.I)
 CITY_BEFORE = re.compile(r"\b(town|city|village|port|capital|suburb|neighbou?rhood|outskirts|streets) of\s+$", re.I)
-CITY_AFTER = re.compile(r"^\s+(city|town|village)\b", re.I)
+CITY_AFTER = re.compile(rf"^\s+({'|'.join(SETTLEMENT_WORDS)})\b", re.I)
 CAMP_CONTEXT = re.compile(r"^[\w\s'’-]{0,30}\bcamp\b", re.I)
 WATER_AFTER = re.compile(r"^\s+(river|sea|lake|gulf|strait|bay)\b", re.I)
 BASE_AFTER = re.compile(r"^\s+(air ?base|base|airport|airfield)\b", re.I)
@@ -65,6 +64,8 @@ W_CONTAINS = W_CUE + W_COUNTRY_NAME
 #: 0.15 gains LGL more (0.863) but loses GWN and GeoVirus 2-4 places each.
 W_COLOCATED = 0.1
 COLOCATED_KM = 25.0
+#: The matches of a name as written: the place's own name or a curated one, not an alternate, variant or typo.
+AS_WRITTEN = frozenset({"exact", "curated"})
 #: Kinds of place near everything, which no co-location speaks for.
 WIDE_KINDS = frozenset({"country", "continent", "region", "water"})
 #: The matches of a candidate that speak for the places near it (a fuzzy match is no evidence of anything).
@@ -161,7 +162,7 @@ def colocated_names(names: dict[str, tuple[Candidate, ...]], km: float = COLOCAT
 
     points, regions = [], []
     for name, cands in names.items():
-        if any(c.place.kind in WIDE_KINDS and c.match in ("exact", "curated") for c in cands):
+        if any(c.place.kind in WIDE_KINDS and c.match in AS_WRITTEN for c in cands):
             continue  # "China" among Texas towns is still the country, "Pacific" the ocean: no town gains
         for c in cands:
             if c.place.kind in WIDE_KINDS:
@@ -347,7 +348,7 @@ class Resolver:
         # reading (Paris, France) the region an article about Paris, Texas is in. Its countries stay whole (with
         # them left out, "Paris" by "New York" was Paris, Texas). A country or province named is what the article
         # is about: the mentions of its name count ("China" among Texas towns, "Ontario" by Toronto and Buffalo)
-        names_division = any(c.place.kind in ("country", "admin1") and c.match in ("exact", "curated") for c in cands)
+        names_division = any(c.place.kind in ("country", "admin1") and c.match in AS_WRITTEN for c in cands)
         if context is None:
             countries, admins = Counter(), Counter()
         else:
@@ -356,7 +357,7 @@ class Resolver:
         total_c, total_a = sum(countries.values()), sum(admins.values())
         for c in cands:
             p = c.place
-            s = W_PRIOR * c.score + (W_EXACT if c.match in ("exact", "curated") else 0.0)
+            s = W_PRIOR * c.score + (W_EXACT if c.match in AS_WRITTEN else 0.0)
             if label in LABEL_KINDS and p.kind in LABEL_KINDS[label]:
                 s += W_LABEL
             if c.match == "curated" and not p.country_code:
@@ -365,7 +366,7 @@ class Resolver:
                 s += W_COLOCATED * min(2, support.get(p.id, 0))
             if listed_with:
                 s += W_LIST * listed_with.get(p.kind, 0.0)
-            if p.kind == "country" and c.match in ("exact", "curated"):
+            if p.kind == "country" and c.match in AS_WRITTEN:
                 s += W_COUNTRY_NAME   # "China" among Texas towns is still the country
             if cue_kinds:
                 s += W_CUE if p.kind in cue_kinds else -W_CUE / 2
