@@ -130,6 +130,12 @@ def _flag_quality(flags: int) -> float:
 
 #: The match quality of every value of a name's flags (they fit in a byte), looked up rather than computed.
 _FLAG_QUALITY = tuple(_flag_quality(flags) for flags in range(256))
+_FLAG_SHARE = tuple(MATCH_WEIGHT * q for q in _FLAG_QUALITY)
+_GLUED_FLAG_SHARE = tuple(MATCH_WEIGHT * (q * GLUED_ARTICLE_PENALTY) for q in _FLAG_QUALITY)
+_FLAG_MATCH = tuple("curated" if flags & CURATED else "demonym" if flags == DEMONYM else "folded" for flags in range(256))
+_CURATED_FLAGS = CURATED
+_EXACT_SHARE = MATCH_WEIGHT * MATCH_EXACT
+_EXACT_SHARE_TOP = MATCH_WEIGHT * MATCH_CURATED
 #: The flags of names a lookup passes over, by (demonyms wanted, name written in capitals): a demonym alone
 #: is no name unless asked for, and a code only matches a name in capitals ("Dam" is not DAM the airport).
 _SKIPPED_FLAGS = {(demonyms, upper): frozenset(([] if demonyms else [DEMONYM]) + ([] if upper else [CODE]))
@@ -163,53 +169,66 @@ class _Ranking:
         ``keys_by_bound``: the keys after the first come by what their best place could score, highest
         first, so that once one's best place cannot make the ``limit``, neither can the rest's.
         """
-        index, primary, folded, folded_checksum = self.index, self.primary, self.folded, self.folded_checksum
+        primary, folded_checksum = self.primary, self.folded_checksum
         skipped, wanted, best, matched, floor = self.skipped, self.wanted, self.score, self.match, self.floor
-        rids, all_flags, prominence, name_fold = index.entry_rid, index.entry_flags, index.prominence, index.name_fold
+        index = self.index
+        packed_entries, prominence, name_fold = index.entry, index.prominence, index.name_fold
+        pushpop = heapq.heappushpop
         for key, entries, quality in spans:
             can_be_exact = key == primary and how != "fuzzy"
-            scale = 1.0 if key == primary else GLUED_ARTICLE_PENALTY
+            if quality is None:
+                # the match's share of the score and its kind, by the name's flags
+                shares = _FLAG_SHARE if key == primary else _GLUED_FLAG_SHARE
+                matches = _FLAG_MATCH
+            else:
+                shares, matches = None, None
+                share = MATCH_WEIGHT * quality
             # the most the match can add to a place's score, before its prominence
-            top = MATCH_WEIGHT * (MATCH_CURATED if can_be_exact else MATCH_CURATED * scale if quality is None
-                                  else quality)
+            top = _EXACT_SHARE_TOP if can_be_exact else shares[_CURATED_FLAGS] if shares else share
             for entry in entries:
-                rid = rids[entry]
+                packed = packed_entries[entry]
+                rid = packed >> 8
                 from_prominence = PROMINENCE_WEIGHT * prominence[rid]
                 if top + from_prominence < floor[0]:
                     if keys_by_bound and entry == entries.start and not can_be_exact:
                         return
                     break  # the entries come most prominent first: none of the rest can do better
-                flags = all_flags[entry]
+                flags = packed & 0xFF
                 if flags in skipped:
                     self.passed_demonym |= flags == DEMONYM
                     continue  # a demonym, or "Dam" the word that is not DAM the airport code
                 if wanted is not None and not wanted(rid):
                     continue
-                if quality is None:
-                    q = _FLAG_QUALITY[flags] * scale
-                    # "Canadian" read as Canada: the resolver weighs a demonym by the span's label
-                    match = "curated" if flags & CURATED else "demonym" if flags == DEMONYM else how
+                if shares is not None:
+                    score, match = shares[flags] + from_prominence, matches[flags]
                 else:
-                    q, match = quality, how
-                # a place whose name folds like the query's has the query's first key
-                if can_be_exact and name_fold[rid] == folded_checksum and fold(index.name(rid)) == folded:
-                    q, match = max(q, MATCH_EXACT), "exact"  # a curated name keeps its edge
-                score = MATCH_WEIGHT * q + from_prominence
+                    score, match = share + from_prominence, how
+                # a place whose name folds like the query's has the query's first key (a 32-bit checksum of
+                # the folded names: two places of one key whose names differ share one with odds of 1 in 4e9)
+                if can_be_exact and name_fold[rid] == folded_checksum:
+                    exact = _EXACT_SHARE + from_prominence
+                    if exact > score:  # a curated name keeps its edge
+                        score = exact
+                    match = "exact"
                 old = best.get(rid)
                 if old is None:
-                    heapq.heappushpop(floor, score)
+                    pushpop(floor, score)
                 elif score <= old:
                     continue
-                best[rid], matched[rid] = score, match
+                best[rid] = score
+                matched[rid] = match
 
     def best(self) -> list[tuple[int, float, str]]:
         """(place row id, score, match) of the ``limit`` best places, best first (then by population, then id)."""
-        match = self.match
-        if len(self.score) == 1:
-            [(rid, score)] = self.score.items()
+        match, scores = self.match, self.score
+        if len(scores) == 1:
+            [(rid, score)] = scores.items()
             return [(rid, score, match[rid])]
+        if len(set(scores.values())) == len(scores):  # no ties (the usual case): the scores alone order them
+            return [(rid, scores[rid], match[rid])
+                    for rid in sorted(scores, key=scores.__getitem__, reverse=True)[:self.limit]]
         population, id_rank = self.index.population, self.index.id_rank
-        ranked = sorted([(-score, -population[rid], id_rank[rid], rid) for rid, score in self.score.items()])
+        ranked = sorted([(-score, -population(rid), id_rank[rid], rid) for rid, score in scores.items()])
         return [(rid, -score, match[rid]) for score, _, _, rid in ranked[:self.limit]]
 
 
@@ -372,18 +391,21 @@ class Gazetteer:
             return
         rows = self._query("SELECT keys, merged, hashes, prominence FROM skel "
                            f"WHERE skel IN ({','.join('?' * len(skeletons))}) ORDER BY skel", skeletons)
-        alike = alike_spellings(keys, "|".join(row[1] for row in rows).split("|"))
+        if not rows:
+            return
+        joined_keys, merged, stored_hashes, stored_prominence = zip(*rows)
+        alike = alike_spellings(keys, "|".join(merged).split("|"))
         if not alike:
             return
         index = self._names
-        same_skeleton = "|".join(row[0] for row in rows).split("|")
-        prominence = index.stored_array(b"".join(row[3] for row in rows), "d")
+        same_skeleton = "|".join(joined_keys).split("|")
+        prominence = index.stored_array(b"".join(stored_prominence), "d")
         # the best score a key's places can reach: its match quality's share and its best place's prominence's
         reach = {i: MATCH_WEIGHT * MATCH_VARIANT * similarity + PROMINENCE_WEIGHT * prominence[i]
                  for i, similarity in alike.items()}
         if keys[0] in same_skeleton:
             reach[same_skeleton.index(keys[0])] = math.inf
-        hashes = index.stored_array(b"".join(row[2] for row in rows), "Q")
+        hashes = index.stored_array(b"".join(stored_hashes), "Q")
         # sorted by a float alone (list.sort's fast case), stably: equal reaches stay in stored order
         for i in sorted(reach, key=reach.__getitem__, reverse=True):
             yield same_skeleton[i], hashes[i], MATCH_VARIANT * alike[i]

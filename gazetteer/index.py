@@ -7,8 +7,10 @@ The index holds what ranking and a :class:`~gazetteer.place.Place` need instead:
 
 - every index key's 64-bit hash (sorted), and the span of its (place, flags) entries, the most
   prominent place first (so that a lookup can stop reading a long span early);
-- for every place, by row id: point, prominence, population, kind, country, source, a
-  checksum of its folded name, and one packed text record (id, name, admin1).
+- for every place, by row id: what ranking reads (prominence, a checksum of its folded name, the
+  rank of its id; kind and country for filters), and one fixed-size record of the rest of its
+  :class:`~gazetteer.place.Place` (point, population, source, kind, country, and where its packed
+  text, id, name and admin1, lies).
 
 The writer builds it from the tables when it closes a new file, and updates it for
 what an import changed (:func:`build_lookup_tables`); it is stored in the file as a
@@ -24,14 +26,15 @@ gazetteer, in about 50 ms.
 from __future__ import annotations
 
 import array
-import hashlib
 import json
 import sqlite3
+import struct
 import sys
 import zlib
 from bisect import bisect_left
 from collections.abc import Iterable
 
+from gazetteer.errors import GazetteerError
 from gazetteer.normalize import fold, variant_forms
 from gazetteer.place import Place, new_place
 
@@ -44,19 +47,20 @@ _ARRAYS = {
     "key_start": "I",     # entries of the key of hash i: key_start[i] .. key_end[i], most prominent place first
     "key_end": "I",
     "key_flags": "B",     # the union of the flags of the key's entries
-    "entry_rid": "I",     # the place of each entry
-    "entry_flags": "B",   # the name.flags of each entry (PREFERRED, CURATED, CODE, DEMONYM)
-    "lat": "d", "lon": "d", "prominence": "d", "population": "q",
-    "kind": "H", "cc": "H", "source": "H",   # codes into the "tables" part
+    "entry": "I",         # each entry's place and name.flags (PREFERRED, CURATED, CODE, DEMONYM): rid << 8 | flags
+    "prominence": "d",
+    "kind": "H", "cc": "H",  # codes into the "tables" part, read by lookups restricted to kinds or a country
     "id_rank": "I",       # rank of the place's id among all ids: the last tie-break of a lookup, as an integer
-    "name_fold": "I",     # fold_checksum() of the place's name (a column of the place table): most places are
-                          # told from an exact match by it
-    "record_start": "I",  # text record of rid r: text[record_start[r]:record_end[r]]
-    "record_end": "I",
+    "name_fold": "I",     # fold_checksum() of the place's name (a column of the place table): a lookup tells an
+                          # exact match by it
 }
+#: The rest of a place's Place, one record a place by row id (the part "place"), little-endian on every machine.
+#: A lookup reads a place's fields in one call and from one or two cache lines, not from nine arrays.
+PLACE_RECORD = struct.Struct("<ddqIIHHH2x")
+_PLACE_RECORD_FIELDS = [("lat", "<f8"), ("lon", "<f8"), ("population", "<i8"), ("text_start", "<u4"),
+                        ("text_end", "<u4"), ("kind", "<u2"), ("cc", "<u2"), ("source", "<u2"), ("", "V2")]
 #: The parts of _ARRAYS indexed by a place's row id, and those in the order of the sorted key hashes.
-_PLACE_ARRAYS = ("lat", "lon", "prominence", "population", "kind", "cc", "source", "id_rank", "name_fold",
-                 "record_start", "record_end")
+_PLACE_ARRAYS = ("prominence", "kind", "cc", "id_rank", "name_fold")
 _KEY_ARRAYS = ("key_hash", "key_start", "key_end", "key_flags")
 
 
@@ -66,12 +70,19 @@ _BUCKET_SHIFT = 48
 _NO_ENTRIES = range(0)
 
 
+#: The largest prime below 2**64, and an odd multiplier that spreads short keys over all 64 bits.
+_HASH_PRIME = 2**64 - 59
+_HASH_MULTIPLIER = 0x9E3779B97F4A7C15
+
+
 def key_hash(key: str) -> int:
     """A stable 64-bit hash of an index key (Python's ``hash`` changes from one process to the next).
 
-    Two of the default gazetteer's 660,000 keys share a hash with odds of about 1 in 10^8.
+    A Karp-Rabin fingerprint: the key's bytes as one integer, times a constant, modulo a prime near 2**64.
+    Keys of up to 8 bytes never share one; longer keys only when their difference, as integers, is a
+    multiple of that prime. It costs a third of a cryptographic hash (blake2b): every lookup computes one.
     """
-    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little")
+    return int.from_bytes(key.encode(), "little") * _HASH_MULTIPLIER % _HASH_PRIME
 
 
 class NameIndex:
@@ -80,17 +91,16 @@ class NameIndex:
     Use :meth:`load` on an open connection; the arrays are read-only views of the stored blobs.
     """
 
-    def __init__(self, parts: dict[str, memoryview], text: bytes, tables: dict[str, list], byteorder: str):
+    def __init__(self, parts: dict[str, memoryview], records: bytes, text: bytes, tables: dict[str, list],
+                 byteorder: str):
         self.byteorder = byteorder  # of the machine that built the file
         self.key_hash, self.bucket_start = parts["key_hash"], parts["bucket_start"]
         self.key_start, self.key_end, self.key_flags = parts["key_start"], parts["key_end"], parts["key_flags"]
-        self.entry_rid = parts["entry_rid"]
-        self.entry_flags = parts["entry_flags"]
-        self.lat, self.lon = parts["lat"], parts["lon"]
-        self.prominence, self.population = parts["prominence"], parts["population"]
-        self.kind_code, self.cc_code, self.source_code = parts["kind"], parts["cc"], parts["source"]
+        self.entry = parts["entry"]
+        self.prominence = parts["prominence"]
+        self.kind_code, self.cc_code = parts["kind"], parts["cc"]
         self.id_rank, self.name_fold = parts["id_rank"], parts["name_fold"]
-        self.record_start, self.record_end = parts["record_start"], parts["record_end"]
+        self.records = records
         self.text = text
         self.kinds: list[str] = tables["kind"]
         self.countries: list[str | None] = tables["cc"]
@@ -105,7 +115,7 @@ class NameIndex:
         stored = dict(con.execute("SELECT part, data FROM name_index"))
         meta = json.loads(stored.pop("meta"))
         parts = {name: _native(stored[name], code, meta["byteorder"]) for name, code in _ARRAYS.items()}
-        return cls(parts, stored["text"], meta["tables"], meta["byteorder"])
+        return cls(parts, stored["place"], stored["text"], meta["tables"], meta["byteorder"])
 
     def _position(self, key: str) -> int:
         """Where ``key`` is in the sorted hashes; -1 when it is not indexed."""
@@ -124,8 +134,11 @@ class NameIndex:
 
     def entries_of_hash(self, hashed: int) -> range:
         """:meth:`entries` of the key of a :func:`key_hash` (the ``skel`` table stores them)."""
-        i = self.position_of_hash(hashed)
-        return range(self.key_start[i], self.key_end[i]) if i >= 0 else _NO_ENTRIES
+        # position_of_hash(), inlined: this runs for every key a lookup reads
+        bucket = hashed >> _BUCKET_SHIFT
+        end = self.bucket_start[bucket + 1]
+        i = bisect_left(self.key_hash, hashed, self.bucket_start[bucket], end)
+        return range(self.key_start[i], self.key_end[i]) if i < end and self.key_hash[i] == hashed else _NO_ENTRIES
 
     def stored_array(self, blob: bytes, code: str) -> memoryview:
         """An array the ``skel`` table stores beside the index (its ``array`` type code), as this machine reads it."""
@@ -137,20 +150,22 @@ class NameIndex:
         if i < 0:
             return None
         start = self.key_start[i]
-        return self.prominence[self.entry_rid[start]], self.key_flags[i], self.key_end[i] - start
+        return self.prominence[self.entry[start] >> 8], self.key_flags[i], self.key_end[i] - start
 
-    def record(self, rid: int) -> list[str]:
-        """The text fields of a place: [id, name], and its admin1 when it is not None."""
-        return self.text[self.record_start[rid]:self.record_end[rid]].decode().split(_SEP)
-
-    def name(self, rid: int) -> str:
-        return self.record(rid)[1]
+    def place_and_flags(self, entry: int) -> tuple[int, int]:
+        """The place (row id) and name flags of an entry."""
+        packed = self.entry[entry]
+        return packed >> 8, packed & 0xFF
 
     def place(self, rid: int) -> Place:
-        fields = self.record(rid)
-        return new_place(fields[0], fields[1], self.kinds[self.kind_code[rid]], self.lat[rid], self.lon[rid],
-                         self.countries[self.cc_code[rid]], fields[2] if len(fields) > 2 else None,
-                         self.population[rid], self.sources[self.source_code[rid]])
+        lat, lon, population, start, end, kind, cc, source = PLACE_RECORD.unpack_from(self.records,
+                                                                                      rid * PLACE_RECORD.size)
+        fields = self.text[start:end].decode().split(_SEP)  # id, name, and admin1 when it is not None
+        return new_place(fields[0], fields[1], self.kinds[kind], lat, lon, self.countries[cc],
+                         fields[2] if len(fields) > 2 else None, population, self.sources[source])
+
+    def population(self, rid: int) -> int:
+        return PLACE_RECORD.unpack_from(self.records, rid * PLACE_RECORD.size)[2]
 
     def kind_codes(self, kinds: Iterable[str]) -> frozenset[int]:
         """The codes of ``kinds`` (kinds no place has are left out)."""
@@ -231,13 +246,14 @@ def select_in_chunks(con: sqlite3.Connection, sql: str, values: list, size: int 
 
 
 def _stored_arrays(con: sqlite3.Connection):
-    """The stored index as writable numpy arrays, with its text and its code tables."""
+    """The stored index as writable numpy arrays (the place records one of them), with its text and code tables."""
     import numpy as np
 
     stored = dict(con.execute("SELECT part, data FROM name_index"))
     meta = json.loads(stored["meta"])
     arrays = {part: np.array(_native(stored[part], code, meta["byteorder"]), np.dtype(code))
               for part, code in _ARRAYS.items()}
+    arrays["place"] = np.frombuffer(stored["place"], np.dtype(_PLACE_RECORD_FIELDS)).copy()
     return arrays, stored["text"], meta["tables"]
 
 
@@ -250,8 +266,11 @@ def _write_name_index(con: sqlite3.Connection, changed_keys: list[str] | None,
     import numpy as np  # the build only: a lookup reads the arrays through memoryviews
 
     whole = changed_keys is None
+    record = np.dtype(_PLACE_RECORD_FIELDS)
+    assert record.itemsize == PLACE_RECORD.size
     if whole:
         arrays = {part: np.zeros(0, np.dtype(code)) for part, code in _ARRAYS.items()}
+        arrays["place"] = np.zeros(0, record)
         text, stored_tables = b"", {"kind": [], "cc": [], "source": []}
     else:
         arrays, text, stored_tables = _stored_arrays(con)
@@ -259,7 +278,7 @@ def _write_name_index(con: sqlite3.Connection, changed_keys: list[str] | None,
 
     # -- places: the changed ones (all of them in a whole build), by row id
     size = (con.execute("SELECT max(rid) FROM place").fetchone()[0] or 0) + 1
-    for part in _PLACE_ARRAYS:
+    for part in _PLACE_ARRAYS + ("place",):
         grown = np.zeros(size, arrays[part].dtype)
         kept = min(size, len(arrays[part]))
         grown[:kept] = arrays[part][:kept]
@@ -271,18 +290,24 @@ def _write_name_index(con: sqlite3.Connection, changed_keys: list[str] | None,
         (rids, ids, names_, kinds, lats, lons, countries, admin1s, populations, prominences, sources,
          name_folds) = zip(*places)
         rids = np.array(rids, np.int64)
-        for part, values in (("lat", lats), ("lon", lons), ("prominence", prominences), ("name_fold", name_folds),
-                             ("population", [population or 0 for population in populations])):
-            arrays[part][rids] = np.array(values, arrays[part].dtype)
+        arrays["prominence"][rids] = np.array(prominences, np.float64)
+        arrays["name_fold"][rids] = np.array(name_folds, np.uint32)
+        records = arrays["place"]
+        for field, values in (("lat", lats), ("lon", lons),
+                              ("population", [population or 0 for population in populations])):
+            records[field][rids] = values
         for part, values in (("kind", kinds), ("cc", countries), ("source", sources)):
             table = tables[part]
-            arrays[part][rids] = np.array([table.setdefault(value, len(table)) for value in values], np.uint16)
-        records = [_SEP.join((place_id, name) if admin1 is None else (place_id, name, admin1)).encode()
-                   for place_id, name, admin1 in zip(ids, names_, admin1s)]
-        lengths = np.array([len(record) for record in records], np.int64)
-        arrays["record_end"][rids] = len(text) + np.cumsum(lengths)
-        arrays["record_start"][rids] = arrays["record_end"][rids] - lengths
-        text += b"".join(records)
+            codes = np.array([table.setdefault(value, len(table)) for value in values], np.uint16)
+            records[part][rids] = codes
+            if part in arrays:
+                arrays[part][rids] = codes
+        fields = [_SEP.join((place_id, name) if admin1 is None else (place_id, name, admin1)).encode()
+                  for place_id, name, admin1 in zip(ids, names_, admin1s)]
+        lengths = np.array([len(field) for field in fields], np.int64)
+        records["text_end"][rids] = len(text) + np.cumsum(lengths)
+        records["text_start"][rids] = records["text_end"][rids] - lengths
+        text += b"".join(fields)
     # a new id moves the rank of every id after it: the ranks are computed anew
     by_id = np.array([rid for (rid,) in con.execute("SELECT rid FROM place ORDER BY id")], np.int64)
     arrays["id_rank"][by_id] = np.arange(len(by_id))
@@ -299,9 +324,11 @@ def _write_name_index(con: sqlite3.Connection, changed_keys: list[str] | None,
     key_of_entry = np.repeat(np.arange(len(starts)), np.diff(bounds))
     by_prominence = np.lexsort((entry_rid, -arrays["prominence"][entry_rid], key_of_entry))
     entry_rid, entry_flags = entry_rid[by_prominence], entry_flags[by_prominence]
-    offset = len(arrays["entry_rid"])
-    arrays["entry_rid"] = np.concatenate((arrays["entry_rid"], entry_rid))
-    arrays["entry_flags"] = np.concatenate((arrays["entry_flags"], entry_flags))
+    if len(entry_rid) and entry_rid.max() >= 1 << 24:
+        raise GazetteerError("a gazetteer holds at most 16.7 million places (a name index entry holds a row id "
+                             "of 24 bits)")
+    offset = len(arrays["entry"])
+    arrays["entry"] = np.concatenate((arrays["entry"], (entry_rid << np.uint32(8)) | entry_flags))
     indexed = [names[i][0] for i in starts]
     gone = [] if whole else sorted(set(changed_keys) - set(indexed))  # changed keys left with no place: dropped
     no_span = np.zeros(len(gone), np.int64)
@@ -325,12 +352,16 @@ def _write_name_index(con: sqlite3.Connection, changed_keys: list[str] | None,
     order = order[arrays["key_end"][order] > arrays["key_start"][order]]
     for part in _KEY_ARRAYS:
         arrays[part] = arrays[part][order]
+    if whole and (same := np.flatnonzero(arrays["key_hash"][1:] == arrays["key_hash"][:-1])).size:
+        shared = arrays["key_hash"][same[0]]
+        raise GazetteerError(f"the index keys {[k for k in indexed if key_hash(k) == shared]} share a hash: "
+                             "change gazetteer.index.key_hash's multiplier")
     top_bits = np.arange(1 << (64 - _BUCKET_SHIFT), dtype=np.uint64) << np.uint64(_BUCKET_SHIFT)
     arrays["bucket_start"] = np.append(np.searchsorted(arrays["key_hash"], top_bits),
                                        len(arrays["key_hash"])).astype(np.uint32)
 
     meta = {"byteorder": sys.byteorder, "tables": {part: list(table) for part, table in tables.items()}}
-    rows = [("meta", json.dumps(meta)), ("text", bytes(text))]
+    rows = [("meta", json.dumps(meta)), ("text", bytes(text)), ("place", arrays["place"].tobytes())]
     for part, code in _ARRAYS.items():
         data = arrays[part].astype(np.dtype(code), copy=False)
         assert data.dtype.itemsize == array.array(code).itemsize, part

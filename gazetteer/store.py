@@ -33,7 +33,8 @@ from gazetteer.normalize import fold, is_latin, name_key
 
 APPLICATION_ID = 0x67656F6D  # "geom"
 #: 2: the name index and the fuzzy fallback's spelling buckets (gazetteer.index) are stored in the file.
-SCHEMA_VERSION = 2
+#: 3: the index holds a record a place and packed entries, and hashes its keys with a Karp-Rabin fingerprint.
+SCHEMA_VERSION = 3
 
 # name.flags bits
 PREFERRED = 1      # the place's own main name

@@ -542,7 +542,7 @@ def lookup_tables(path: Path) -> dict:
         keys = [k for (k,) in con.execute("SELECT DISTINCT key FROM name ORDER BY key")]
         rids = [r for (r,) in con.execute("SELECT rid FROM place ORDER BY rid")]
         return {
-            "entries": {k: [(index.entry_rid[e], index.entry_flags[e]) for e in index.entries(k)] for k in keys},
+            "entries": {k: [index.place_and_flags(e) for e in index.entries(k)] for k in keys},
             "key_stats": {k: index.key_stats(k) for k in keys},
             "places": {r: (index.place(r), index.prominence[r], index.id_rank[r], index.name_fold[r]) for r in rids},
             "hashes": len(index.key_hash),
