@@ -576,6 +576,19 @@ def test_an_import_updates_the_lookup_tables_as_a_whole_rebuild_would(tmp_path, 
         assert gaz.lookup("Zaatary refugee camp", limit=1)[0].place.id == "tsv:camps:1"  # a variant, via skel
 
 
+def test_two_keys_that_share_a_hash_fail_the_build_and_are_named(tmp_path, base, monkeypatch):
+    from gazetteer import index
+    from gazetteer.errors import GazetteerError
+
+    # a lookup would read one key's places for the other's: the build refuses, rather than merge them
+    monkeypatch.setattr(index, "key_hash", lambda key: 7)
+    with pytest.raises(GazetteerError, match="abukamal"):
+        with GazetteerWriter(tmp_path / "shared.sqlite") as w:
+            w.add_place("gn:1", "Abu Kamal", "city", 34.45, 40.92, cc="SY", source="test")
+            w.add_place("ap:LLER", "Lller", "airport", 29.72, 35.01, cc="IL", source="test")
+    assert not (tmp_path / "shared.sqlite").exists()
+
+
 def test_a_gazetteer_written_on_a_machine_of_the_other_byte_order_reads_the_same(base):
     import array
 
