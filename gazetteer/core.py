@@ -130,12 +130,15 @@ def _flag_quality(flags: int) -> float:
 
 #: The match quality of every value of a name's flags (they fit in a byte), looked up rather than computed.
 _FLAG_QUALITY = tuple(_flag_quality(flags) for flags in range(256))
+#: A name's share of a candidate's score (MATCH_WEIGHT * its quality), by its flags; under a key with a glued
+#: article taken off; and how it matched. So is an exact name's, and the most any name's can be.
 _FLAG_SHARE = tuple(MATCH_WEIGHT * q for q in _FLAG_QUALITY)
 _GLUED_FLAG_SHARE = tuple(MATCH_WEIGHT * (q * GLUED_ARTICLE_PENALTY) for q in _FLAG_QUALITY)
-_FLAG_MATCH = tuple("curated" if flags & CURATED else "demonym" if flags == DEMONYM else "folded" for flags in range(256))
-_CURATED_FLAGS = CURATED
+# "Canadian" read as Canada: the resolver weighs a demonym by the span's label
+_FLAG_MATCH = tuple("curated" if flags & CURATED else "demonym" if flags == DEMONYM else "folded"
+                    for flags in range(256))
 _EXACT_SHARE = MATCH_WEIGHT * MATCH_EXACT
-_EXACT_SHARE_TOP = MATCH_WEIGHT * MATCH_CURATED
+_MOST_SHARE = MATCH_WEIGHT * MATCH_CURATED
 #: The flags of names a lookup passes over, by (demonyms wanted, name written in capitals): a demonym alone
 #: is no name unless asked for, and a code only matches a name in capitals ("Dam" is not DAM the airport).
 _SKIPPED_FLAGS = {(demonyms, upper): frozenset(([] if demonyms else [DEMONYM]) + ([] if upper else [CODE]))
@@ -150,12 +153,12 @@ class _Ranking:
     first, so a key's places are read only while they can still beat the ``limit``-th best score.
     """
 
-    __slots__ = ("index", "primary", "folded", "folded_checksum", "limit", "skipped", "wanted", "score", "match",
-                 "floor", "passed_demonym")
+    __slots__ = ("index", "primary", "folded_checksum", "limit", "skipped", "wanted", "score", "match", "floor",
+                 "passed_demonym")
 
     def __init__(self, index: NameIndex, primary: str, folded: str, limit: int, skipped: frozenset[int], wanted):
         self.index, self.primary, self.limit, self.skipped, self.wanted = index, primary, limit, skipped, wanted
-        self.folded, self.folded_checksum = folded, fold_checksum(folded)
+        self.folded_checksum = fold_checksum(folded)  # of the name as written: see consider()
         self.score: dict[int, float] = {}  # place row id -> its best score so far
         self.match: dict[int, str] = {}    # place row id -> how that score's name matched
         # a heap of the scores of the `limit` best places so far, as each was first scored (never above its
@@ -184,7 +187,7 @@ class _Ranking:
                 shares, matches = None, None
                 share = MATCH_WEIGHT * quality
             # the most the match can add to a place's score, before its prominence
-            top = _EXACT_SHARE_TOP if can_be_exact else shares[_CURATED_FLAGS] if shares else share
+            top = _MOST_SHARE if can_be_exact else shares[CURATED] if shares else share
             for entry in entries:
                 packed = packed_entries[entry]
                 rid = packed >> 8
