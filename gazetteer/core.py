@@ -221,18 +221,16 @@ class _Ranking:
                 best[rid] = score
                 matched[rid] = match
 
-    def best(self) -> list[tuple[int, float, str]]:
-        """(place row id, score, match) of the ``limit`` best places, best first (then by population, then id)."""
-        match, scores = self.match, self.score
-        if len(scores) == 1:
-            [(rid, score)] = scores.items()
-            return [(rid, score, match[rid])]
-        if len(set(scores.values())) == len(scores):  # no ties (the usual case): the scores alone order them
-            return [(rid, scores[rid], match[rid])
-                    for rid in sorted(scores, key=scores.__getitem__, reverse=True)[:self.limit]]
+    def best(self) -> list[int]:
+        """The row ids of the ``limit`` best places, best first (then by population, then id); their scores and
+        matches are in ``score`` and ``match``."""
+        scores = self.score
+        if len(scores) == 1 or len(set(scores.values())) == len(scores):
+            # no ties (the usual case): the scores alone order them
+            return sorted(scores, key=scores.__getitem__, reverse=True)[:self.limit]
         population, id_rank = self.index.population, self.index.id_rank
         ranked = sorted([(-score, -population(rid), id_rank[rid], rid) for rid, score in scores.items()])
-        return [(rid, -score, match[rid]) for score, _, _, rid in ranked[:self.limit]]
+        return [rid for _, _, _, rid in ranked[:self.limit]]
 
 
 class Gazetteer:
@@ -455,10 +453,12 @@ class Gazetteer:
             ranking.consider(((key, index.entries(key), MATCH_FUZZY * ratio)
                               for key, ratio in self._fuzzy_keys(primary).items()), "fuzzy")
         candidates = []
-        for rid, score, match in ranking.best():
+        scores, matches, prominence = ranking.score, ranking.match, index.prominence
+        for rid in ranking.best():
             place = index.place(rid)
-            score = score if score < 1.0 else 1.0  # a curated alias's edge can take a score past 1
-            candidates.append(new_candidate(place, score, place.name, match, index.prominence[rid]))
+            score = scores[rid]
+            candidates.append(new_candidate(place, score if score < 1.0 else 1.0,  # a curated alias's edge can
+                                            place.name, matches[rid], prominence[rid]))  # take a score past 1
         return tuple(candidates)
 
     def key_stats(self, keys: Iterable[str]) -> dict[str, tuple[float, int, int]]:
