@@ -326,7 +326,8 @@ class Gazetteer:
             common transliteration variants are folded away; so is a last word
             "city", "town" or "village" that no place's name has ("Kirkuk city"),
             and "province", "region", "oblast", "state"... that no place's name
-            has reads as the division of that name ("Kursk region").
+            has reads as the division of that name ("Kursk region"); a first
+            word "kibbutz" or "moshav" is folded away too ("Kibbutz Be'eri").
         country : str, optional
             ISO 3166-1 alpha-2 code to restrict to.
         kinds : iterable of str, optional

@@ -104,19 +104,25 @@ DIVISION_KINDS = ("region", "admin1", "admin2")
 #: for "Kirkuk city" is Kirkuk, whose province GeoNames may well call Kirkuk too).
 DESCRIPTORS: dict[str, tuple[str, ...] | None] = {**dict.fromkeys(SETTLEMENT_WORDS),
                                                    **dict.fromkeys(DIVISION_WORDS, DIVISION_KINDS)}
+#: Words before a name that say it is a settlement ("Kibbutz Be'eri", "Moshav Netiv HaAsara").
+SETTLEMENT_PREFIXES = ("kibbutz", "moshav")
 
 
 def without_descriptor(name: str) -> tuple[str, tuple[str, ...] | None] | None:
-    """The folded name without a last word in :data:`DESCRIPTORS`, and the kinds that word names; None when
-    it has no such word.
+    """The folded name without a last word in :data:`DESCRIPTORS`, or a first word in
+    :data:`SETTLEMENT_PREFIXES`, and the kinds that word names; None when it has no such word.
 
     >>> without_descriptor("Kirkuk city"), without_descriptor("Mexico City"), without_descriptor("City")
     (('kirkuk', None), ('mexico', None), None)
-    >>> without_descriptor("Idlib province")
-    ('idlib', ('region', 'admin1', 'admin2'))
+    >>> without_descriptor("Idlib province"), without_descriptor("Kibbutz Be'eri")
+    (('idlib', ('region', 'admin1', 'admin2')), ('beeri', None))
     """
     words = fold(name).split()
-    if len(words) < 2 or words[-1] not in DESCRIPTORS:
+    if len(words) < 2:
+        return None
+    if words[0] in SETTLEMENT_PREFIXES:
+        return " ".join(words[1:]), None
+    if words[-1] not in DESCRIPTORS:
         return None
     return " ".join(words[:-1]), DESCRIPTORS[words[-1]]
 

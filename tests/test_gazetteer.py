@@ -121,6 +121,13 @@ def test_places_news_names_and_the_packages_lack_are_found(gaz, name, lat, lon):
     assert km(top(gaz, name), lat, lon) < 100
 
 
+@pytest.mark.parametrize("name, bare", [("Kibbutz Be'eri", "Be'eri"), ("kibbutz Nir Oz", "Nir Oz"),
+                                        ("Moshav Netiv HaAsara", "Netiv HaAsara")])
+def test_a_leading_kibbutz_or_moshav_names_the_settlement(gaz, name, bare):
+    # no place is called "Kibbutz Be'eri": the lookup once found nothing
+    assert top(gaz, name).id == top(gaz, bare).id
+
+
 @pytest.mark.parametrize("name, cc", [("Idlib province", "SY"), ("Kursk region", "RU"), ("Belgorod Oblast", "RU"),
                                       ("Rakhine State", "MM"), ("Anbar governorate", "IQ")])
 def test_a_trailing_province_or_region_names_the_division(gaz, name, cc):

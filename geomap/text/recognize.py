@@ -21,7 +21,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from gazetteer.normalize import name_key
+from gazetteer.normalize import SETTLEMENT_PREFIXES, name_key
 from gazetteer.store import CODE, CURATED, DEMONYM
 from geomap.text.abbreviations import state_after
 
@@ -45,6 +45,8 @@ GENERIC_HEAD = re.compile(r"\s+(?:air ?base|base|refugee camp|camp|airport|airfi
 #: "Washington Drive", "Main Street": a street named after a place is not the place.
 STREET_AFTER = re.compile(r"\s+(?:Drive|Dr\.|Street|St\.|Avenue|Ave\.|Road|Rd\.|Boulevard|Blvd\.|Lane|Ln\.|"
                           r"Parkway|Pkwy\.|Court|Terrace|Place|Pike|Turnpike)\b")
+#: "Kibbutz Be'eri", "moshav Netiv HaAsara": a word before a name that says it is a settlement.
+SETTLEMENT_BEFORE = re.compile(rf"\b(?:{'|'.join(SETTLEMENT_PREFIXES)})\s+$", re.I)
 #: "a brother named Badr": a name given to a person.
 PERSON_NAMED = re.compile(r"\b(?:brother|sister|son|daughter|man|woman|boy|girl|wife|husband|father|mother|"
                           r"friend|cousin|uncle|aunt|commander|officer|child|baby|person)\s+(?:named|called)\s+"
@@ -68,6 +70,8 @@ COMMON_WORD_ZIPF = 4.0
 UNCOMMON_WORD_ZIPF = 3.5
 #: Words this frequent are pronouns, auxiliaries and the like, whatever place shares their spelling.
 FUNCTION_WORD_ZIPF = 5.8
+#: Below this frequency a word is no English word ("Sderot"; "Inca" is 3.0).
+RARE_WORD_ZIPF = 2.5
 #: Prominence from which a gazetteer-only candidate is accepted even if the word is common (US states: 0.66).
 PROMINENT = 0.65
 #: Words that name regions somewhere ("Centre", "Western") but alone, in English text, are directions.
@@ -156,6 +160,8 @@ def person_surnames(text: str, ents) -> set[str]:
     title ("Mr. Sanford"), and a word that says something ("Burley said").
     """
     names = [e.text.split() for e in ents if e.label_ == "PERSON"]
+    # "Kibbutz Be'eri" is no person's name, whatever the model says
+    names = [words for words in names if words[0].lower() not in SETTLEMENT_PREFIXES]
     keys = {name_key(words[-1]) for words in names if len(words) > 1}
     keys.update(name_key(m.group(1)) for m in _TITLE.finditer(text))
     keys.update(name_key(m.group(1) or m.group(2)) for m in _SAID.finditer(text))
@@ -352,6 +358,8 @@ class Recognizer:
         prominence, flags, _n = stats
         if flags & ~(CODE | DEMONYM) == 0:
             return False          # codes and demonyms alone never make a gazetteer-only mention
+        if SETTLEMENT_BEFORE.search(text, max(0, s - 16), s):
+            return True           # "Kibbutz Be'eri": a settlement, though the model mostly calls the whole a person
         surface = text[s:e]
         if PERSON_NAMED.search(text, max(0, s - 40), s) and not flags & CURATED and prominence < PROMINENT:
             return False          # "a brother named Badr"
@@ -373,7 +381,10 @@ class Recognizer:
                 if prominence < (0.45 if whole else 0.3):
                     return False
             elif ent_label == "NORP":
-                if not self.demonyms:
+                # a people ("Arabs", "Tatars") is no place here; but the model calls some towns a people
+                # ("close to Sderot"): a whole entity that is a prominent place's name, not an English word
+                if not self.demonyms and not (whole and not flags & DEMONYM and prominence >= 0.5
+                                              and word_zipf(surface) < RARE_WORD_ZIPF):
                     return False
             elif not (ent_label == "PRODUCT" and whole and prominence >= 0.5
                       and word_zipf(surface) < UNCOMMON_WORD_ZIPF):
