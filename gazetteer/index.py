@@ -122,6 +122,13 @@ class NameIndex:
         stored = dict(con.execute("SELECT part, data FROM name_index"))
         meta = json.loads(stored.pop("meta"))
         parts = {name: _native(stored[name], code, meta["byteorder"]) for name, code in _ARRAYS.items()}
+        # a damaged part would fail a lookup far from here, or read another place's fields: fail now instead
+        places, keys = len(parts["prominence"]), len(parts["key_hash"])
+        if (any(len(parts[part]) != places for part in _PLACE_ARRAYS) or
+                len(stored["place"]) != places * PLACE_RECORD.size):
+            raise ValueError("its parts by place differ in length")
+        if any(len(parts[part]) != keys for part in _KEY_ARRAYS):
+            raise ValueError("its parts by key differ in length")
         return cls(parts, stored["place"], stored["text"], meta["tables"], meta["byteorder"])
 
     def _position(self, crc: int, check: int | bytes) -> int:

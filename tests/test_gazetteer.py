@@ -240,14 +240,18 @@ def test_foreign_sqlite_file_is_told_apart(tmp_path):
         Gazetteer(other)
 
 
-def test_a_damaged_name_index_names_the_file_and_the_fix(tmp_path):
+@pytest.mark.parametrize("part, data", [("key_hash", b"\x01\x02\x03\x04\x05"),  # not whole 64-bit numbers
+                                        ("place", b"\x00" * 40),  # records of fewer places than the index has
+                                        ("key_flags", b"")])
+def test_a_damaged_name_index_names_the_file_and_the_fix(tmp_path, part, data):
     from gazetteer.store import GazetteerWriter
 
     path = tmp_path / "g.sqlite"
     with GazetteerWriter(path) as writer:
         writer.add_place("x:1", "Eilat", "city", 29.558, 34.948, cc="IL", population=47800, source="test")
+        writer.add_place("x:2", "Aqaba", "city", 29.527, 35.008, cc="JO", population=95048, source="test")
     with sqlite3.connect(path) as con:
-        con.execute("UPDATE name_index SET data = x'0102030405' WHERE part = 'key_hash'")
+        con.execute("UPDATE name_index SET data = ? WHERE part = ?", (data, part))
     gaz = Gazetteer(path)
     with pytest.raises(GazetteerCorrupt, match=f"{path}: its name index cannot be read .*geomap gazetteer build"):
         gaz.lookup("Eilat")
