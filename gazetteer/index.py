@@ -56,9 +56,11 @@ _ARRAYS = {
 }
 #: The rest of a place's Place, one record a place by row id (the part "place"), little-endian on every machine.
 #: A lookup reads a place's fields in one call and from one or two cache lines, not from nine arrays.
-PLACE_RECORD = struct.Struct("<ddqIIHHH2x")
-_PLACE_RECORD_FIELDS = [("lat", "<f8"), ("lon", "<f8"), ("population", "<i8"), ("text_start", "<u4"),
-                        ("text_end", "<u4"), ("kind", "<u2"), ("cc", "<u2"), ("source", "<u2"), ("", "V2")]
+#: Its fields with their ``struct`` codes: the one description that the reader's ``struct`` and the
+#: builder's numpy record type are both made from (padded to 40 bytes).
+_PLACE_RECORD_FIELDS = (("lat", "d"), ("lon", "d"), ("population", "q"), ("text_start", "I"), ("text_end", "I"),
+                        ("kind", "H"), ("cc", "H"), ("source", "H"))
+PLACE_RECORD = struct.Struct("<" + "".join(code for _, code in _PLACE_RECORD_FIELDS) + "2x")
 #: The parts of _ARRAYS indexed by a place's row id, and those in the order of the sorted key hashes.
 _PLACE_ARRAYS = ("prominence", "kind", "cc", "id_rank", "name_fold")
 _KEY_ARRAYS = ("key_hash", "key_start", "key_end", "key_flags")
@@ -275,8 +277,18 @@ def _stored_arrays(con: sqlite3.Connection):
     meta = json.loads(stored["meta"])
     arrays = {part: np.array(_native(stored[part], code, meta["byteorder"]), np.dtype(code))
               for part, code in _ARRAYS.items()}
-    arrays["place"] = np.frombuffer(stored["place"], np.dtype(_PLACE_RECORD_FIELDS)).copy()
+    arrays["place"] = np.frombuffer(stored["place"], _place_record_dtype()).copy()
     return arrays, stored["text"], meta["tables"]
+
+
+def _place_record_dtype():
+    """:data:`PLACE_RECORD` as a numpy record type (the builder's view of the same bytes)."""
+    import numpy as np
+
+    fields = [(name, "<" + code) for name, code in _PLACE_RECORD_FIELDS]
+    dtype = np.dtype(fields + [("", f"V{PLACE_RECORD.size - np.dtype(fields).itemsize}")])
+    assert dtype.itemsize == PLACE_RECORD.size
+    return dtype
 
 
 def _write_name_index(con: sqlite3.Connection, changed_keys: list[str] | None,
@@ -288,8 +300,7 @@ def _write_name_index(con: sqlite3.Connection, changed_keys: list[str] | None,
     import numpy as np  # the build only: a lookup reads the arrays through memoryviews
 
     whole = changed_keys is None
-    record = np.dtype(_PLACE_RECORD_FIELDS)
-    assert record.itemsize == PLACE_RECORD.size
+    record = _place_record_dtype()
     if whole:
         arrays = {part: np.zeros(0, np.dtype(code)) for part, code in _ARRAYS.items()}
         arrays["place"] = np.zeros(0, record)
