@@ -252,3 +252,32 @@ def test_cli_counts_demonyms_only_when_asked(tmp_path):
         names[bool(flag)] = {row["name"] for row in json.loads(result.stdout)}
     assert names[False] == {"Amman"}
     assert names[True] == {"Amman", "Canada", "Syria"}
+
+
+# -- how common a word is: wordfreq's numbers, without wordfreq's half-second import ---------------------
+ENGLISH_SAMPLES = ["the", "Damascus", "Albukamal", "Mayadin", "Sderot", "Jordan", "Gaza Strip", "al-Mayadin",
+                   "Deir ez-Zor", "well-known", "Ky.", "Hill’s", "Martin's", "Casino's", "Be'eri", "l'arc",
+                   "d'heure", "We’ll", "O'Brien", "Košice", "Cañada", "STRASSE", "Straße", "Côte d'Ivoire",
+                   "Ālbū Kamāl", "Illinois’", "N.J.", "T-4", "Highway 12", "Zürich", "ga'yogi", "l’erupted"]
+
+
+@pytest.mark.parametrize("text", ENGLISH_SAMPLES)
+def test_word_zipf_gives_wordfreqs_numbers(text):
+    from wordfreq import zipf_frequency
+
+    from geomap.text.english import word_zipf
+
+    word_zipf.cache_clear()
+    assert word_zipf(text) == zipf_frequency(text, "en", wordlist="small")
+
+
+def test_word_zipf_answers_plain_words_without_importing_wordfreq():
+    # wordfreq's import is half a second of a cold start; the words an article asks about rarely need it
+    import subprocess
+    import sys
+
+    script = ("import sys; from geomap.text.english import word_zipf; "
+              "print([word_zipf(w) for w in ('Gaza', 'Hill’s', 'Be\\'eri', 'al-Mayadin', 'Košice')], "
+              "'wordfreq' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    assert out.strip().endswith("False"), out

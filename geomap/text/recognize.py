@@ -19,11 +19,11 @@ import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
 
 from gazetteer.normalize import SETTLEMENT_PREFIXES, name_key
 from gazetteer.store import CODE, CURATED, DEMONYM
 from geomap.text.abbreviations import state_after
+from geomap.text.english import word_zipf
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 BLOCKING_LABELS = {"PERSON", "ORG", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW", "LANGUAGE", "NORP"}
@@ -91,17 +91,6 @@ class Span:
     text: str
     source: str                  # "ner" or "gazetteer"
     label: str | None = None
-
-
-@lru_cache(maxsize=100_000)
-def word_zipf(word: str) -> float:
-    """How common a word is in English (wordfreq's Zipf scale; 0 below 3, which the thresholds here allow).
-
-    The "small" list loads in 15 ms instead of half a second, which is a sixth of a cold start.
-    """
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(word, "en", wordlist="small")
 
 
 def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
