@@ -81,6 +81,14 @@ KIND_PROMINENCE = {
 }
 
 
+#: Kinds whose population, where a curated table gives one (``populations.tsv``), counts as a town's would,
+#: less a discount: their base prominence says how likely a bare name means such a place, not how well known
+#: this one is. Divisions are left out: theirs is their member places' sum, and "DeKalb" would then read as
+#: DeKalb County rather than the town (LGL).
+POPULATED_KINDS = frozenset({"island", "region"})
+POPULATED_KIND_DISCOUNT = 0.1
+
+
 def default_prominence(kind: str, population: int, feature_code: str | None = None) -> float:
     """A prior in [0, 1] of how well known a place is, from its kind and population.
 
@@ -97,6 +105,9 @@ def default_prominence(kind: str, population: int, feature_code: str | None = No
             score += 0.05
     else:
         score = base + 0.05 * min(1.0, pop_term)
+        if kind in POPULATED_KINDS:
+            # an island of eight million people is better known than a district of its name (Long Island)
+            score = max(score, pop_term - POPULATED_KIND_DISCOUNT)
     return max(0.0, min(1.0, score))
 
 
@@ -323,6 +334,17 @@ class GazetteerWriter:
             raise KeyError(f"{id}: no such place to move")
         self.flush()
         self.con.execute("UPDATE place SET lat = ?, lon = ? WHERE id = ?", (lat, lon, id))
+        if self._changed is not None:
+            self._changed[1].add(self._ids[id])
+
+    def set_population(self, id: str, population: int) -> None:
+        """Give an added place a population, and the prominence that goes with it (:func:`default_prominence`)."""
+        if id not in self._ids:
+            raise KeyError(f"{id}: no such place")
+        self.flush()
+        [(kind, feature_code)] = self.con.execute("SELECT kind, feature_code FROM place WHERE id = ?", (id,))
+        self.con.execute("UPDATE place SET population = ?, prominence = ? WHERE id = ?",
+                         (population, default_prominence(kind, population, feature_code), id))
         if self._changed is not None:
             self._changed[1].add(self._ids[id])
 

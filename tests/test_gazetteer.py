@@ -114,7 +114,10 @@ def test_st_mt_and_ft_are_saint_mount_and_fort(gaz, abbreviated, meant):
                                              ("Zamzam", 13.489, 25.311), ("Karenni", 19.28, 97.33),
                                              ("Essequibo", 6.3, -59.7), ("Darien Gap", 7.9, -77.46),
                                              ("Cite Soleil", 18.578, -72.332), ("Humera", 14.286, 36.610),
-                                             ("Tawila", 13.517, 24.867), ("Morag corridor", 31.308, 34.288)])
+                                             ("Tawila", 13.517, 24.867), ("Morag corridor", 31.308, 34.288),
+                                             ("Long Island", 40.8, -73.3), ("Yorkshire", 54.0, -1.0),
+                                             ("Merseyside", 53.417, -3.0), ("Greater Manchester", 53.5, -2.31),
+                                             ("Rubaya", -1.558, 28.884)])
 def test_places_news_names_and_the_packages_lack_are_found(gaz, name, lat, lon):
     # the first four are not in cities500 (curated towns); Derna read as a town in Romania, Bethlehem as
     # South Africa's; the islands and regions read as far misspellings (Mindanao as Minden, Germany), or
@@ -122,7 +125,8 @@ def test_places_news_names_and_the_packages_lack_are_found(gaz, name, lat, lon):
     # Sufa read as Suva (Fiji) and Holit as Holt (Michigan); Robotyne as Rybotyn, 500 km from it; Zamzam
     # (the camp by El Fasher) was not found; Karenni read as Kearny (New Jersey), and the Essequibo, the Darien
     # Gap and Cité Soleil as nothing; Humera read as Homer (Alaska), Tawila as a town in Yemen, and the Morag
-    # corridor as nothing.
+    # corridor as nothing. Long Island read as the Bahamas' district of 1,752 people (curated population now),
+    # Yorkshire as Yorkshire (Virginia); Merseyside, Greater Manchester and Rubaya as nothing.
     assert km(top(gaz, name), lat, lon) < 100
 
 

@@ -3,7 +3,8 @@
 Place tables have the columns ``id name kind lat lon country_code aliases source``;
 ``aliases.tsv`` has ``alias target source`` where target is a ``cur:``, ``cc:`` or ``gn:`` id, and
 ``demonyms.tsv`` ``demonym target source`` ("Saudi" -> Saudi Arabia) for the adjectives countryinfo lacks;
-``points.tsv`` (``id lat lon source``) moves a place's representative point.
+``points.tsv`` (``id lat lon source``) moves a place's representative point, and ``populations.tsv``
+(``id population source``) gives a place its population, and with it its prominence.
 ``not_places.tsv`` is not a place table: the recogniser reads it (see :func:`not_place_phrases`).
 """
 
@@ -23,8 +24,9 @@ CURATED_DIR = Path(__file__).resolve().parent.parent / "curated"
 PLACE_COLUMNS = ["id", "name", "kind", "lat", "lon", "country_code", "aliases", "source"]
 ALIAS_COLUMNS = ["alias", "target", "source"]
 DEMONYM_COLUMNS = ["demonym", "target", "source"]
-NON_PLACE_TABLES = {"aliases.tsv", "demonyms.tsv", "not_places.tsv", "points.tsv"}
+NON_PLACE_TABLES = {"aliases.tsv", "demonyms.tsv", "not_places.tsv", "points.tsv", "populations.tsv"}
 POINT_COLUMNS = ["id", "lat", "lon", "source"]
+POPULATION_COLUMNS = ["id", "population", "source"]
 
 
 def read_table(path: Path, columns: list[str]) -> list[dict]:
@@ -91,5 +93,14 @@ def add_to(writer, ctx: BuildContext) -> None:
         # better representative points for a few large countries (a centre, not a label point)
         for row in read_table(points, POINT_COLUMNS):
             writer.move_place(row["id"], float(row["lat"]), float(row["lon"]))
+            n += 1
+    populations = CURATED_DIR / "populations.tsv"
+    if populations.exists():
+        # people living on a curated island or region: Long Island (New York) outranks Long Island (Bahamas)
+        for row in read_table(populations, POPULATION_COLUMNS):
+            try:
+                writer.set_population(row["id"], int(row["population"]))
+            except (KeyError, ValueError) as exc:
+                raise ImportFormatError(f"{populations}: {row['id']}: {exc}") from None
             n += 1
     ctx.counts["curated"] = n
