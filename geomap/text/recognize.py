@@ -346,7 +346,9 @@ class Recognizer:
     def _accept(self, text: str, s: int, e: int, stats: tuple[float, int, int], blocking: EntityIndex) -> bool:
         prominence, flags, _n = stats
         if flags & ~(CODE | DEMONYM) == 0:
-            return False          # codes and demonyms alone never make a gazetteer-only mention
+            # codes, demonyms and other names (flags 0) alone never make a gazetteer-only mention: GeoNames'
+            # other names are many and loose (taking them, even of several words, cost precision on the dev data)
+            return False
         if SETTLEMENT_BEFORE.search(text, max(0, s - 16), s):
             return True           # "Kibbutz Be'eri": a settlement, though the model mostly calls the whole a person
         surface = text[s:e]
