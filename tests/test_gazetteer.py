@@ -118,7 +118,9 @@ def test_st_mt_and_ft_are_saint_mount_and_fort(gaz, abbreviated, meant):
                                              ("Long Island", 40.8, -73.3), ("Yorkshire", 54.0, -1.0),
                                              ("Merseyside", 53.417, -3.0), ("Greater Manchester", 53.5, -2.31),
                                              ("Rubaya", -1.558, 28.884), ("County Cork", 52.0, -8.75),
-                                             ("Co. Kerry", 52.167, -9.75)])
+                                             ("Co. Kerry", 52.167, -9.75), ("Shujaiya", 31.501, 34.47),
+                                             ("Ras Lanuf", 30.479, 18.566), ("Balakot", 34.54, 73.35),
+                                             ("Penghu", 23.583, 119.583), ("Matsu", 26.151, 119.927)])
 def test_places_news_names_and_the_packages_lack_are_found(gaz, name, lat, lon):
     # the first four are not in cities500 (curated towns); Derna read as a town in Romania, Bethlehem as
     # South Africa's; the islands and regions read as far misspellings (Mindanao as Minden, Germany), or
@@ -127,8 +129,9 @@ def test_places_news_names_and_the_packages_lack_are_found(gaz, name, lat, lon):
     # (the camp by El Fasher) was not found; Karenni read as Kearny (New Jersey), and the Essequibo, the Darien
     # Gap and Cité Soleil as nothing; Humera read as Homer (Alaska), Tawila as a town in Yemen, and the Morag
     # corridor as nothing. Long Island read as the Bahamas' district of 1,752 people (curated population now),
-    # Yorkshire as Yorkshire (Virginia); Merseyside, Greater Manchester, Rubaya and
-    # the Irish counties as nothing.
+    # Yorkshire as Yorkshire (Virginia); Merseyside, Greater Manchester, Rubaya,
+    # the Irish counties, Shujaiya, Ras Lanuf and Balakot as nothing; Penghu as a village in China, and Matsu
+    # as Matsue (Japan).
     assert km(top(gaz, name), lat, lon) < 100
 
 

@@ -93,6 +93,16 @@ def test_kibbutzim_and_a_town_the_model_calls_persons_or_a_people_are_found(pars
     assert {m.text for m in art.mentions} == {"Cairo", "Beirut"}
 
 
+def test_the_kivus_by_their_english_names_and_an_armed_group_that_is_no_place(parser):
+    # "South Kivu" is only one of Sud-Kivu's other names in GeoNames, which recognition passes over: it read
+    # as the Kivu region; "M23" (the rebel movement) was reported as an unresolved place
+    art = parser.parse("M23 rebels seized Rutshuru in North Kivu, then advanced on Minova in South Kivu, near the "
+                       "Rwandan border, Congolese officials said.")
+    places = {m.text: m.place.id for m in art.mentions if m.place}
+    assert places["North Kivu"] == "gn:206938" and places["South Kivu"] == "gn:205413"
+    assert "M23" not in {m.text for m in art.mentions}
+
+
 @pytest.mark.parametrize("text, name, meant", [
     ("Hurricane Lee churned across the Atlantic toward Boston and Portland, Maine, officials in Massachusetts said.",
      "Atlantic", "cur:atlantic-ocean"),
