@@ -377,6 +377,20 @@ def test_land_corridor_through_a_country_is_ordered_from_via_to():
     assert corridor.name is None
 
 
+def test_a_crossing_on_the_way_is_a_waypoint_of_the_corridor_not_a_route_of_its_own():
+    # the corridor's scope ended halfway to "border crossing": it kept Iraq alone
+    passage = "The land corridor from Iraq into Syria via the border crossing at Albukamal lets trucks move."
+    _, [corridor] = claims_of(passage)
+    assert corridor.kind == "corridor"
+    assert waypoint_names(corridor) == ["Iraq", "Albukamal", "Syria"]
+
+
+def test_a_corridor_with_one_place_and_no_name_is_no_claim():
+    passage = ("Officers near the town that gives the corridor its name said their units could move from Warsaw "
+               "to the border in less than a day.")
+    assert claims_of(passage)[1] == []
+
+
 def test_iran_land_bridge_with_several_vias():
     passage = "Iran's land bridge runs from Tehran through Iraq and Syria to Lebanon."
     _, [corridor] = claims_of(passage)

@@ -167,12 +167,19 @@ def _neighbour_waypoints(context: ArticleContext, index: int) -> list[_Waypoint]
 
 
 def _scopes(sentence: Sentence, matches: list[re.Match]) -> list[tuple[int, int]]:
-    """The part of the sentence each route word governs: split halfway between route words."""
-    bounds = [sentence.start]
-    for a, b in zip(matches, matches[1:]):
-        bounds.append(sentence.start + (a.end() + b.start()) // 2)
-    bounds.append(sentence.end)
-    return list(zip(bounds, bounds[1:]))
+    """The part of the sentence each route word governs: from it (the first, from the sentence's start) to the
+    next route word that starts a route of its own. Places follow the route word they belong to, and a route
+    word after a route preposition is a waypoint's description, not a new route: in "the land corridor from
+    Iraq into Syria via the border crossing at Albukamal" all three places are the corridor's.
+    """
+    own = [i == 0 or not _ROUTE_PREP_RE.search(sentence.text, matches[i - 1].end(), m.start())
+           for i, m in enumerate(matches)]
+    scopes = []
+    for i, m in enumerate(matches):
+        hi = next((sentence.start + matches[j].start() for j in range(i + 1, len(matches)) if own[j]),
+                  sentence.end)
+        scopes.append((sentence.start if i == 0 else sentence.start + m.start(), hi))
+    return scopes
 
 
 def _kind_claims(context: ArticleContext, index: int) -> list[CorridorClaim]:
@@ -194,8 +201,9 @@ def _kind_claims(context: ArticleContext, index: int) -> list[CorridorClaim]:
         if not waypoints:
             waypoints = _neighbour_waypoints(context, index)
         name = corridor_name(sentence.text, match.start(), match.end())
-        if kind in ("crossing", "route") and not name and len(waypoints) < 2:
-            continue  # "a crossing", "the route" without places say nothing spatial
+        if kind in ("crossing", "route", "corridor") and not name and len(waypoints) < 2:
+            continue  # "a crossing", "the route" without places say nothing spatial; nor does a corridor with
+                      # one ("the town that gives the corridor its name ... move from Warsaw to the border")
         if not waypoints and not name:
             continue
         claims.append(CorridorClaim(
