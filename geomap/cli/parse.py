@@ -42,7 +42,14 @@ def parse(infile, output, no_claims, workers, gazetteer_path, model, demonyms):
     from geomap.textio import count_lines, iter_jsonl_articles
 
     errors: list[str] = []
-    articles = iter_jsonl_articles(infile, on_error=lambda e: errors.append(str(e)))
+    bar = None  # the progress bar, once the model is loaded: a bad line moves it on too
+
+    def skipped(error) -> None:
+        errors.append(str(error))
+        if bar is not None:
+            bar.update(1)
+
+    articles = iter_jsonl_articles(infile, on_error=skipped)
     first = next(articles, None)  # a binary or empty input fails here, before the model loads
     if first is None:
         report_skipped(errors)
@@ -53,9 +60,11 @@ def parse(infile, output, no_claims, workers, gazetteer_path, model, demonyms):
     config = ParserConfig(gazetteer_path, model, claims=not no_claims, demonyms=demonyms)
     out = click.open_file(output, "w", encoding="utf-8", atomic=output != "-")
     n = 0
-    with out:
-        for doc_id, record, error in progress(parse_many(items, config, workers=workers), total=count_lines(infile),
-                                              desc="parsing"):
+    bar = progress(total=count_lines(infile), desc="parsing")
+    with out, bar:
+        bar.update(len(errors))  # the bad lines before the first article
+        for doc_id, record, error in parse_many(items, config, workers=workers):
+            bar.update(1)
             if error:
                 errors.append(f"{infile}: article {doc_id}: {error}")
                 continue
