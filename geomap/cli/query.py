@@ -154,6 +154,20 @@ def _matched_note(query: str, places, how: str) -> str:
     return f"{query!r} -> {names} (by {how})"
 
 
+def store_query_options(command):
+    """The options every query of the store takes (--db, --gazetteer, --format), with library errors made
+    clean CLI messages."""
+    for decorate in (cli_errors, format_option(*FORMATS), gazetteer_option, db_option):
+        command = decorate(command)
+    return command
+
+
+def contexts_option(default: int, per: str):
+    """--contexts: how many sentences each result quotes."""
+    return click.option("--contexts", type=click.IntRange(min=0), default=default, show_default=True,
+                        help=f"Sentences quoted per {per}.")
+
+
 @click.group("query")
 def query():
     """Query the article store filled by `geomap ingest`.
@@ -171,12 +185,8 @@ def query():
 
 @query.command("places")
 @click.option("--article", "article_id", required=True, help="The article's id (as ingested).")
-@click.option("--contexts", type=click.IntRange(min=0), default=3, show_default=True,
-              help="Sentences quoted per place.")
-@db_option
-@gazetteer_option
-@format_option(*FORMATS)
-@cli_errors
+@contexts_option(3, "place")
+@store_query_options
 def places_cmd(article_id, contexts, db_path, gazetteer_path, fmt):
     """The places an article mentions, most mentioned first, with the sentences that name them."""
     with _open_store(db_path, gazetteer_path) as store:
@@ -192,13 +202,9 @@ def places_cmd(article_id, contexts, db_path, gazetteer_path, fmt):
 
 @query.command("articles")
 @click.option("--place", "place", required=True, help="A place: stored id, name as written, or gazetteer name.")
-@click.option("--contexts", type=click.IntRange(min=0), default=3, show_default=True,
-              help="Sentences quoted per article.")
+@contexts_option(3, "article")
 @limit_option
-@db_option
-@gazetteer_option
-@format_option(*FORMATS)
-@cli_errors
+@store_query_options
 def articles_cmd(place, contexts, limit, db_path, gazetteer_path, fmt):
     """The articles that mention a place, with the sentences that name it."""
     from geomap.store import ArticleMatches
@@ -227,13 +233,9 @@ def articles_cmd(place, contexts, limit, db_path, gazetteer_path, fmt):
 @query.command("near")
 @click.argument("center")
 @click.option("--km", type=click.FloatRange(min=0, min_open=True), required=True, help="The radius in km.")
-@click.option("--contexts", type=click.IntRange(min=0), default=1, show_default=True,
-              help="Sentences quoted per article.")
+@contexts_option(1, "article")
 @limit_option
-@db_option
-@gazetteer_option
-@format_option(*FORMATS)
-@cli_errors
+@store_query_options
 def near_cmd(center, km, contexts, limit, db_path, gazetteer_path, fmt):
     """The stored places within --km of CENTER (a place or LAT,LON), and the articles mentioning them."""
     with _open_store(db_path, gazetteer_path) as store:
@@ -259,10 +261,7 @@ def near_cmd(center, km, contexts, limit, db_path, gazetteer_path, fmt):
 @click.option("--near", "near", default=None, help="Corridors passing within --km of this place or LAT,LON.")
 @click.option("--km", type=click.FloatRange(min=0), default=None, help="Distance for --near, in km.")
 @limit_option
-@db_option
-@gazetteer_option
-@format_option(*FORMATS)
-@cli_errors
+@store_query_options
 def claims_cmd(covering, near, km, limit, db_path, gazetteer_path, fmt):
     """Stored range and corridor claims: all of them, or those covering / passing near a place.
 
