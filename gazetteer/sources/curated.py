@@ -74,8 +74,14 @@ def _add_names(writer, path: Path, columns: list[str], flags: int) -> int:
 
 def add_to(writer, ctx: BuildContext) -> None:
     n = 0
+    table_of: dict[str, Path] = {}
     for path in place_tables():
         for row in read_table(path, PLACE_COLUMNS):
+            if row["id"] in table_of:
+                # a second row would replace the first, a place the team wrote twice and meant once
+                raise ImportFormatError(f"{path}: {row['id']} is already a place of {table_of[row['id']].name}; "
+                                        f"merge the two rows")
+            table_of[row["id"]] = path
             if row["kind"] not in KINDS:
                 raise ImportFormatError(f"{path}: {row['id']}: unknown kind {row['kind']!r}")
             cc = row["country_code"] or None
