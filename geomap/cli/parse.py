@@ -42,7 +42,7 @@ def parse(infile, output, no_claims, workers, gazetteer_path, model, demonyms):
     from geomap.textio import count_lines, iter_jsonl_articles
 
     errors: list[str] = []
-    bar = None  # the progress bar, once the model is loaded: a bad line moves it on too
+    bar = None  # the progress bar, once parsing starts: a skipped bad line moves it on too
 
     def skipped(error) -> None:
         errors.append(str(error))
