@@ -4,8 +4,9 @@ wordfreq's import takes 0.2 to 0.4 s (its tokenizer's regular expressions and ``
 dozen capitalised words an article asks about: a cold start of ``geomap places`` on the sample article took
 3.85 s with it and 3.67 s without (medians of six runs each, alternated). Words of Latin letters (and
 phrases of them) are therefore looked up here, in the list wordfreq ships, read and split the way wordfreq
-reads and splits them; anything else (digits, dotted initials, other scripts) goes to wordfreq itself. Both give the same numbers: a test compares them, and 400,000 words of
-fourteen languages' lists, in several cases and with apostrophes, gave no difference.
+reads and splits them; anything else (digits, dotted initials, other scripts) goes to wordfreq itself. Both
+give the same numbers: a test compares them, and 400,000 words of fourteen languages' lists, in several cases
+and with apostrophes, gave no difference.
 """
 
 from __future__ import annotations
