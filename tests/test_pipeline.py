@@ -95,11 +95,13 @@ def test_kibbutzim_and_a_town_the_model_calls_persons_or_a_people_are_found(pars
 
 def test_the_kivus_by_their_english_names_and_an_armed_group_that_is_no_place(parser):
     # "South Kivu" is only one of Sud-Kivu's other names in GeoNames, which recognition passes over: it read
-    # as the Kivu region; "M23" (the rebel movement) was reported as an unresolved place
-    art = parser.parse("M23 rebels seized Rutshuru in North Kivu, then advanced on Minova in South Kivu, near the "
-                       "Rwandan border, Congolese officials said.")
+    # as the Kivu region; "M23" (the rebel movement) was reported as an unresolved place; the small model
+    # calls "Minova and Kamanyola" an organisation, which hid Minova, a curated town
+    art = parser.parse("M23 rebels seized Kiwanja and Rutshuru in North Kivu, then advanced on Minova and "
+                       "Kamanyola in South Kivu, near the Rwandan border, Congolese officials said.")
     places = {m.text: m.place.id for m in art.mentions if m.place}
     assert places["North Kivu"] == "gn:206938" and places["South Kivu"] == "gn:205413"
+    assert places["Minova"] == "cur:minova"
     assert "M23" not in {m.text for m in art.mentions}
 
 

@@ -369,8 +369,8 @@ class Recognizer:
             elif ent_label == "ORG":
                 # "the Ohio Supreme Court" is in Ohio: the place part of an institution's name counts
                 # (media and armed groups named after places are in the curated not-places table)
-                if prominence < (0.45 if whole else 0.3):
-                    return False
+                if prominence < (0.45 if whole else 0.3) and not (whole and flags & CURATED):
+                    return False  # but a town the team curated is that town ("Minova and Kamanyola" is no firm)
             elif ent_label == "NORP":
                 # a people ("Arabs", "Tatars") is no place here; but the model calls some towns a people
                 # ("close to Sderot"): a whole entity that is a prominent place's name, not an English word
