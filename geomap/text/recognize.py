@@ -369,8 +369,10 @@ class Recognizer:
             elif ent_label == "ORG":
                 # "the Ohio Supreme Court" is in Ohio: the place part of an institution's name counts
                 # (media and armed groups named after places are in the curated not-places table)
-                if prominence < (0.45 if whole else 0.3) and not (whole and flags & CURATED):
-                    return False  # but a town the team curated is that town ("Minova and Kamanyola" is no firm)
+                if prominence < (0.45 if whole else 0.3) and not (whole and flags & CURATED
+                                                                  and word_zipf(surface) < RARE_WORD_ZIPF):
+                    return False  # but a town the team curated is that town ("Minova and Kamanyola" is no
+                                  # firm), unless its name is an English word too (Shire, the drug maker)
             elif ent_label == "NORP":
                 # a people ("Arabs", "Tatars") is no place here; but the model calls some towns a people
                 # ("close to Sderot"): a whole entity that is a prominent place's name, not an English word
