@@ -330,7 +330,8 @@ class Gazetteer:
             "city", "town" or "village" that no place's name has ("Kirkuk city"),
             and "province", "region", "oblast", "state"... that no place's name
             has reads as the division of that name ("Kursk region"); a first
-            word "kibbutz" or "moshav" is folded away too ("Kibbutz Be'eri").
+            word "the", "kibbutz" or "moshav" that no place's name has is folded
+            away too ("the Sudan", "Kibbutz Be'eri"; but The Hague).
         country : str, optional
             ISO 3166-1 alpha-2 code to restrict to.
         kinds : iterable of str, optional

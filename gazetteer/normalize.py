@@ -106,21 +106,24 @@ DESCRIPTORS: dict[str, tuple[str, ...] | None] = {**dict.fromkeys(SETTLEMENT_WOR
                                                    **dict.fromkeys(DIVISION_WORDS, DIVISION_KINDS)}
 #: Words before a name that say it is a settlement ("Kibbutz Be'eri", "Moshav Netiv HaAsara").
 SETTLEMENT_PREFIXES = ("kibbutz", "moshav")
+#: First words that say nothing of the place: "the Sudan", "the Philippines" (a place called "The ..." is
+#: found whole first: The Hague, The Bronx).
+LEADING_WORDS = SETTLEMENT_PREFIXES + ("the",)
 
 
 def without_descriptor(name: str) -> tuple[str, tuple[str, ...] | None] | None:
     """The folded name without a last word in :data:`DESCRIPTORS`, or a first word in
-    :data:`SETTLEMENT_PREFIXES`, and the kinds that word names; None when it has no such word.
+    :data:`LEADING_WORDS`, and the kinds that word names; None when it has no such word.
 
     >>> without_descriptor("Kirkuk city"), without_descriptor("Mexico City"), without_descriptor("City")
     (('kirkuk', None), ('mexico', None), None)
-    >>> without_descriptor("Idlib province"), without_descriptor("Kibbutz Be'eri")
-    (('idlib', ('region', 'admin1', 'admin2')), ('beeri', None))
+    >>> without_descriptor("Idlib province"), without_descriptor("Kibbutz Be'eri"), without_descriptor("the Sudan")
+    (('idlib', ('region', 'admin1', 'admin2')), ('beeri', None), ('sudan', None))
     """
     words = fold(name).split()
     if len(words) < 2:
         return None
-    if words[0] in SETTLEMENT_PREFIXES:
+    if words[0] in LEADING_WORDS:
         return " ".join(words[1:]), None
     if words[-1] not in DESCRIPTORS:
         return None
