@@ -130,7 +130,8 @@ def test_st_mt_and_ft_are_saint_mount_and_fort(gaz, abbreviated, meant):
                                              ("Co. Kerry", 52.167, -9.75), ("Shujaiya", 31.501, 34.47),
                                              ("Ras Lanuf", 30.479, 18.566), ("Balakot", 34.54, 73.35),
                                              ("Penghu", 23.583, 119.583), ("Matsu", 26.151, 119.927),
-                                             ("Shifa hospital", 31.524, 34.444), ("Pratas", 20.702, 116.728)])
+                                             ("Shifa hospital", 31.524, 34.444), ("Pratas", 20.702, 116.728),
+                                             ("Soroka hospital", 31.259, 34.801), ("Heglig", 9.999, 29.399)])
 def test_places_news_names_and_the_packages_lack_are_found(gaz, name, lat, lon):
     # the first four are not in cities500 (curated towns); Derna read as a town in Romania, Bethlehem as
     # South Africa's; the islands and regions read as far misspellings (Mindanao as Minden, Germany), or
@@ -141,7 +142,8 @@ def test_places_news_names_and_the_packages_lack_are_found(gaz, name, lat, lon):
     # corridor as nothing. Long Island read as the Bahamas' district of 1,752 people (curated population now),
     # Yorkshire as Yorkshire (Virginia); Merseyside, Greater Manchester, Rubaya,
     # the Irish counties, Shujaiya, Ras Lanuf and Balakot as nothing; Penghu as a village in China, Matsu
-    # as Matsue (Japan), Pratas as Perth (Australia), and the Shifa hospital as nothing.
+    # as Matsue (Japan), Pratas as Perth (Australia), and the Shifa and Soroka hospitals and Heglig as
+    # nothing.
     assert km(top(gaz, name), lat, lon) < 100
 
 
