@@ -107,6 +107,19 @@ def test_the_kivus_by_their_english_names_and_an_armed_group_that_is_no_place(pa
     assert "M23" not in {m.text for m in art.mentions}
 
 
+def test_hospitals_and_a_prison_are_found_by_their_whole_names(parser):
+    # "hospital", "medical complex" and "prison" were no generic heads, and "Kamal" (Indonesia) and "Evin"
+    # (France) are places themselves, which kept the curated wholes out
+    art = parser.parse("Israeli troops raided the Kamal Adwan hospital in Beit Lahia, after earlier operations at "
+                       "al-Shifa hospital and the Nasser medical complex in Khan Younis. Israel also struck Evin "
+                       "prison in Tehran.")
+    places = {m.text: m.place.id for m in art.mentions if m.place}
+    assert places["Kamal Adwan hospital"] == "cur:kamal-adwan-hospital"
+    assert places["al-Shifa hospital"] == "cur:al-shifa-hospital"
+    assert places["Nasser medical complex"] == "cur:nasser-hospital"
+    assert places["Evin prison"] == "cur:evin-prison"
+
+
 @pytest.mark.parametrize("text, name, meant", [
     ("Hurricane Lee churned across the Atlantic toward Boston and Portland, Maine, officials in Massachusetts said.",
      "Atlantic", "cur:atlantic-ocean"),

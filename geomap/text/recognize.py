@@ -40,8 +40,10 @@ PHRASE = re.compile(rf"(?<![\w'’-]){_WORD}(?:{_JOIN}{_WORD})*")
 _LEADING_ARTICLE = re.compile(r"^(?:the|The|THE)\s+")
 _TRAILING_POSSESSIVE = re.compile(r"['’]s$")
 MAX_NGRAM = 6
-#: Lower-case heads that complete a name the gazetteer may know whole ("the Imam Ali base", "Yarmouk camp").
-GENERIC_HEAD = re.compile(r"\s+(?:air ?base|base|refugee camp|camp|airport|airfield|border crossing|crossing)\b")
+#: Lower-case heads that complete a name the gazetteer may know whole ("the Imam Ali base", "Yarmouk camp",
+#: "al-Shifa hospital", "Evin prison").
+GENERIC_HEAD = re.compile(r"\s+(?:air ?base|base|refugee camp|camp|airport|airfield|border crossing|crossing|"
+                          r"hospital|medical (?:complex|cent(?:er|re))|prison)\b")
 #: "Washington Drive", "Main Street": a street named after a place is not the place.
 STREET_AFTER = re.compile(r"\s+(?:Drive|Dr\.|Street|St\.|Avenue|Ave\.|Road|Rd\.|Boulevard|Blvd\.|Lane|Ln\.|"
                           r"Parkway|Pkwy\.|Court|Terrace|Place|Pike|Turnpike)\b")
@@ -292,8 +294,11 @@ class Recognizer:
             st = stats.get(name_key(text[s:e]))
             if st is None or not blocked.free(s, e):
                 continue
-            # only when the words before the head name no place themselves ("Yarmouk refugee camp" is Yarmouk)
-            if any(gs == s and ge < e for gs, ge in grams_around(s, e)):
+            # only when the words before the head name no place themselves ("Yarmouk refugee camp" is Yarmouk),
+            # or name another place than the whole, a name the team curated ("Evin prison"; Evin is in France)
+            before = [(gs, ge) for gs, ge in grams_around(s, e) if gs == s and ge < e]
+            if before and not (st[1] & CURATED and not any(self._same_place(text[gs:ge], text[s:e])
+                                                           for gs, ge in before)):
                 continue
             spans = [sp for sp in spans if not overlaps((sp.start, sp.end), (s, e))]
             spans.append(Span(s, e, text[s:e], "gazetteer", None))
@@ -330,6 +335,11 @@ class Recognizer:
                 continue          # "Margaret Burley ... Burley said": the woman, not Burley, Idaho
             kept.append(sp)
         return sorted(kept, key=lambda s: s.start)
+
+    def _same_place(self, part: str, whole: str) -> bool:
+        """Whether a name's first words name the place the whole names ("Yarmouk" of "Yarmouk camp")."""
+        meant = {c.place.id for c in self.gaz.lookup(whole, limit=1, fuzzy=False)}
+        return any(c.place.id in meant for c in self.gaz.lookup(part, fuzzy=False))
 
     def _votes(self, ents) -> tuple[Counter, Counter]:
         person, place = Counter(), Counter()
