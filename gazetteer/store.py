@@ -330,21 +330,24 @@ class GazetteerWriter:
 
     def move_place(self, id: str, lat: float, lon: float) -> None:
         """Give an added place another representative point (its indexed extent is kept)."""
-        if id not in self._ids:
-            raise KeyError(f"{id}: no such place to move")
-        self.flush()
-        self.con.execute("UPDATE place SET lat = ?, lon = ? WHERE id = ?", (lat, lon, id))
-        if self._changed is not None:
-            self._changed[1].add(self._ids[id])
+        self._update_place(id, "lat = ?, lon = ?", (lat, lon))
 
     def set_population(self, id: str, population: int) -> None:
         """Give an added place a population, and the prominence that goes with it (:func:`default_prominence`)."""
+        self.flush()
+        row = self.con.execute("SELECT kind, feature_code FROM place WHERE id = ?", (id,)).fetchone()
+        if row is None:
+            raise KeyError(f"{id}: no such place")
+        kind, feature_code = row
+        self._update_place(id, "population = ?, prominence = ?",
+                           (population, default_prominence(kind, population, feature_code)))
+
+    def _update_place(self, id: str, assignments: str, values: tuple) -> None:
+        """Set columns of an added place (``assignments``: "col = ?, ...") and mark it changed for an import."""
         if id not in self._ids:
             raise KeyError(f"{id}: no such place")
         self.flush()
-        [(kind, feature_code)] = self.con.execute("SELECT kind, feature_code FROM place WHERE id = ?", (id,))
-        self.con.execute("UPDATE place SET population = ?, prominence = ? WHERE id = ?",
-                         (population, default_prominence(kind, population, feature_code), id))
+        self.con.execute(f"UPDATE place SET {assignments} WHERE id = ?", (*values, id))
         if self._changed is not None:
             self._changed[1].add(self._ids[id])
 

@@ -311,3 +311,18 @@ def test_seas_are_not_on_land():
         if row["kind"] != "water" or row["id"] in NARROW_OR_INLAND_WATER or row["name"].startswith("Lake "):
             continue
         assert not land.contains(Point(float(row["lon"]), float(row["lat"]))), f"{row['id']} is on land"
+
+
+def test_an_adjustment_of_an_unknown_place_names_the_table_and_the_id(tmp_path):
+    # points.tsv and populations.tsv change places already added; an id that is none stops the build cleanly
+    from gazetteer.errors import ImportFormatError
+    from gazetteer.sources.curated import POPULATION_COLUMNS, _apply
+
+    table = tmp_path / "populations.tsv"
+    table.write_text("id\tpopulation\tsource\ncur:nowhere\t5\ttest\n", encoding="utf-8")
+
+    def change(row):
+        raise KeyError(row["id"])
+
+    with pytest.raises(ImportFormatError, match=r"populations\.tsv: cur:nowhere: no such place"):
+        _apply(table, POPULATION_COLUMNS, change)

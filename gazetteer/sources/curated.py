@@ -72,6 +72,21 @@ def _add_names(writer, path: Path, columns: list[str], flags: int) -> int:
     return len(rows)
 
 
+def _apply(path: Path, columns: list[str], change) -> int:
+    """Apply ``change`` to each row of a table that adjusts places already added; how many rows it had."""
+    if not path.exists():
+        return 0
+    rows = read_table(path, columns)
+    for row in rows:
+        try:
+            change(row)
+        except KeyError:
+            raise ImportFormatError(f"{path}: {row['id']}: no such place") from None
+        except ValueError as exc:  # a number that is none
+            raise ImportFormatError(f"{path}: {row['id']}: {exc}") from None
+    return len(rows)
+
+
 def add_to(writer, ctx: BuildContext) -> None:
     n = 0
     table_of: dict[str, Path] = {}
@@ -94,19 +109,10 @@ def add_to(writer, ctx: BuildContext) -> None:
             n += 1
     n += _add_names(writer, CURATED_DIR / "aliases.tsv", ALIAS_COLUMNS, CURATED)
     n += _add_names(writer, CURATED_DIR / "demonyms.tsv", DEMONYM_COLUMNS, DEMONYM)
-    points = CURATED_DIR / "points.tsv"
-    if points.exists():
-        # better representative points for a few large countries (a centre, not a label point)
-        for row in read_table(points, POINT_COLUMNS):
-            writer.move_place(row["id"], float(row["lat"]), float(row["lon"]))
-            n += 1
-    populations = CURATED_DIR / "populations.tsv"
-    if populations.exists():
-        # people living on a curated island or region: Long Island (New York) outranks Long Island (Bahamas)
-        for row in read_table(populations, POPULATION_COLUMNS):
-            try:
-                writer.set_population(row["id"], int(row["population"]))
-            except (KeyError, ValueError) as exc:
-                raise ImportFormatError(f"{populations}: {row['id']}: {exc}") from None
-            n += 1
+    # better representative points for a few large countries (a centre, not a label point)
+    n += _apply(CURATED_DIR / "points.tsv", POINT_COLUMNS,
+                lambda row: writer.move_place(row["id"], float(row["lat"]), float(row["lon"])))
+    # people living on a curated island or region: Long Island (New York) outranks Long Island (Bahamas)
+    n += _apply(CURATED_DIR / "populations.tsv", POPULATION_COLUMNS,
+                lambda row: writer.set_population(row["id"], int(row["population"])))
     ctx.counts["curated"] = n

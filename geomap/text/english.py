@@ -12,12 +12,10 @@ and with apostrophes, gave no difference.
 from __future__ import annotations
 
 import gzip
-import importlib.util
 import math
 import re
 import unicodedata
 from functools import lru_cache
-from pathlib import Path
 
 #: wordfreq's list: the "small" one loads in 15 ms, against half a second for "large".
 WORDLIST = "small"
@@ -34,12 +32,11 @@ _ELISION = re.compile(r"([a-zß-öø-ÿā-ɏ]{1,2})'(?=[aehiouyáéíóúàèì�
 @lru_cache(maxsize=None)
 def _centibels() -> dict[str, int]:
     """Each word of the English list with its frequency in (negated) centibels, as wordfreq's cBpack stores it."""
-    import msgpack  # a dependency of wordfreq's, and cheap to import
+    import msgpack  # cheap to import
 
-    spec = importlib.util.find_spec("wordfreq")  # finds the package without running its __init__
-    if spec is None or not spec.submodule_search_locations:
-        raise ModuleNotFoundError("wordfreq is not installed (it is a dependency of geomap)")
-    path = Path(next(iter(spec.submodule_search_locations))) / "data" / f"{WORDLIST}_en.msgpack.gz"
+    from gazetteer.sources.common import package_data  # finds wordfreq without running its __init__
+
+    path = package_data("wordfreq", "data", f"{WORDLIST}_en.msgpack.gz")
     with gzip.open(path, "rb") as packed:
         data = msgpack.load(packed, raw=False)
     header = data[0]
