@@ -181,6 +181,25 @@ def test_a_name_said_often_is_not_its_own_evidence(parser, text, admin1):
     assert parises == {admin1}
 
 
+@pytest.mark.parametrize("text, name", [
+    # Kiwanja is no gazetteer name: its spellings' namesakes (Konya in Turkey, Kananga 1,000 km off, Kayanza in
+    # Burundi 145 km from Goma) are no place the article means
+    ("M23 rebels entered Kiwanja, north of Goma, after fighting near Rutshuru in North Kivu.", "Kiwanja"),
+    ("Clashes spread from the Catatumbo region to Cucuta, near the Venezuelan border.", "Catatumbo"),
+])
+def test_a_misspelling_far_from_the_articles_places_stays_unresolved(parser, text, name):
+    mention = next(m for m in parser.parse(text).mentions if m.text == name)
+    assert mention.place is None and mention.score == 0
+    assert mention.candidates  # what the gazetteer offered is kept for the analyst
+
+
+def test_a_misspelling_near_the_articles_places_is_read_as_that_place(parser):
+    art = parser.parse("Jordanian troops moved from Karak to Qatraneh on the Desert Highway south of Amman.")
+    qatraneh = next(m.place for m in art.mentions if m.text == "Qatraneh")
+    assert qatraneh.country_code == "JO"
+    assert geodesic((qatraneh.lat, qatraneh.lon), (31.25, 36.05)).km < 10  # Al Qatranah, 35 km east of Karak
+
+
 def test_unresolved_names_are_reported_not_dropped(parser):
     art = parser.parse("Fighters moved from Zzyzxqabad into Syria.")
     assert all(m.place is not None or m.score == 0 for m in art.mentions)
@@ -256,6 +275,18 @@ def test_demonyms_when_asked_plural_included_and_never_a_town(gaz):
     assert by_text["Canadian"].place.country_code == "CA" and by_text["Canadian"].place.kind == "country"
     assert by_text["Russians"].place.country_code == "RU"
     assert "Houston" not in by_text          # a street, not the city
+
+
+def test_plural_demonyms_are_read_as_their_singular_not_as_a_loose_spelling(gaz):
+    # "Americans" is within a typo of "American"; read as such, a loose match, it would need nearby places
+    from geomap import Parser
+
+    parser = Parser(gazetteer=gaz, demonyms=True, claims=False)
+    art = parser.parse("Americans and Egyptians joined the talks, and Palestinians waited for word.")
+    found = {m.text: (m.place.country_code, next(c.match for c in m.candidates if c.place == m.place))
+             for m in art.mentions if m.place}
+    assert found == {"Americans": ("US", "demonym"), "Egyptians": ("EG", "demonym"),
+                     "Palestinians": ("PS", "demonym")}
 
 
 def test_country_name_among_local_places_is_the_country(parser):
