@@ -25,15 +25,19 @@ from geomap.output.maps import save_map
 SCREENSHOT_ARTICLE = "iran_corridor"
 
 
-def regenerate(out_dir: Path, *, screenshot: bool = True) -> list[Path]:
-    """Write the example maps (and the screenshot) into ``out_dir``; returns the files written."""
+def regenerate(out_dir: Path, *, screenshot: bool = True, parser=None) -> list[Path]:
+    """Write the example maps (and the screenshot) into ``out_dir``; returns the files written.
+
+    ``parser``: the :class:`~geomap.Parser` to read the articles with (default: a new one, on the default
+    gazetteer and model).
+    """
     from geomap import Parser
     from geomap.textio import read_text_file
 
     paths = example_paths()
     if not paths:
         raise SystemExit("no example articles in geomap/examples/")
-    parser = Parser()
+    parser = parser or Parser()
     articles = []
     for path in paths:
         item = read_text_file(path)

@@ -1,0 +1,26 @@
+"""The example maps in maps/ are what this code makes of the team's example articles (geomap/examples/)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from geomap.output.examples import regenerate
+from geomap.text.nlp import DEFAULT_MODEL
+
+MAPS = Path(__file__).resolve().parents[1] / "maps"
+#: folium names every element with a random 32-digit hex id: the only part of a map that changes from run to run.
+FOLIUM_ID = re.compile(r"_[0-9a-f]{32}(?![0-9a-f])")
+
+
+def test_shipped_example_maps_are_current(parser, tmp_path):
+    if parser.model.name != DEFAULT_MODEL:  # another model reads the articles otherwise, and its maps differ
+        pytest.skip(f"maps/ is made with the default model {DEFAULT_MODEL}, not {parser.model.name}")
+    written = regenerate(tmp_path, screenshot=False, parser=parser)
+    assert written
+    stale = [path.name for path in written
+             if FOLIUM_ID.sub("_ID", path.read_text(encoding="utf-8")) !=
+             FOLIUM_ID.sub("_ID", (MAPS / path.name).read_text(encoding="utf-8"))]
+    assert not stale, f"maps/ is out of date for {stale}: run `python -m geomap.output.examples`"
