@@ -200,6 +200,18 @@ def test_a_misspelling_near_the_articles_places_is_read_as_that_place(parser):
     assert geodesic((qatraneh.lat, qatraneh.lon), (31.25, 36.05)).km < 10  # Al Qatranah, 35 km east of Karak
 
 
+@pytest.mark.parametrize("text, meant", [
+    ("Rain ended the drought in north Georgia and pushed toward metro Atlanta. Lake Lanier rose. Georgia officials "
+     "were pleased, and Georgia farmers too.", ("admin1", "US")),
+    ("Protesters gathered in Tbilisi as Georgia's parliament debated the law. Georgia has sought EU membership.",
+     ("country", "GE")),
+])
+def test_georgia_is_the_state_or_the_country_by_the_articles_other_places(parser, text, meant):
+    # a name said often once made its own first reading, the country, what the article was about
+    georgias = {(m.place.kind, m.place.country_code) for m in parser.parse(text).mentions if m.text == "Georgia"}
+    assert georgias == {meant}
+
+
 def test_unresolved_names_are_reported_not_dropped(parser):
     art = parser.parse("Fighters moved from Zzyzxqabad into Syria.")
     assert all(m.place is not None or m.score == 0 for m in art.mentions)

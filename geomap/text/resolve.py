@@ -208,10 +208,23 @@ class ArticleContext:
     countries: Counter
     admins: Counter
     own_admins: dict[str, Counter]
+    own_countries: dict[str, Counter]
 
     def admins_without(self, name: str | None) -> Counter:
         """The regions of the article's other names."""
         return self.admins - self.own_admins[name] if name in self.own_admins else self.admins
+
+    def countries_without(self, name: str | None) -> Counter:
+        """The countries of the article's other names."""
+        return self.countries - self.own_countries[name] if name in self.own_countries else self.countries
+
+
+def _country_or_province(cands) -> bool:
+    """Whether a name is, as written, both a country and a first-level region of another country."""
+    written = [c.place for c in cands if c.match in AS_WRITTEN and c.place.kind in ("country", "admin1")]
+    return any(p.kind == "country" for p in written) and any(
+        p.kind == "admin1" and p.country_code not in {q.country_code for q in written if q.kind == "country"}
+        for p in written)
 
 
 class ContextPoints:
@@ -330,6 +343,7 @@ class Resolver:
         """What the article is about, from the first reading of each of its spans (``names``: their name keys)."""
         countries, admins = Counter(), Counter()
         own_admins: dict[str, Counter] = defaultdict(Counter)
+        own_countries: dict[str, Counter] = defaultdict(Counter)
         weights: Counter = Counter()      # one point per place, its mentions' weights summed
         for (cand, conf), name in zip(picks, names):
             if cand is None:
@@ -338,12 +352,14 @@ class Resolver:
             w = max(conf, 0.2)
             if p.country_code:
                 countries[p.country_code] += w * (1.5 if p.kind == "country" else 1.0)
+                own_countries[name][p.country_code] += w * (1.5 if p.kind == "country" else 1.0)
             if p.admin1:
                 admins[p.admin1] += w
                 own_admins[name][p.admin1] += w
             if p.kind not in WIDE_KINDS and cand.match not in LOOSE_MATCHES:  # no misspelling supports itself
                 weights[(p.lat, p.lon, name_key(p.name))] += w
-        return ArticleContext(countries, admins, dict(own_admins)), ContextPoints(weights) if weights else None
+        return (ArticleContext(countries, admins, dict(own_admins), dict(own_countries)),
+                ContextPoints(weights) if weights else None)
 
     def _best(self, cands, cue, context, points, container, exclude: str | None = None,
               listed_with: dict[str, float] | None = None, contents: tuple[Candidate, ...] = (),
@@ -360,7 +376,8 @@ class Resolver:
         if context is None:
             countries, admins = Counter(), Counter()
         else:
-            countries = context.countries
+            # a name that is a country and another country's province ("Georgia") is no evidence of its country
+            countries = context.countries_without(exclude) if _country_or_province(cands) else context.countries
             admins = context.admins if names_division else context.admins_without(exclude)
         total_c, total_a = sum(countries.values()), sum(admins.values())
         for c in cands:
