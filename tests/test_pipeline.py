@@ -147,6 +147,16 @@ def test_a_list_of_states_is_states(parser):
     assert places["Richmond"].admin1 == "US.VA" and places["Georgia"].admin1 == "US.GA"
 
 
+def test_a_list_said_to_be_of_states_makes_every_mention_of_its_members_a_state(parser):
+    # Monongahela and Harrisburg are near California, Pennsylvania: the list says "states", and a later bare
+    # "California" is the one the list meant
+    art = parser.parse("Colony collapse has been found in states including Georgia, Oklahoma, Pennsylvania, Wisconsin "
+                       "and California. In Pennsylvania, beekeepers near Harrisburg and Monongahela lost most hives. "
+                       "California growers rent hives.")
+    californias = [(m.place.kind, m.place.admin1) for m in art.mentions if m.text == "California"]
+    assert californias == [("admin1", "US.CA")] * 2
+
+
 @pytest.mark.parametrize("text, meant", [("He lives in Atlanta, Georgia.", ("admin1", "US")),
                                          ("The team flew from Athens, Georgia, to Dallas.", ("admin1", "US")),
                                          ("She moved to Batumi, Georgia, in 2019.", ("country", "GE"))])

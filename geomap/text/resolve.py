@@ -9,8 +9,10 @@ the evidence an analyst uses:
 * the countries and first-level regions the rest of the article is about;
 * spatial coherence with the other places of the article, and with the other names' candidates
   (places near each other, a region and a place in it);
-* lists of places of one kind ("Georgia, Oklahoma and Texas" are states);
-* one place per name per article.
+* lists of places of one kind ("Georgia, Oklahoma and Texas" are states), and of the kind their
+  introduction names ("states including ...");
+* one place per name per article, taken first from a mention its neighbours explain;
+* a misspelling or transliteration variant only near the article's other places.
 
 Every resolved mention gets a confidence; spans with no candidate stay unresolved.
 """
@@ -38,6 +40,11 @@ WATER_AFTER = re.compile(r"^\s+(river|sea|lake|gulf|strait|bay)\b", re.I)
 BASE_AFTER = re.compile(r"^\s+(air ?base|base|airport|airfield)\b", re.I)
 # "X, Y": Y a state or country containing X
 COMMA_AFTER = re.compile(r"^,\s*")
+#: What a list of places says its members are: "states including Georgia, Oklahoma and California".
+LIST_INTRO = re.compile(r"\b(states|provinces|governorates|countries|nations|cities|towns)"
+                        r"(\s+(including|such as|like|of))?\s*:?\s*$", re.I)
+LIST_INTRO_KINDS = {"states": {"admin1"}, "provinces": {"admin1"}, "governorates": {"admin1"},
+                    "countries": {"country"}, "nations": {"country"}, "cities": {"city"}, "towns": {"city"}}
 #: What separates the members of a list of places: "Georgia, Oklahoma, Pennsylvania, Wisconsin and California".
 LIST_SEPARATOR = re.compile(r"\s*(,|,?\s+(and|or)\b)\s*", re.I)
 
@@ -275,6 +282,12 @@ class Resolver:
         cands = [self.state_candidates(code) if code else self.candidates_for(s.text, getattr(s, "label", None))
                  for s, code in zip(spans, codes)]
         cues = [(*_cue_kinds(text, s.start, s.end), getattr(s, "label", None)) for s in spans]
+        for members in place_lists(text, spans):
+            intro = LIST_INTRO.search(text, max(0, spans[members[0]].start - 40), spans[members[0]].start)
+            if intro:  # "states including Georgia, ... and California": each member is of that kind
+                kinds = LIST_INTRO_KINDS[intro.group(1).lower()]
+                for i in members:
+                    cues[i] = (cues[i][0] or kinds, *cues[i][1:])
         # A surface with the same cues resolves the same way wherever it occurs: rank it once (long articles
         # name the same places hundreds of times).
         keys = [(s.text, code, frozenset(kinds or ()), state, label)
@@ -327,12 +340,16 @@ class Resolver:
                                               support=support)
             best, conf = ranked[full_key]
             result.append(Resolution(best, conf, c))
-        # one place per name per article: every mention of a name takes its most confident resolution
+        # one place per name per article: every mention of a name takes its most confident resolution, and
+        # before any, one its neighbours explain: a list of its kind ("states including Georgia, ... and
+        # California") or its container ("Athens, Ga.") say more than a later bare "California"
         by_key: dict[str, Resolution] = {}
-        for s, r in zip(spans, result):
+        weight: dict[str, tuple[bool, float]] = {}
+        for i, (s, r) in enumerate(zip(spans, result)):
             k = name_key(s.text)
-            if r.candidate and (k not in by_key or r.confidence > by_key[k].confidence):
-                by_key[k] = r
+            evidence = (i in list_kinds or i in containers or i in contents, r.confidence)
+            if r.candidate and (k not in by_key or evidence > weight[k]):
+                by_key[k], weight[k] = r, evidence
         final = []
         for i, (s, r) in enumerate(zip(spans, result)):
             k = name_key(s.text)
