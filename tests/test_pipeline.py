@@ -222,6 +222,16 @@ def test_georgia_is_the_state_or_the_country_by_the_articles_other_places(parser
     assert georgias == {meant}
 
 
+@pytest.mark.parametrize("text, meant", [
+    ("The outbreak is in the Cuvette-Ouest region of Congo near the Gabon border, around Etoumbi.", "CG"),
+    ("Rebels advanced on Goma and Bukavu in eastern Congo.", "CD"),
+])
+def test_congo_is_the_country_the_articles_places_are_in(parser, text, meant):
+    # "Congo" had read as a Brazilian town of that name, whose name is written exactly so
+    congo = next(m.place for m in parser.parse(text).mentions if m.text == "Congo")
+    assert (congo.kind, congo.country_code) == ("country", meant)
+
+
 def test_unresolved_names_are_reported_not_dropped(parser):
     art = parser.parse("Fighters moved from Zzyzxqabad into Syria.")
     assert all(m.place is not None or m.score == 0 for m in art.mentions)
