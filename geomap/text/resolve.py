@@ -78,9 +78,9 @@ WIDE_KINDS = frozenset({"country", "continent", "region", "water"})
 #: The matches of a candidate that speak for the places near it (a fuzzy match is no evidence of anything).
 SPEAKING_MATCHES = frozenset({"exact", "curated", "folded"})
 #: The matches of a name that is not written as any place's name: a transliteration variant or a typo. On the
-#: dev corpora, 3 of the 185 mentions read this way with no other evidence were the place meant ("Halliburton"
-#: read as Halberton, England, "Kampungu" as Flying Fish Cove): such a reading needs the article's other places
-#: near it, or the mention stays unresolved rather than put a marker where no place was meant.
+#: dev corpora, 3 of the 185 mentions read this way were the place meant ("Halliburton" read as Halberton,
+#: England, "Kampungu" as Flying Fish Cove): such a reading needs the article's other places near it, or the
+#: mention stays unresolved rather than put a marker where no place was meant.
 LOOSE_MATCHES = frozenset({"variant", "fuzzy"})
 #: How near the article's places a place read from a misspelling must lie: a locality's reach ("Qatraneh" 35 km
 #: from Karak is Al Qatranah), not a region's ("Kiwanja" by Goma is not Kayanza, Burundi, 145 km off).
@@ -234,6 +234,12 @@ def _country_or_province(cands) -> bool:
         for p in written)
 
 
+def _near_others(place: Place, points: "ContextPoints | None") -> bool:
+    """Whether the article's other places (misspellings aside) lie within :data:`LOOSE_NEAR_KM` of a place."""
+    return (points is not None and place.kind not in WIDE_KINDS
+            and points.weight_near(place.lat, place.lon, LOOSE_NEAR_KM) > 0)
+
+
 class ContextPoints:
     """The article's resolved places as arrays, for "how much of the article lies near here" in one pass."""
 
@@ -368,8 +374,9 @@ class Resolver:
             p = cand.place
             w = max(conf, 0.2)
             if p.country_code:
-                countries[p.country_code] += w * (1.5 if p.kind == "country" else 1.0)
-                own_countries[name][p.country_code] += w * (1.5 if p.kind == "country" else 1.0)
+                share = w * (1.5 if p.kind == "country" else 1.0)
+                countries[p.country_code] += share
+                own_countries[name][p.country_code] += share
             if p.admin1:
                 admins[p.admin1] += w
                 own_admins[name][p.admin1] += w
@@ -399,8 +406,7 @@ class Resolver:
         total_c, total_a = sum(countries.values()), sum(admins.values())
         for c in cands:
             p = c.place
-            if c.match in LOOSE_MATCHES and context is not None and not (
-                    points is not None and p.kind not in WIDE_KINDS and points.weight_near(p.lat, p.lon, LOOSE_NEAR_KM)):
+            if c.match in LOOSE_MATCHES and context is not None and not _near_others(p, points):
                 continue  # a misspelling of a place far from the article's others is not what it meant
             s = W_PRIOR * c.score + (W_EXACT if c.match in AS_WRITTEN else 0.0)
             if label in LABEL_KINDS and p.kind in LABEL_KINDS[label]:
