@@ -78,7 +78,7 @@ WIDE_KINDS = frozenset({"country", "continent", "region", "water"})
 #: The matches of a candidate that speak for the places near it (a fuzzy match is no evidence of anything).
 SPEAKING_MATCHES = frozenset({"exact", "curated", "folded"})
 #: The matches of a name that is not written as any place's name: a transliteration variant or a typo. On the
-#: dev corpora, 3 of the 185 mentions read this way were the place meant ("Halliburton" read as Halberton,
+#: dev corpora, 3 of the 177 mentions read this way were the place meant ("Halliburton" read as Halberton,
 #: England, "Kampungu" as Flying Fish Cove): such a reading needs the article's other places near it, or the
 #: mention stays unresolved rather than put a marker where no place was meant.
 LOOSE_MATCHES = frozenset({"variant", "fuzzy"})
