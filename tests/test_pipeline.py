@@ -283,6 +283,12 @@ def test_people_and_weapons_named_like_places_are_not_places(parser):
     assert not names & {"Naji", "Badr", "Qassam", "Liberation", "Palestine"}
 
 
+def test_a_countrys_adjective_is_no_town_of_that_name(parser):
+    # Canadian is a town in Texas and a suburb of Ballarat: neither is what "Canadian officials" mentions
+    art = parser.parse("Canadian officials said the Canadian Coast Guard had met Cuban envoys in Ottawa.")
+    assert {m.text for m in art.mentions} == {"Ottawa"}
+
+
 def test_state_abbreviation_after_a_city_is_a_mention_of_the_state(parser):
     art = parser.parse("The plant in Charleston, W.Va., closed, and a second one in Columbia, S.C., opened.")
     by_text = {m.text: m for m in art.mentions}

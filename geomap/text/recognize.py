@@ -359,6 +359,8 @@ class Recognizer:
             # codes, demonyms and other names (flags 0) alone never make a gazetteer-only mention: GeoNames'
             # other names are many and loose (taking them, even of several words, cost precision on the dev data)
             return False
+        if flags & DEMONYM and not self.demonyms:
+            return False          # "Canadian officials", "the Canadian Coast Guard": Canada's adjective, not a town
         if SETTLEMENT_BEFORE.search(text, max(0, s - 16), s):
             return True           # "Kibbutz Be'eri": a settlement, though the model mostly calls the whole a person
         surface = text[s:e]
