@@ -289,6 +289,15 @@ def test_a_countrys_adjective_is_no_town_of_that_name(parser):
     assert {m.text for m in art.mentions} == {"Ottawa"}
 
 
+def test_the_state_a_firm_is_incorporated_in_is_the_state(parser):
+    # in an Ohio article, "a Delaware limited liability company" had read as Delaware, Ohio
+    art = parser.parse("LE Central Holdings, a Delaware limited liability company, bought land near Columbus, Ohio, "
+                       "from a Nevada corporation.")
+    places = {m.text: m.place for m in art.mentions if m.place}
+    assert [(places[s].kind, places[s].admin1) for s in ("Delaware", "Nevada")] == [("admin1", "US.DE"),
+                                                                                     ("admin1", "US.NV")]
+
+
 def test_state_abbreviation_after_a_city_is_a_mention_of_the_state(parser):
     art = parser.parse("The plant in Charleston, W.Va., closed, and a second one in Columbia, S.C., opened.")
     by_text = {m.text: m for m in art.mentions}

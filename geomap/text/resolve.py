@@ -37,6 +37,9 @@ CITY_BEFORE = re.compile(r"\b(town|city|village|port|capital|suburb|neighbou?rho
 CITY_AFTER = re.compile(rf"^\s+({'|'.join(SETTLEMENT_WORDS)})\b", re.I)
 CAMP_CONTEXT = re.compile(r"^[\w\s'’-]{0,30}\bcamp\b", re.I)
 WATER_AFTER = re.compile(r"^\s+(river|sea|lake|gulf|strait|bay)\b", re.I)
+# "a Delaware limited liability company", "a Nevada corporation": the state a firm is incorporated in
+INCORPORATED_AFTER = re.compile(r"^\s+(corporation|limited liability company|limited partnership|statutory trust|"
+                                r"general partnership)\b", re.I)
 BASE_AFTER = re.compile(r"^\s+(air ?base|base|airport|airfield)\b", re.I)
 # "X, Y": Y a state or country containing X
 COMMA_AFTER = re.compile(r"^,\s*")
@@ -110,6 +113,8 @@ def _cue_kinds(text: str, start: int, end: int) -> tuple[set[str] | None, str | 
     state = found[2] if found else None
     if ADMIN_AFTER.match(after):
         return {"admin1", "admin2"}, state
+    if INCORPORATED_AFTER.match(after):
+        return {"admin1"}, state
     if BASE_AFTER.match(after):
         return {"base", "airport"}, state
     if WATER_AFTER.match(after):
