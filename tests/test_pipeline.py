@@ -289,6 +289,13 @@ def test_a_countrys_adjective_is_no_town_of_that_name(parser):
     assert {m.text for m in art.mentions} == {"Ottawa"}
 
 
+def test_the_state_of_a_name_is_a_state(parser):
+    # Victoria, the Hong Kong city, is more prominent than the Australian state
+    art = parser.parse("Most of the cases have been in the state of Victoria, and officials in Canberra urged calm.")
+    victoria = next(m.place for m in art.mentions if m.text == "Victoria")
+    assert (victoria.kind, victoria.country_code) == ("admin1", "AU")
+
+
 def test_the_state_a_firm_is_incorporated_in_is_the_state(parser):
     # in an Ohio article, "a Delaware limited liability company" had read as Delaware, Ohio
     art = parser.parse("LE Central Holdings, a Delaware limited liability company, bought land near Columbus, Ohio, "

@@ -33,6 +33,9 @@ from geomap.text.recognize import singular
 
 # "Idlib province", "Deir ez-Zor governorate", "Clarke County" (when the span stopped before it)
 ADMIN_AFTER = re.compile(rf"^\s+({'|'.join(DIVISION_WORDS)})\b", re.I)
+# "the state of Victoria", "the state of Georgia" ("the State of Qatar" is a country; and "the province of
+# Trujillo", Peru's, which the gazetteer lacks, read as the Venezuelan state of that name)
+STATE_BEFORE = re.compile(r"\bstate of\s+$")
 CITY_BEFORE = re.compile(r"\b(town|city|village|port|capital|suburb|neighbou?rhood|outskirts|streets) of\s+$", re.I)
 CITY_AFTER = re.compile(rf"^\s+({'|'.join(SETTLEMENT_WORDS)})\b", re.I)
 CAMP_CONTEXT = re.compile(r"^[\w\s'’-]{0,30}\bcamp\b", re.I)
@@ -113,6 +116,8 @@ def _cue_kinds(text: str, start: int, end: int) -> tuple[set[str] | None, str | 
     state = found[2] if found else None
     if ADMIN_AFTER.match(after):
         return {"admin1", "admin2"}, state
+    if STATE_BEFORE.search(before):
+        return {"admin1"}, state
     if INCORPORATED_AFTER.match(after):
         return {"admin1"}, state
     if BASE_AFTER.match(after):
