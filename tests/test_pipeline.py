@@ -232,6 +232,16 @@ def test_congo_is_the_country_the_articles_places_are_in(parser, text, meant):
     assert (congo.kind, congo.country_code) == ("country", meant)
 
 
+@pytest.mark.parametrize("text, meant", [
+    ("Doctors in Newcastle, UK, developed the technique.", "GB"),
+    ("Flooding hit Newcastle and the Hunter Valley in New South Wales.", "AU"),
+])
+def test_newcastle_is_the_one_the_articles_places_are_near(parser, text, meant):
+    # Newcastle upon Tyne is "Newcastle" in news, but GeoNames knows it only by its full name
+    newcastle = next(m.place for m in parser.parse(text).mentions if m.text == "Newcastle")
+    assert newcastle.country_code == meant
+
+
 def test_unresolved_names_are_reported_not_dropped(parser):
     art = parser.parse("Fighters moved from Zzyzxqabad into Syria.")
     assert all(m.place is not None or m.score == 0 for m in art.mentions)
