@@ -242,6 +242,15 @@ def test_newcastle_is_the_one_the_articles_places_are_near(parser, text, meant):
     assert newcastle.country_code == meant
 
 
+def test_a_name_said_often_is_one_vote_for_its_country(parser):
+    # nine "Dublin"s once outvoted the one "Ohio": Dublin, Ohio is a suburb of Columbus
+    art = parser.parse("Dublin Arts Council awards grants. Dublin Arts Council board member Nina Webb said Dublin "
+                       "artists, Dublin schools and Dublin groups may apply. Dublin Arts Council staff will help, and "
+                       "the Dublin Arts Council office stays open. Dublin Arts Council grants go to the Dublin "
+                       "community. Applicants must live in Ohio.")
+    assert {m.place.admin1 for m in art.mentions if m.text == "Dublin"} == {"US.OH"}
+
+
 def test_unresolved_names_are_reported_not_dropped(parser):
     art = parser.parse("Fighters moved from Zzyzxqabad into Syria.")
     assert all(m.place is not None or m.score == 0 for m in art.mentions)

@@ -374,7 +374,8 @@ class Resolver:
 
     def _context(self, picks, names: list[str]) -> tuple["ArticleContext", "ContextPoints | None"]:
         """What the article is about, from the first reading of each of its spans (``names``: their name keys)."""
-        countries, admins = Counter(), Counter()
+        # a name speaks for its country and region once, however often it is said: "Dublin Arts Council" twelve
+        # times is not twelve votes for Ireland against the article's one "Ohio"
         own_admins: dict[str, Counter] = defaultdict(Counter)
         own_countries: dict[str, Counter] = defaultdict(Counter)
         weights: Counter = Counter()      # one point per place, its mentions' weights summed
@@ -385,13 +386,12 @@ class Resolver:
             w = max(conf, 0.2)
             if p.country_code:
                 share = w * (1.5 if p.kind == "country" else 1.0)
-                countries[p.country_code] += share
-                own_countries[name][p.country_code] += share
+                own_countries[name][p.country_code] = max(own_countries[name][p.country_code], share)
             if p.admin1:
-                admins[p.admin1] += w
-                own_admins[name][p.admin1] += w
+                own_admins[name][p.admin1] = max(own_admins[name][p.admin1], w)
             if p.kind not in WIDE_KINDS and cand.match not in LOOSE_MATCHES:  # no misspelling supports itself
                 weights[(p.lat, p.lon, name_key(p.name))] += w
+        countries, admins = sum(own_countries.values(), Counter()), sum(own_admins.values(), Counter())
         return (ArticleContext(countries, admins, dict(own_admins), dict(own_countries)),
                 ContextPoints(weights) if weights else None)
 
@@ -403,9 +403,9 @@ class Resolver:
         cue_kinds, state, label = cue
         scored = []
         # the regions of the rest of the article: a name mentioned six times does not make its own first
-        # reading (Paris, France) the region an article about Paris, Texas is in. Its countries stay whole (with
-        # them left out, "Paris" by "New York" was Paris, Texas). A country or province named is what the article
-        # is about: the mentions of its name count ("China" among Texas towns, "Ontario" by Toronto and Buffalo)
+        # reading (Paris, France) the region an article about Paris, Texas is in. Its country still counts, once
+        # (with it left out, "Paris" by "New York" was Paris, Texas). A country or province named is what the
+        # article is about: its name counts ("China" among Texas towns, "Ontario" by Toronto and Buffalo)
         names_division = any(c.place.kind in ("country", "admin1") and c.match in AS_WRITTEN for c in cands)
         if context is None:
             countries, admins = Counter(), Counter()
