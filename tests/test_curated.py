@@ -30,7 +30,7 @@ NOT_PLACE_COLUMNS = ["phrase", "reason", "source"]
 from gazetteer.sources.curated import NON_PLACE_TABLES  # one list: the build and these checks agree
 
 #: Aliases that deliberately point at several places: the resolver picks by context.
-DELIBERATELY_AMBIGUOUS = {"tripoli", "tarabulus", "congo", "newcastle"}
+DELIBERATELY_AMBIGUOUS = {"tripoli", "tarabulus", "congo", "newcastle", "red river"}
 
 
 @dataclass(frozen=True)

@@ -131,7 +131,9 @@ def test_st_mt_and_ft_are_saint_mount_and_fort(gaz, abbreviated, meant):
                                              ("Ras Lanuf", 30.479, 18.566), ("Balakot", 34.54, 73.35),
                                              ("Penghu", 23.583, 119.583), ("Matsu", 26.151, 119.927),
                                              ("Shifa hospital", 31.524, 34.444), ("Pratas", 20.702, 116.728),
-                                             ("Soroka hospital", 31.259, 34.801), ("Heglig", 9.999, 29.399)])
+                                             ("Soroka hospital", 31.259, 34.801), ("Heglig", 9.999, 29.399),
+                                             ("Missouri River", 39.1, -94.58), ("Ohio River", 39.13, -84.51),
+                                             ("Potomac River", 38.9, -77.04), ("Columbia River", 45.64, -122.66)])
 def test_places_news_names_and_the_packages_lack_are_found(gaz, name, lat, lon):
     # the first four are not in cities500 (curated towns); Derna read as a town in Romania, Bethlehem as
     # South Africa's; the islands and regions read as far misspellings (Mindanao as Minden, Germany), or
@@ -143,6 +145,7 @@ def test_places_news_names_and_the_packages_lack_are_found(gaz, name, lat, lon):
     # Yorkshire as Yorkshire (Virginia); Merseyside, Greater Manchester, Rubaya,
     # the Irish counties, Shujaiya, Ras Lanuf and Balakot as nothing; Penghu as a village in China, Matsu
     # as Matsue (Japan), Pratas as Perth (Australia), and the Shifa and Soroka hospitals and Heglig as
+    # nothing. The Missouri River read as Mossey River (Manitoba), and the Ohio, Potomac and Columbia rivers as
     # nothing.
     assert km(top(gaz, name), lat, lon) < 100
 

@@ -251,6 +251,17 @@ def test_a_name_said_often_is_one_vote_for_its_country(parser):
     assert {m.place.admin1 for m in art.mentions if m.text == "Dublin"} == {"US.OH"}
 
 
+@pytest.mark.parametrize("text, meant", [
+    ("The weather service said the Red River will crest at 40 feet in Fargo on Friday.", "Red River of the North"),
+    ("Barges on the Red River near Shreveport were halted.", "Red River of the South"),
+    ("Boats crossed the Red River from Hanoi.", "Red River (Asia)"),
+])
+def test_the_red_river_is_the_one_by_the_articles_places(parser, text, meant):
+    # the gazetteer had no Red River: "Red River" read as Red River County, Texas
+    river = next(m.place for m in parser.parse(text).mentions if m.text == "Red River")
+    assert (river.kind, river.name) == ("river", meant)
+
+
 def test_unresolved_names_are_reported_not_dropped(parser):
     art = parser.parse("Fighters moved from Zzyzxqabad into Syria.")
     assert all(m.place is not None or m.score == 0 for m in art.mentions)
