@@ -150,6 +150,15 @@ def test_places_news_names_and_the_packages_lack_are_found(gaz, name, lat, lon):
     assert km(top(gaz, name), lat, lon) < 100
 
 
+@pytest.mark.parametrize("name, shown", [("Aleppo province", "Aleppo Governorate"),
+                                         ("Deir ez-Zor governorate", "Deir ez-Zor Governorate"),
+                                         ("Kharkiv region", "Kharkiv Oblast"), ("Tibet", "Tibet Autonomous Region"),
+                                         ("Ḩalab", "Aleppo Governorate"), ("Helmand", "Helmand")])
+def test_first_level_divisions_are_shown_by_their_english_names(gaz, name, shown):
+    # maps listed Ḩalab, Dayr az Zawr, Kharkivska oblast and Xizang Zizhiqu; the old names still match
+    assert top(gaz, name, kinds=["admin1"]).name == shown
+
+
 @pytest.mark.parametrize("name, bare", [("Kibbutz Be'eri", "Be'eri"), ("kibbutz Nir Oz", "Nir Oz"),
                                         ("Moshav Netiv HaAsara", "Netiv HaAsara")])
 def test_a_leading_kibbutz_or_moshav_names_the_settlement(gaz, name, bare):

