@@ -373,6 +373,15 @@ def test_plural_demonyms_are_read_as_their_singular_not_as_a_loose_spelling(gaz)
                      "Palestinians": ("PS", "demonym")}
 
 
+def test_with_demonyms_a_countrys_adjective_in_an_institutions_name_is_the_country(gaz):
+    from geomap import Parser
+
+    parser = Parser(gazetteer=gaz, demonyms=True, claims=False)
+    art = parser.parse("A passing boater off Steveston alerted the Canadian Coast Guard.")
+    canadian = next(m.place for m in art.mentions if m.text == "Canadian")
+    assert (canadian.kind, canadian.country_code) == ("country", "CA")  # not Canadian, a suburb of Ballarat
+
+
 def test_country_name_among_local_places_is_the_country(parser):
     art = parser.parse("Exports from Houston, Texas, to China rose. Beaumont, Texas, also ships to China.")
     chinas = [m for m in art.mentions if m.text == "China"]

@@ -418,7 +418,9 @@ class Resolver:
             p = c.place
             if c.match in LOOSE_MATCHES and context is not None and not _near_others(p, points):
                 continue  # a misspelling of a place far from the article's others is not what it meant
-            s = W_PRIOR * c.score + (W_EXACT if c.match in AS_WRITTEN else 0.0)
+            # with demonyms asked for, "Canadian" is written as Canada's adjective, as surely as Canadian (Texas)
+            as_written = c.match in AS_WRITTEN or (c.match == "demonym" and self.demonyms)
+            s = W_PRIOR * c.score + (W_EXACT if as_written else 0.0)
             if label in LABEL_KINDS and p.kind in LABEL_KINDS[label]:
                 s += W_LABEL
             if c.match == "curated" and not p.country_code:
