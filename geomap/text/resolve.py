@@ -5,7 +5,7 @@ the evidence an analyst uses:
 
 * the name's own prior (match quality, prominence, population, kind);
 * containment cues in the text: "Idlib province", "the port of Aqaba",
-  "the border town of Albukamal", "X, Y" and "X in Y";
+  "the border town of Albukamal", "the state of Victoria", "a Delaware corporation", "X, Y" and "X in Y";
 * the countries and first-level regions the rest of the article is about;
 * spatial coherence with the other places of the article, and with the other names' candidates
   (places near each other, a region and a place in it);
