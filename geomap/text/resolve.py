@@ -229,11 +229,16 @@ class ArticleContext:
 
     def admins_without(self, name: str | None) -> Counter:
         """The regions of the article's other names."""
-        return self.admins - self.own_admins[name] if name in self.own_admins else self.admins
+        return _without(self.admins, self.own_admins, name)
 
     def countries_without(self, name: str | None) -> Counter:
         """The countries of the article's other names."""
-        return self.countries - self.own_countries[name] if name in self.own_countries else self.countries
+        return _without(self.countries, self.own_countries, name)
+
+
+def _without(total: Counter, own: dict[str, Counter], name: str | None) -> Counter:
+    """``total`` less the share of one name (``own[name]``), when it has one."""
+    return total - own[name] if name in own else total
 
 
 def _country_or_province(cands) -> bool:
