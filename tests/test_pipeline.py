@@ -388,6 +388,72 @@ def test_country_name_among_local_places_is_the_country(parser):
     assert chinas and all(m.place.kind == "country" for m in chinas)
 
 
+@pytest.fixture(scope="module")
+def parser_at(gaz):
+    """A parser for articles from a home region (one for each home asked for)."""
+    from functools import lru_cache
+
+    from geomap import Parser
+
+    return lru_cache(maxsize=None)(lambda home: Parser(gazetteer=gaz, home=home, claims=False))
+
+
+def _read(parser, text: str) -> dict[str, tuple]:
+    return {m.text: (m.place.country_code, m.place.admin1) for m in parser.parse(text).mentions if m.place}
+
+
+@pytest.mark.parametrize("home, text, name, meant", [
+    ("Ohio", "Arlington police said two men were arrested after a chase.", "Arlington", ("US", "US.OH")),
+    ("Dallas", "The Mansfield school board voted to raise fees.", "Mansfield", ("US", "US.TX")),
+    ("London", "Richmond residents objected to the plan for the riverside.", "Richmond", ("GB", "GB.ENG")),
+    ("gn:4684888", "The Mansfield school board voted to raise fees.", "Mansfield", ("US", "US.TX")),  # Dallas
+])
+def test_a_name_the_article_leaves_open_is_read_near_the_home_region(parser_at, parser, home, text, name, meant):
+    assert _read(parser_at(home), text)[name] == meant
+    assert _read(parser, text)[name] != meant  # without it, another place of that name
+
+
+@pytest.mark.parametrize("home, text, name, country", [
+    ("Dallas", "Protesters marched through Paris. Police in Lyon and Marseille reported clashes.", "Paris", "FR"),
+    ("Ohio", "The senator flew to London for talks on Tuesday.", "London", "GB"),
+    ("Toronto", "The minister flew to London for talks with the British government.", "London", "GB"),
+    ("Dallas", "Officials in Damascus said strikes hit Homs.", "Homs", "SY"),
+])
+def test_the_articles_own_places_and_a_capital_outweigh_the_home_region(parser_at, home, text, name, country):
+    assert _read(parser_at(home), text)[name][0] == country
+
+
+def test_home_region_by_id_or_name_is_in_the_version_and_an_unknown_one_is_a_clear_error(parser_at, parser, gaz):
+    from geomap import Parser
+
+    assert parser_at("Dallas").home.id == parser_at("gn:4684888").home.id == "gn:4684888"
+    assert parser_at("Dallas").version == parser.version + ";home=gn:4684888"  # re-ingest reads them anew
+    with pytest.raises(InputError, match="Xyzzyplugh"):
+        Parser(gazetteer=gaz, home="Xyzzyplugh", model="none")
+
+
+def test_cli_reads_articles_near_the_home_region_given_by_option_or_environment(tmp_path):
+    from click.testing import CliRunner
+
+    from geomap.cli import main
+
+    article = tmp_path / "a.txt"
+    article.write_text("Richmond residents objected to the plan for the riverside.", encoding="utf-8")
+    runner = CliRunner()
+
+    def country(*args, env=None):
+        result = runner.invoke(main, ["places", str(article), "--format", "json", *args], env=env)
+        assert result.exit_code == 0, result.output
+        return {row["name"]: row["country_code"] for row in json.loads(result.stdout)}["Richmond"]
+
+    assert country() == "US"
+    assert country("--home", "London") == "GB"
+    assert country(env={"GEOMAP_HOME": "London"}) == "GB"
+    assert "home region London (city, GB.ENG" in runner.invoke(main, ["places", str(article), "--home", "London"]).stderr
+    failed = runner.invoke(main, ["places", str(article), "--home", "Xyzzyplugh"])
+    assert failed.exit_code == 1 and "home region 'Xyzzyplugh'" in failed.stderr and "Traceback" not in failed.output
+
+
 def test_cli_counts_demonyms_only_when_asked(tmp_path):
     from click.testing import CliRunner
 

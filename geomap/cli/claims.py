@@ -6,7 +6,7 @@ import json
 
 import click
 
-from geomap.cli.options import cli_errors, demonyms_option, format_option, gazetteer_option, model_option
+from geomap.cli.options import cli_errors, format_option, make_parser, parser_options
 
 
 def _range_lines(claim) -> list[str]:
@@ -51,11 +51,9 @@ def _json_record(article) -> dict:
               help="Width of the corridor buffers in GeoJSON output.")
 @click.option("--no-checks", is_flag=True, help="Table: list only the places each claim names, "
                                                 "not every place of the article.")
-@gazetteer_option
-@model_option
-@demonyms_option
+@parser_options
 @cli_errors
-def claims(files, fmt, width_km, no_checks, gazetteer_path, model, demonyms):
+def claims(files, fmt, width_km, no_checks, config):
     """List the weapon ranges, reach claims and corridors that FILES state.
 
     FILES are text, HTML or JSONL articles, or directories of them. A range with a
@@ -69,7 +67,6 @@ def claims(files, fmt, width_km, no_checks, gazetteer_path, model, demonyms):
       geomap claims articles/ --format json > claims.jsonl
       geomap claims article.txt --format geojson --width-km 30 > claims.geojson
     """
-    from geomap import Parser
     from geomap.claims.geometry import corridor_features, range_features
     from geomap.errors import InputError
     from geomap.textio import read_articles
@@ -80,7 +77,7 @@ def claims(files, fmt, width_km, no_checks, gazetteer_path, model, demonyms):
         skipped.append(exc)
         click.echo(f"warning: skipped {exc}", err=True)
 
-    parser = Parser(gazetteer_path, model, demonyms=demonyms)
+    parser = make_parser(config, announce=False)
     features: list[dict] = []
     parsed = 0
     for item in read_articles(files, on_error=warn):

@@ -7,7 +7,7 @@ import sys
 import click
 
 from geomap.cli.map_cmd import read_cli_articles
-from geomap.cli.options import cli_errors, demonyms_option, format_option, gazetteer_option, model_option
+from geomap.cli.options import cli_errors, format_option, parser_options
 
 
 @click.command("export")
@@ -16,11 +16,9 @@ from geomap.cli.options import cli_errors, demonyms_option, format_option, gazet
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="File to write [default: standard output].")
 @click.option("--example", is_flag=True, help="Also export the example articles shipped with geomap.")
-@gazetteer_option
-@model_option
-@demonyms_option
+@parser_options
 @cli_errors
-def export(articles, fmt, output, example, gazetteer_path, model, demonyms):
+def export(articles, fmt, output, example, config):
     """Write the places, mentions, ranges and corridors of ARTICLES as GeoJSON or CSV.
 
     GeoJSON: one FeatureCollection; places are Points whose `mentions` carry the text, offsets
@@ -35,7 +33,7 @@ def export(articles, fmt, output, example, gazetteer_path, model, demonyms):
     """
     from geomap.output.export import write_csv, write_geojson
 
-    parsed = read_cli_articles(articles, gazetteer_path, model, example=example, demonyms=demonyms)
+    parsed = read_cli_articles(articles, config, example=example)
     writer = write_csv if fmt == "csv" else write_geojson
     if output is None:
         writer(parsed, sys.stdout)

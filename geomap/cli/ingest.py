@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from geomap.cli.options import cli_errors, db_option, demonyms_option, gazetteer_option, model_option
+from geomap.cli.options import cli_errors, db_option, parser_options
 
 
 @click.command("ingest")
@@ -19,11 +19,9 @@ from geomap.cli.options import cli_errors, db_option, demonyms_option, gazetteer
               help="Progress bar on stderr (shown only on a terminal).")
 @click.option("-v", "--verbose", is_flag=True,
               help="Print 'OUTCOME<TAB>ID' on stdout as each article is committed (new, updated, reparsed).")
-@gazetteer_option
-@model_option
-@demonyms_option
+@parser_options
 @cli_errors
-def ingest(paths, db_path, workers, reparse, progress, verbose, gazetteer_path, model, demonyms):
+def ingest(paths, db_path, workers, reparse, progress, verbose, config):
     """Parse the articles in PATHS and keep them in the article store for `geomap query`.
 
     PATHS are text and Markdown files, HTML files (reduced to their text), JSON Lines of
@@ -44,13 +42,12 @@ def ingest(paths, db_path, workers, reparse, progress, verbose, gazetteer_path, 
     """
     from geomap.store import ArticleStore, default_store_path
     from geomap.store.ingest import ingest as run_ingest
-    from geomap.text.pipeline import ParserConfig
 
     def log(outcome: str, article_id: str, _article) -> None:
         click.echo(f"{outcome}\t{article_id}")
 
     with ArticleStore.open(db_path or default_store_path(), create=True) as store:
-        summary = run_ingest(paths, store, config=ParserConfig(gazetteer_path, model, demonyms=demonyms), workers=workers,
+        summary = run_ingest(paths, store, config=config, workers=workers,
                              reparse=reparse, progress=progress, on_stored=log if verbose else None)
         for line in summary.lines(store.path):
             click.echo(line, err=True)

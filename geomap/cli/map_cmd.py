@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from geomap.cli.options import cli_errors, db_option, demonyms_option, gazetteer_option, model_option
+from geomap.cli.options import cli_errors, db_option, make_parser, parser_options
 
 EXAMPLES_DIR = Path(__file__).resolve().parents[1] / "examples"
 
@@ -16,8 +16,7 @@ def example_paths() -> list[Path]:
     return sorted(EXAMPLES_DIR.glob("*.txt"))
 
 
-def read_cli_articles(paths: tuple[str, ...], gazetteer_path: str | None, model: str, *, example: bool = False,
-                      required: bool = True, demonyms: bool = False):
+def read_cli_articles(paths: tuple[str, ...], config, *, example: bool = False, required: bool = True):
     """The articles named on the command line, parsed (or rebuilt from ``geomap parse`` JSONL).
 
     An unreadable file or line is reported on stderr and skipped; having no
@@ -32,15 +31,10 @@ def read_cli_articles(paths: tuple[str, ...], gazetteer_path: str | None, model:
             return []
         raise click.UsageError("give article files, directories or JSONL, --example, or --db and selectors")
 
-    def make_parser():
-        from geomap import Parser
-
-        return Parser(gazetteer_path, model, demonyms=demonyms)
-
     def warn(exc: InputError) -> None:
         click.echo(f"warning: skipped {exc}", err=True)
 
-    articles = load_articles(sources, make_parser, on_error=warn)
+    articles = load_articles(sources, lambda: make_parser(config, announce=False), on_error=warn)
     if not articles:
         raise InputError("none of the inputs could be read as an article (see the warnings above)")
     return articles
@@ -92,12 +86,10 @@ def read_stored_articles(db_path: str | None, gazetteer_path: str | None, *, lim
                                                "LAT,LON.")
 @click.option("--limit", type=click.IntRange(min=0), default=500, show_default=True,
               help="Store: at most this many articles (0: all).")
-@gazetteer_option
-@model_option
-@demonyms_option
+@parser_options
 @cli_errors
 def map_cmd(articles, output, title, offline, cluster, example, db_path, article_id, place, near, km, covering,
-            limit, gazetteer_path, model, demonyms):
+            limit, config):
     """Draw the places and claims of ARTICLES on one HTML map.
 
     ARTICLES are text/HTML files, directories, JSONL articles ({"id", "text"}) or the JSONL
@@ -127,10 +119,9 @@ def map_cmd(articles, output, title, offline, cluster, example, db_path, article
     if (near is None) != (km is None):
         raise click.UsageError("--near and --km go together")
     from_store = any(v is not None for v in selectors.values()) or (db_path is not None and not articles)
-    parsed = read_cli_articles(articles, gazetteer_path, model, example=example, required=not from_store,
-                               demonyms=demonyms)
+    parsed = read_cli_articles(articles, config, example=example, required=not from_store)
     if from_store:
-        parsed += read_stored_articles(db_path, gazetteer_path, limit=limit, **selectors)
+        parsed += read_stored_articles(db_path, config.gazetteer_path, limit=limit, **selectors)
     summary = save_map(parsed, output, title=title, offline=offline, cluster=cluster)
     for article_id in summary.empty_articles:
         click.echo(f"warning: no places found in article {article_id!r}: nothing of it is on the map", err=True)

@@ -56,14 +56,40 @@ workers_option = click.option("--workers", default=1, show_default=True, type=cl
                               help="Parallel worker processes (each loads its own model).")
 
 
-def make_parser(gazetteer_path: str | None, model: str, *, claims: bool = True, demonyms: bool = False,
-                quiet: bool = False):
-    """Build a :class:`geomap.Parser` and say on stderr which recognition mode is active."""
-    from geomap import Parser
+home_option = click.option(
+    "--home", default=None, metavar="PLACE", envvar="GEOMAP_HOME",
+    help="Where the articles come from: a town, state or country, by name or place id ('Dallas', 'Ohio', "
+         "'gn:4684888'). A name an article leaves open is read near it (in a Dallas paper, 'Arlington' is in "
+         "Texas); the article's own places outweigh it [default: none; env GEOMAP_HOME].")
 
-    parser = Parser(gazetteer_path, model, claims=claims, demonyms=demonyms)
-    if not quiet:
-        click.echo(f"geomap: recognition with {parser.mode}", err=True)
+
+def parser_options(func):
+    """The options that configure parsing (--gazetteer, --model, --demonyms, --home), given to the command as
+    one :class:`~geomap.text.pipeline.ParserConfig` argument ``config``."""
+
+    @functools.wraps(func)
+    def wrapper(*args, gazetteer_path, model, demonyms, home, **kwargs):
+        from geomap.text.pipeline import ParserConfig
+
+        return func(*args, config=ParserConfig(gazetteer_path, model, demonyms=demonyms, home=home), **kwargs)
+
+    for option in (home_option, demonyms_option, model_option, gazetteer_option):
+        wrapper = option(wrapper)
+    return wrapper
+
+
+def make_parser(config, *, claims: bool = True, announce: bool = True):
+    """Build a :class:`geomap.Parser` from a ``ParserConfig`` (with ``claims`` or not) and, with ``announce``,
+    say on stderr which recognition mode and home region are active."""
+    from dataclasses import replace
+
+    from geomap.text.batch import build_parser
+
+    parser = build_parser(replace(config, claims=claims), quiet=False)
+    if announce:
+        home = parser.home
+        where = f"; home region {home.name} ({home.kind}, {home.admin1 or home.country_code}, {home.id})" if home else ""
+        click.echo(f"geomap: recognition with {parser.mode}{where}", err=True)
     return parser
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import itertools
 import json
+from dataclasses import replace
 
 import click
 
-from geomap.cli.options import cli_errors, demonyms_option, gazetteer_option, model_option, progress, workers_option
+from geomap.cli.options import cli_errors, parser_options, progress, workers_option
 from geomap.textio import MAX_ARTICLE_CHARS
 
 
@@ -32,13 +33,10 @@ on. The exit status is 1 when no article could be parsed.
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="Output JSONL file ('-': stdout).")
 @click.option("--no-claims", is_flag=True, help="Skip range and corridor claims.")
 @workers_option
-@gazetteer_option
-@model_option
-@demonyms_option
+@parser_options
 @cli_errors
-def parse(infile, output, no_claims, workers, gazetteer_path, model, demonyms):
+def parse(infile, output, no_claims, workers, config):
     from geomap.text.batch import parse_many
-    from geomap.text.pipeline import ParserConfig
     from geomap.textio import count_lines, iter_jsonl_articles
 
     errors: list[str] = []
@@ -57,7 +55,7 @@ def parse(infile, output, no_claims, workers, gazetteer_path, model, demonyms):
         raise SystemExit(1)
     # Read lazily: a long batch is never held in memory whole.
     items = ((a.id, a.text) for a in itertools.chain([first], articles))
-    config = ParserConfig(gazetteer_path, model, claims=not no_claims, demonyms=demonyms)
+    config = replace(config, claims=not no_claims)
     out = click.open_file(output, "w", encoding="utf-8", atomic=output != "-")
     n = 0
     bar = progress(total=count_lines(infile), desc="parsing")

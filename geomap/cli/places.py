@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from geomap.cli.options import cli_errors, demonyms_option, format_option, gazetteer_option, make_parser, model_option
+from geomap.cli.options import cli_errors, format_option, make_parser, parser_options
 
 
 def place_rows(article) -> list[dict]:
@@ -34,11 +34,9 @@ def place_rows(article) -> list[dict]:
 @click.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path())
 @format_option("table", "json", "geojson", "csv")
-@gazetteer_option
-@model_option
-@demonyms_option
+@parser_options
 @cli_errors
-def places(files, fmt, gazetteer_path, model, demonyms):
+def places(files, fmt, config):
     """List the places each article in FILES mentions.
 
     FILES are text, Markdown or HTML files, directories of them, or JSONL files
@@ -59,7 +57,7 @@ def places(files, fmt, gazetteer_path, model, demonyms):
     all_rows = []
     for item in read_articles(files, on_error=errors.append):
         # built at the first good article: bad input is reported without waiting for the model to load
-        parser = parser or make_parser(gazetteer_path, model, claims=False, demonyms=demonyms)
+        parser = parser or make_parser(config, claims=False)
         article = parser.parse(item.text, id=item.id, title=item.title, source=item.source)
         all_rows.extend(place_rows(article))
     for err in errors:

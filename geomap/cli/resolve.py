@@ -6,16 +6,15 @@ import json
 
 import click
 
-from geomap.cli.options import cli_errors, gazetteer_option, make_parser, model_option, progress
+from geomap.cli.options import cli_errors, make_parser, parser_options, progress
 
 
 @click.command()
 @click.argument("infile", type=click.Path(exists=True, dir_okay=False))
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="Output JSONL file ('-': stdout).")
-@gazetteer_option
-@model_option
+@parser_options
 @cli_errors
-def resolve(infile, output, gazetteer_path, model):
+def resolve(infile, output, config):
     """Place the spans given in INFILE: lines {"id", "text", "toponyms": [{"start", "end"}, ...]}.
 
     Output lines have the format of `geomap parse` (mentions only), one mention
@@ -23,7 +22,7 @@ def resolve(infile, output, gazetteer_path, model):
     """
     from geomap.textio import iter_jsonl_articles
 
-    parser = make_parser(gazetteer_path, model, claims=False)
+    parser = make_parser(config, claims=False)
     errors: list[str] = []
     items = list(iter_jsonl_articles(infile, on_error=lambda e: errors.append(str(e))))
     out = click.open_file(output, "w", encoding="utf-8", atomic=output != "-")

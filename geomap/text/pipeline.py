@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from geomap.errors import InputError
+from gazetteer.place import Place
 from geomap.model import Article, Mention, Sentence
 from geomap.text.nlp import ModelChoice, choose_model, load_nlp
 from geomap.text.recognize import Recognizer, Span
@@ -30,6 +31,7 @@ class ParserConfig:
     model: str = "auto"
     claims: bool = True
     demonyms: bool = False
+    home: str | None = None
 
 
 def split_sentences(text: str, doc=None) -> list[Sentence]:
@@ -63,6 +65,24 @@ def chunks(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, int]]:
         pos += cut
     out.append((pos, len(text)))
     return out
+
+
+def home_place(gazetteer, home: str) -> Place:
+    """The place a home region names: a place id, else the gazetteer's best place of that name.
+
+    Raises :class:`~geomap.errors.InputError` when no place has that id or name.
+    """
+    from gazetteer.errors import PlaceNotFound
+
+    try:
+        return gazetteer.get(home.strip())
+    except PlaceNotFound:
+        pass
+    found = gazetteer.lookup(home, limit=1, fuzzy=False)
+    if not found:
+        raise InputError(f"home region {home!r}: no place has that name or id in the gazetteer; give another "
+                         "spelling, or a place id from `geomap gazetteer lookup NAME`")
+    return found[0].place
 
 
 class _ShiftedDoc:
@@ -102,6 +122,13 @@ class Parser:
         Extract range and corridor claims.
     demonyms : bool
         Count adjectives of places ("Syrian") as mentions of them.
+    home : str, optional
+        Where the articles come from, as a place id or a name the gazetteer
+        knows ("Dallas", "Ohio", "gn:4684888"): a local paper's town, state
+        or country. A name the rest of an article leaves open is read near
+        it ("Arlington" in a Dallas paper is Arlington, Texas); the article's
+        own places outweigh it. :class:`~geomap.errors.InputError` when no
+        place has that id or name.
     gazetteer : gazetteer.Gazetteer, optional
         An already open gazetteer (overrides ``gazetteer_path``).
 
@@ -113,16 +140,17 @@ class Parser:
     """
 
     def __init__(self, gazetteer_path: str | None = None, model: str = "auto", *, claims: bool = True,
-                 demonyms: bool = False, gazetteer=None, quiet: bool = False):
+                 demonyms: bool = False, home: str | None = None, gazetteer=None, quiet: bool = False):
         from gazetteer import Gazetteer
         from gazetteer.sources.curated import not_place_phrases
 
-        self.config = ParserConfig(gazetteer_path, model, claims, demonyms)
+        self.config = ParserConfig(gazetteer_path, model, claims, demonyms, home)
         self.gazetteer = gazetteer or Gazetteer.open(gazetteer_path, quiet=quiet)
+        self.home: Place | None = home_place(self.gazetteer, home) if home else None
         self.model: ModelChoice = choose_model(model)
         self.nlp = load_nlp(self.model)
         self.recognizer = Recognizer(self.gazetteer, not_place_phrases(), demonyms=demonyms)
-        self.resolver = Resolver(self.gazetteer, demonyms=demonyms)
+        self.resolver = Resolver(self.gazetteer, demonyms=demonyms, home=self.home)
 
     @property
     def mode(self) -> str:
@@ -132,7 +160,8 @@ class Parser:
     @property
     def version(self) -> str:
         """Identifies what produced a result: pipeline, model and gazetteer versions."""
-        return f"pipeline={PIPELINE_VERSION};model={self.model.name};gazetteer={self.gazetteer.version}"
+        home = f";home={self.home.id}" if self.home else ""  # another home can read a name as another place
+        return f"pipeline={PIPELINE_VERSION};model={self.model.name};gazetteer={self.gazetteer.version}{home}"
 
     def _doc(self, text: str):
         pieces = chunks(text)

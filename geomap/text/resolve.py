@@ -12,7 +12,9 @@ the evidence an analyst uses:
 * lists of places of one kind ("Georgia, Oklahoma and Texas" are states), and of the kind their
   introduction names ("states including ...");
 * one place per name per article, taken first from a mention its neighbours explain;
-* a misspelling or transliteration variant only near the article's other places.
+* a misspelling or transliteration variant only near the article's other places;
+* the home region of the articles, when the caller gives one (a local paper's town): what the rest of
+  the article does not decide is read near it.
 
 Every resolved mention gets a confidence; spans with no candidate stay unresolved.
 """
@@ -93,6 +95,16 @@ LOOSE_MATCHES = frozenset({"variant", "fuzzy"})
 LOOSE_NEAR_KM = 100.0
 #: The share of a list's members first read as one kind that makes it a list of that kind.
 LIST_SAME_KIND = 0.75
+#: The least a resolved mention counts for in what the article is about, however unsure its reading.
+MIN_MENTION_WEIGHT = 0.2
+#: The home region counts as one mention of it read with this confidence. Alone it decides ("Arlington" in a
+#: Dallas paper is Arlington, Texas; "Richmond" in a London one is in London), and an article's own places
+#: outweigh it ("Paris" by "Lyon"). At 0.5 "Dublin" in an Ohio paper was Dublin, Ohio, but a bare "Paris" in a
+#: Dallas one was Paris, Texas, and "London" in a Toronto one London, Ontario, by "the British government"; at
+#: 1.0 "London" in an Ohio paper was London, Ohio.
+HOME_WEIGHT = 0.35
+#: The name key the home region's evidence is filed under: no span's name has it, so none leaves it out.
+HOME_KEY = "\0home"
 
 LABEL_KINDS = {
     "GPE": {"country", "admin1", "admin2", "city", "region", "continent"},
@@ -277,10 +289,11 @@ class ContextPoints:
 class Resolver:
     """Ranks gazetteer candidates for the spans of one article at a time."""
 
-    def __init__(self, gazetteer, *, candidates: int = 12, demonyms: bool = False):
+    def __init__(self, gazetteer, *, candidates: int = 12, demonyms: bool = False, home: Place | None = None):
         self.gaz = gazetteer
         self.limit = candidates
         self.demonyms = demonyms
+        self.home = home
 
     def candidates_for(self, surface: str, label: str | None) -> tuple[Candidate, ...]:
         demonyms = self.demonyms or label == "NORP"
@@ -384,11 +397,12 @@ class Resolver:
         own_admins: dict[str, Counter] = defaultdict(Counter)
         own_countries: dict[str, Counter] = defaultdict(Counter)
         weights: Counter = Counter()      # one point per place, its mentions' weights summed
-        for (cand, conf), name in zip(picks, names):
+        home = [(Candidate(self.home, HOME_WEIGHT, self.home.name, "exact"), HOME_WEIGHT)] if self.home else []
+        for (cand, conf), name in zip(picks + home, names + [HOME_KEY] * len(home)):
             if cand is None:
                 continue
             p = cand.place
-            w = max(conf, 0.2)
+            w = max(conf, MIN_MENTION_WEIGHT)
             if p.country_code:
                 share = w * (1.5 if p.kind == "country" else 1.0)
                 own_countries[name][p.country_code] = max(own_countries[name][p.country_code], share)
