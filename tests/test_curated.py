@@ -245,6 +245,26 @@ def test_tripoli_means_lebanon_or_libya():
     assert km_between(points[1], (34.43, 35.84)) < 5   # Lebanon
 
 
+#: The 32 counties of Ireland, north and south, as news names them ("County Tyrone", "Co Down").
+IRISH_COUNTIES = {"IE": ["Carlow", "Cavan", "Clare", "Cork", "Donegal", "Dublin", "Galway", "Kerry", "Kildare",
+                         "Kilkenny", "Laois", "Leitrim", "Limerick", "Longford", "Louth", "Mayo", "Meath", "Monaghan",
+                         "Offaly", "Roscommon", "Sligo", "Tipperary", "Waterford", "Westmeath", "Wexford", "Wicklow"],
+                  "GB": ["Antrim", "Armagh", "Down", "Fermanagh", "Londonderry", "Tyrone"]}
+
+
+@pytest.mark.parametrize("county, cc", [(c, cc) for cc, counties in IRISH_COUNTIES.items() for c in counties])
+def test_every_irish_county_is_found_by_its_news_names(gaz, county, cc):
+    for name in (f"County {county}", f"Co {county}", f"Co. {county}"):
+        top = gaz.lookup(name, limit=1)[0]
+        assert (top.place.name, top.place.kind, top.place.country_code) == (f"County {county}", "admin2", cc), name
+
+
+def test_county_derry_is_county_londonderry_and_waziristan_and_casamance_are_regions(gaz):
+    assert gaz.lookup("County Derry", limit=1)[0].place.name == "County Londonderry"
+    assert [(c.place.kind, c.place.country_code) for c in gaz.lookup("Waziristan", limit=1)] == [("region", "PK")]
+    assert [(c.place.kind, c.place.country_code) for c in gaz.lookup("Casamance", limit=1)] == [("region", "SN")]
+
+
 def test_jordan_river_is_not_the_country_name():
     """'Jordan' alone is the country; the river is only reached by its longer names."""
     river = places_by_id()["cur:jordan-river"]
