@@ -355,6 +355,24 @@ def test_ingest_is_idempotent_reports_bad_files_and_reparses_old_versions(tmp_pa
         assert s.check().ok
 
 
+def test_ingest_with_another_home_region_asks_to_reparse_and_then_reads_the_names_near_it(tmp_path):
+    (tmp_path / "richmond.txt").write_text("Richmond residents objected to the plan for the riverside.\n")
+    db = tmp_path / "s.sqlite"
+    runner = CliRunner()
+    args = ["ingest", str(tmp_path / "richmond.txt"), "--db", str(db), "--workers", "1"]
+
+    def stored_country():
+        with ArticleStore.open(db) as s:
+            [article] = s.load_articles(["richmond"])
+            return {m.place.country_code for m in article.mentions if m.text == "Richmond"}
+
+    assert runner.invoke(main, args).exit_code == 0 and stored_country() == {"US"}
+    stale = runner.invoke(main, [*args, "--home", "London"])
+    assert "another home region" in stale.output and "--reparse" in stale.output and stored_country() == {"US"}
+    redo = runner.invoke(main, [*args, "--home", "London", "--reparse"])
+    assert "1 re-parsed" in redo.output and stored_country() == {"GB"}
+
+
 def test_ingest_refuses_two_different_articles_with_one_id(tmp_path):
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()

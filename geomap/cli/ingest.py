@@ -14,7 +14,8 @@ from geomap.cli.options import cli_errors, db_option, parser_options
               help="Parallel parser processes, each loading its own model [default: the number of CPUs]; "
                    "1 parses in the main process.")
 @click.option("--reparse", is_flag=True,
-              help="Parse again the stored articles parsed by another pipeline or gazetteer version.")
+              help="Parse again the stored articles parsed by another pipeline or gazetteer version, or for "
+                   "another --home.")
 @click.option("--progress/--no-progress", default=True, show_default=True,
               help="Progress bar on stderr (shown only on a terminal).")
 @click.option("-v", "--verbose", is_flag=True,

@@ -67,8 +67,8 @@ class IngestSummary:
         out = [f"{head} into {store_path}: {self.new} new, {self.updated} updated, {self.reparsed} re-parsed, "
                f"{self.unchanged} unchanged, {len(self.failures)} failed ({self.seconds:.1f} s{rate})"]
         if self.stale:
-            out.append(f"{self.stale} stored articles were parsed by another pipeline or gazetteer version; "
-                       "run again with --reparse to update them")
+            out.append(f"{self.stale} stored articles were parsed by another pipeline or gazetteer version, or for "
+                       "another home region; run again with --reparse to update them")
         for failure in self.failures[:max_failures]:
             out.append(f"  skipped: {failure}")
         if len(self.failures) > max_failures:
@@ -127,7 +127,8 @@ def ingest(paths: Iterable[str | Path], store: ArticleStore, *, config: ParserCo
     workers : int, optional
         Worker processes (default: the number of CPUs); 1 parses in this process.
     reparse : bool
-        Parse again the stored articles parsed by another pipeline or gazetteer version.
+        Parse again the stored articles parsed by another pipeline or gazetteer version, or for
+        another home region.
     progress : bool
         Show a tqdm progress bar on stderr (only when stderr is a terminal).
     on_stored : callable, optional
