@@ -257,6 +257,7 @@ class Gazetteer:
         self._lock = threading.Lock()
         self.meta = read_meta(self._con)
         self._index: NameIndex | None = None
+        self._divisions: dict[str, Place] | None = None
         self._cached_lookup = lru_cache(maxsize=65536)(self._lookup)
 
     @classmethod
@@ -317,6 +318,17 @@ class Gazetteer:
         if not rows:
             raise PlaceNotFound(place_id)
         return _place(rows[0])
+
+    def division(self, admin1: str) -> Place | None:
+        """The first-level division (state, province, governorate) of an admin1 code; None when none has it.
+
+        >>> Gazetteer.open().division("SY.07").name               # doctest: +SKIP
+        'Deir ez-Zor Governorate'
+        """
+        if self._divisions is None:
+            rows = self._query(f"SELECT {_PLACE_COLS} FROM place p WHERE p.kind = 'admin1' AND p.admin1 IS NOT NULL")
+            self._divisions = {row[7]: _place(row) for row in rows}  # one scan, on first use: 4,000 places
+        return self._divisions.get(admin1)
 
     def lookup(self, name: str, *, country: str | None = None, kinds: Iterable[str] | None = None,
                limit: int = 10, fuzzy: bool = True, demonyms: bool = False) -> list[Candidate]:

@@ -8,6 +8,7 @@ Point(29.52667, 35.00778, 0.0)
 
 from __future__ import annotations
 
+from geopy.exc import GeocoderQueryError
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 from geopy.point import Point
@@ -17,16 +18,16 @@ from gazetteer.core import Gazetteer
 from gazetteer.errors import PlaceNotFound
 from gazetteer.place import Candidate, Place
 
-
-def _location(place: Place, raw: dict) -> Location:
-    parts = [place.name]
-    if place.kind != "country" and place.country_code:
-        parts.append(place.country_code)
-    return Location(", ".join(parts), Point(place.lat, place.lon), raw)
-
-
-#: How many places of a name a qualified query ranks ("Springfield, Illinois": the one in Illinois is rarely first).
+#: How many places of a name a qualified or restricted query ranks ("Springfield, Illinois": the one in Illinois is
+#: rarely first).
 QUALIFIED_POOL = 50
+#: Nominatim's ``featuretype`` values, with the kinds of place each selects.
+FEATURE_KINDS = {"country": ("country",), "state": ("admin1",), "city": ("city",), "settlement": ("city", "camp")}
+#: The key of a place's own name in its address (Nominatim's ``addressdetails``), by kind; other kinds: the kind.
+ADDRESS_KEYS = {"city": "city", "admin2": "county", "admin1": "state", "country": "country", "airport": "aeroway",
+                "base": "military", "river": "water", "mountain": "natural", "desert": "natural"}
+#: Nominatim's ``zoom`` of a reverse query: up to this, the answer is the country; then up to the next, the state.
+ZOOM_COUNTRY, ZOOM_STATE = 4, 7
 
 
 def within_qualifiers(candidates: list[Candidate], qualifiers: list[Place]) -> list[Candidate]:
@@ -42,39 +43,83 @@ def within_qualifiers(candidates: list[Candidate], qualifiers: list[Place]) -> l
                   1 if c.place.country_code in countries else 2)
 
 
+def _box(viewbox) -> tuple[float, float, float, float]:
+    """(south, north, west, east) of a Nominatim ``viewbox``: two corners, as geopy Points or (lat, lon) pairs."""
+    corners = [Point(corner) for corner in viewbox]
+    if len(corners) != 2:
+        raise GeocoderQueryError("viewbox must be two corners, [(lat, lon), (lat, lon)]")
+    lats, lons = sorted(c.latitude for c in corners), sorted(c.longitude for c in corners)
+    return lats[0], lats[1], lons[0], lons[1]
+
+
 class OfflineGeocoder(Geocoder):
     """geopy's ``Geocoder`` interface answered from a local gazetteer file; no network is used.
+
+    Its ``geocode`` and ``reverse`` take Nominatim's arguments, so that code written for Nominatim runs
+    unchanged, and answer as Nominatim does where the gazetteer knows as much: an address
+    ("Aqaba, Aqaba Governorate, Jordan", with ``raw["address"]``), a country's outline as geometry.
 
     Parameters
     ----------
     gazetteer : Gazetteer or path, optional
         An open gazetteer, a file path, or None for the default gazetteer.
+
+    Examples
+    --------
+    >>> geocoder = OfflineGeocoder()                                                   # doctest: +SKIP
+    >>> geocoder.geocode("Aqaba", addressdetails=True).raw["address"]["state"]         # doctest: +SKIP
+    'Aqaba Governorate'
     """
 
     def __init__(self, gazetteer: Gazetteer | str | None = None, **kwargs):
         super().__init__(**kwargs)
         self.gazetteer = gazetteer if isinstance(gazetteer, Gazetteer) else Gazetteer.open(gazetteer)
+        self._country_names: dict[str, str] = {}
 
-    def geocode(self, query, *, exactly_one=True, timeout=None, country_codes=None, kinds=None, limit=None):
+    def geocode(self, query, *, exactly_one=True, timeout=None, limit=None, addressdetails=False, language=False,
+                geometry=None, extratags=False, country_codes=None, viewbox=None, bounded=False, featuretype=None,
+                namedetails=False, kinds=None):
         """Locations for a name, best first (``exactly_one``: the best, or None).
 
         As with Nominatim, the query may name the region or country after commas ("Athens, Georgia",
         "Tripoli, Lebanon", "Springfield, Illinois, USA"; US states also in news style or by postal
         code: "Charleston, W.Va.", "Portland, OR"): the places inside them come first.
+
+        Nominatim's arguments mean what they mean there: ``country_codes`` (one code or a list) and
+        ``featuretype`` (country, state, city or settlement) restrict the places; ``viewbox`` (two
+        corners) puts the places inside it first, and with ``bounded`` keeps only those; ``addressdetails``
+        adds ``raw["address"]`` (the place's name by its kind, its state, country and lower-case
+        country_code); ``extratags`` its population; ``namedetails`` its name; ``geometry`` ("wkt" or
+        "geojson") its outline, or its point when it has none. ``language`` is accepted: names are the
+        gazetteer's. ``kinds`` (not Nominatim's) restricts to the gazetteer's kinds of place.
         """
         if isinstance(query, dict):
             query = ", ".join(str(v) for v in query.values() if v)
+        if geometry is not None and geometry.lower() not in ("wkt", "geojson"):
+            raise GeocoderQueryError(f"geometry {geometry!r}: the offline geocoder gives 'wkt' or 'geojson'")
+        if featuretype is not None:
+            if featuretype not in FEATURE_KINDS:
+                raise GeocoderQueryError(f"featuretype {featuretype!r}: one of {', '.join(FEATURE_KINDS)}")
+            kinds = [k for k in FEATURE_KINDS[featuretype] if not kinds or k in kinds]
+        codes = [country_codes] if isinstance(country_codes, str) else list(country_codes or ())
+        codes = {code.upper() for code in codes}
         name, *qualifiers = (part.strip() for part in str(query).split(","))
-        country = None
-        if country_codes:
-            country = country_codes if isinstance(country_codes, str) else list(country_codes)[0]
-        wanted = 1 if exactly_one else (limit or 10)
         qualifiers = [q for q in qualifiers if q]
-        cands: list[Candidate] = self.gazetteer.lookup(name, country=country, kinds=kinds,
-                                                       limit=QUALIFIED_POOL if qualifiers else wanted)
+        wanted = 1 if exactly_one else (limit or 10)
+        restricted = qualifiers or viewbox is not None or len(codes) > 1
+        cands: list[Candidate] = self.gazetteer.lookup(name, country=next(iter(codes)) if len(codes) == 1 else None,
+                                                       kinds=kinds, limit=QUALIFIED_POOL if restricted else wanted)
+        if len(codes) > 1:
+            cands = [c for c in cands if c.place.country_code in codes]
+        if viewbox is not None:
+            south, north, west, east = _box(viewbox)
+            inside = [south <= c.place.lat <= north and west <= c.place.lon <= east for c in cands]
+            cands = ([c for c, within in zip(cands, inside) if within] if bounded else
+                     [c for c, _ in sorted(zip(cands, inside), key=lambda pair: not pair[1])])
         if qualifiers and len(cands) > 1:
             cands = within_qualifiers(cands, [c for q in qualifiers for c in self._qualifier_places(q)])
-        locations = [_location(c.place, c.to_dict()) for c in cands[:wanted]]
+        locations = [self._location(c.place, c.to_dict(), addressdetails=addressdetails, geometry=geometry,
+                                    extratags=extratags, namedetails=namedetails) for c in cands[:wanted]]
         if exactly_one:
             return locations[0] if locations else None
         return locations or None
@@ -91,13 +136,70 @@ class OfflineGeocoder(Geocoder):
                 pass
         return places or [c.place for c in self.gazetteer.lookup(qualifier, limit=3)]
 
-    def reverse(self, query, *, exactly_one=True, timeout=None, km=25.0, kinds=("city", "camp", "base", "airport")):
-        """The nearest places to a point (within ``km``), nearest first; the country when nothing is near."""
+    def reverse(self, query, *, exactly_one=True, timeout=None, language=False, addressdetails=True, zoom=None,
+                namedetails=False, km=25.0, kinds=("city", "camp", "base", "airport")):
+        """The nearest places to a point (within ``km``), nearest first; the country when nothing is near.
+
+        As with Nominatim, ``zoom`` 0-4 answers with the country, 5-7 with the state (first-level division)
+        of the nearest place, and ``addressdetails`` (on by default, as there) adds ``raw["address"]``.
+        """
         point = Point(query)
-        found = self.gazetteer.near(point.latitude, point.longitude, km, kinds=kinds, limit=1 if exactly_one else 10)
-        locations = [_location(p, dict(p.to_dict(), distance_km=round(d, 3))) for p, d in found]
-        if not locations:
-            locations = [_location(p, p.to_dict()) for p in self.gazetteer.containing(point.latitude, point.longitude)]
+        lat, lon = point.latitude, point.longitude
+        found: list[tuple[Place, float | None]] = []
+        if zoom is None or zoom > ZOOM_COUNTRY:
+            found = self.gazetteer.near(lat, lon, km, kinds=kinds, limit=1 if exactly_one else 10)
+            if zoom is not None and zoom <= ZOOM_STATE:
+                divisions = dict.fromkeys(self.gazetteer.division(p.admin1) for p, _ in found if p.admin1)
+                found = [(division, None) for division in divisions if division]
+        if not found:
+            found = [(p, None) for p in self.gazetteer.containing(lat, lon)]
+        locations = [self._location(p, p.to_dict() if d is None else dict(p.to_dict(), distance_km=round(d, 3)),
+                                    addressdetails=addressdetails, namedetails=namedetails) for p, d in found]
         if exactly_one:
             return locations[0] if locations else None
         return locations or None
+
+    # -- answers -------------------------------------------------------------
+    def address(self, place: Place) -> dict[str, str]:
+        """A place's address as Nominatim's ``addressdetails`` gives it: its name (under a key for its kind:
+        city, county, state, country, aeroway...), its state, country, and lower-case country code."""
+        parts = {ADDRESS_KEYS.get(place.kind, place.kind): place.name}
+        if place.admin1 and place.kind not in ("admin1", "country"):
+            division = self.gazetteer.division(place.admin1)
+            if division is not None:
+                parts.setdefault("state", division.name)
+        if place.country_code:
+            parts.setdefault("country", self._country_name(place.country_code))
+            parts["country_code"] = place.country_code.lower()
+        return parts
+
+    def _country_name(self, code: str) -> str:
+        if code not in self._country_names:
+            try:
+                self._country_names[code] = self.gazetteer.get(f"cc:{code}").name
+            except PlaceNotFound:
+                self._country_names[code] = code
+        return self._country_names[code]
+
+    def _location(self, place: Place, raw: dict, *, addressdetails=False, geometry=None, extratags=False,
+                  namedetails=False) -> Location:
+        """A geopy Location of a place: its address as the display name ("Aqaba, Aqaba Governorate, Jordan"),
+        and in ``raw`` the candidate's fields and what the Nominatim arguments asked for."""
+        address = self.address(place)
+        display = ", ".join(dict.fromkeys(v for k, v in address.items() if k != "country_code"))
+        raw = dict(raw, display_name=display)
+        if addressdetails:
+            raw["address"] = address
+        if extratags:
+            raw["extratags"] = {"population": str(place.population)} if place.population else {}
+        if namedetails:
+            raw["namedetails"] = {"name": place.name}
+        if geometry is not None:
+            import shapely
+
+            shape = self.gazetteer.outline(place.id) or shapely.Point(place.lon, place.lat)
+            if geometry.lower() == "wkt":
+                raw["geotext"] = shapely.to_wkt(shape, rounding_precision=5)
+            else:
+                raw["geojson"] = shapely.geometry.mapping(shape)
+        return Location(display, Point(place.lat, place.lon), raw)

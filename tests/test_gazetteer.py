@@ -256,6 +256,43 @@ def test_geopy_geocoder_reads_the_region_or_country_after_a_comma(gaz, query, la
     assert geodesic(OfflineGeocoder(gaz).geocode(query, exactly_one=False)[0].point, (lat, lon)).km < 10
 
 
+@pytest.mark.parametrize("method", ["geocode", "reverse"])
+def test_geopy_geocoder_takes_every_argument_nominatim_takes(method):
+    import inspect
+
+    from geopy.geocoders import Nominatim
+
+    theirs = set(inspect.signature(getattr(Nominatim, method)).parameters)
+    assert theirs - set(inspect.signature(getattr(OfflineGeocoder, method)).parameters) == set()
+
+
+def test_geopy_geocoder_answers_nominatims_arguments_as_nominatim_does(gaz):
+    from geopy.exc import GeocoderQueryError
+
+    geocoder = OfflineGeocoder(gaz)
+    loc = geocoder.geocode("Albukamal", addressdetails=True, extratags=True, namedetails=True, language="en")
+    assert loc.address == "Ālbū Kamāl, Deir ez-Zor Governorate, Syria"
+    assert loc.raw["address"] == {"city": "Ālbū Kamāl", "state": "Deir ez-Zor Governorate", "country": "Syria",
+                                  "country_code": "sy"}
+    assert int(loc.raw["extratags"]["population"]) > 10_000 and loc.raw["namedetails"] == {"name": "Ālbū Kamāl"}
+    # restrictions: a list of countries, a kind of feature, a box with or without bounds
+    tripolis = geocoder.geocode("Tripoli", exactly_one=False, country_codes=["lb", "ly"])
+    assert {t.raw["country_code"] for t in tripolis} == {"LB", "LY"}
+    assert geocoder.geocode("Aqaba", featuretype="state").raw["kind"] == "admin1"
+    paris_texas = geocoder.geocode("Paris", viewbox=[(33.0, -96.0), (34.0, -95.0)])
+    assert paris_texas.address == "Paris, Texas, United States"
+    assert geocoder.geocode("Damascus", viewbox=[(42.0, -73.5), (42.5, -72.0)], bounded=True) is None
+    # geometry: a country's outline, or the point of a place without one
+    assert geocoder.geocode("Jordan", geometry="wkt").raw["geotext"].startswith(("POLYGON", "MULTIPOLYGON"))
+    assert geocoder.geocode("Damascus", geometry="geojson").raw["geojson"]["type"] == "Point"
+    with pytest.raises(GeocoderQueryError, match="wkt"):
+        geocoder.geocode("Aqaba", geometry="svg")
+    # reverse: the address by default, and the state or the country at a coarse zoom
+    assert geocoder.reverse("34.45, 40.92").raw["address"]["country_code"] == "sy"
+    assert geocoder.reverse("34.45, 40.92", zoom=5).address == "Deir ez-Zor Governorate, Syria"
+    assert geocoder.reverse("34.45, 40.92", zoom=3).address == "Syria"
+
+
 def test_missing_file_names_the_fix(tmp_path):
     with pytest.raises(GazetteerNotFound, match="geomap gazetteer build"):
         Gazetteer(tmp_path / "none.sqlite")
