@@ -264,6 +264,18 @@ def test_cli_map_and_export_from_parse_jsonl(tmp_path, article):
     assert len(json.loads(result.output)["features"]) == 11 + 2 + 4 + 1
 
 
+def test_load_articles_counts_each_article_it_parses_not_the_records_it_rebuilds(tmp_path, article, parser):
+    from geomap.output.records import load_articles
+
+    (tmp_path / "parsed.jsonl").write_text(json.dumps(article.to_record()) + "\n")
+    (tmp_path / "one.txt").write_text("Strikes hit Albukamal.")
+    (tmp_path / "two.txt").write_text("Rockets fell on Sderot.")
+    parsed = []
+    loaded = load_articles([tmp_path], lambda: parser, on_parsed=parsed.append)
+    assert len(loaded) == 3
+    assert sorted(pm.place.country_code for a in parsed for pm in a.places) == ["IL", "SY"]
+
+
 def test_cli_map_reports_unreadable_input(tmp_path):
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"\x00\x01binary")

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import click
 
-from geomap.cli.options import cli_errors, format_option, make_parser, parser_options
+from geomap.cli.options import cli_errors, format_option, make_parser, parser_options, progress
 
 
 def _range_lines(claim) -> list[str]:
@@ -80,7 +81,7 @@ def claims(files, fmt, width_km, no_checks, config):
     parser = make_parser(config, announce=False)
     features: list[dict] = []
     parsed = 0
-    for item in read_articles(files, on_error=warn):
+    for item in progress(read_articles(files, on_error=warn), desc="parsing", hidden=sys.stdout.isatty()):
         article = parser.parse(item.text, id=item.id, source=item.source)
         parsed += 1
         if fmt == "json":

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from geomap.cli.options import cli_errors, db_option, make_parser, parser_options
+from geomap.cli.options import cli_errors, db_option, make_parser, parser_options, progress
 
 EXAMPLES_DIR = Path(__file__).resolve().parents[1] / "examples"
 
@@ -34,7 +34,9 @@ def read_cli_articles(paths: tuple[str, ...], config, *, example: bool = False, 
     def warn(exc: InputError) -> None:
         click.echo(f"warning: skipped {exc}", err=True)
 
-    articles = load_articles(sources, lambda: make_parser(config, announce=False), on_error=warn)
+    with progress(desc="parsing") as bar:
+        articles = load_articles(sources, lambda: make_parser(config, announce=False), on_error=warn,
+                                 on_parsed=lambda _: bar.update(1))
     if not articles:
         raise InputError("none of the inputs could be read as an article (see the warnings above)")
     return articles

@@ -93,11 +93,12 @@ def make_parser(config, *, claims: bool = True, announce: bool = True):
     return parser
 
 
-def progress(iterable=None, *, total=None, desc: str = "", unit: str = " articles"):
-    """A progress bar on stderr, hidden when stderr is not a terminal and under CI."""
+def progress(iterable=None, *, total=None, desc: str = "", unit: str = " articles", hidden: bool = False):
+    """A progress bar on stderr, hidden when stderr is not a terminal, under CI, and when ``hidden`` (a command
+    that prints each result on a terminal as it goes: its output shows the progress)."""
     import os
 
     from tqdm import tqdm
 
     return tqdm(iterable, total=total, desc=desc, unit=unit, file=sys.stderr, mininterval=0.5,
-                disable=None if not os.environ.get("CI") else True)
+                disable=True if hidden or os.environ.get("CI") else None)

@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from geomap.cli.options import cli_errors, format_option, make_parser, parser_options
+from geomap.cli.options import cli_errors, format_option, make_parser, parser_options, progress
 
 
 def place_rows(article) -> list[dict]:
@@ -55,7 +55,7 @@ def places(files, fmt, config):
     parser = None
     errors = []
     all_rows = []
-    for item in read_articles(files, on_error=errors.append):
+    for item in progress(read_articles(files, on_error=errors.append), desc="parsing"):
         # built at the first good article: bad input is reported without waiting for the model to load
         parser = parser or make_parser(config, claims=False)
         article = parser.parse(item.text, id=item.id, title=item.title, source=item.source)

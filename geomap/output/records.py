@@ -148,8 +148,8 @@ def read_parse_jsonl(path: str | Path) -> Iterator[Article]:
             yield article_from_record(record, where=where)
 
 
-def load_articles(paths, make_parser: Callable[[], object],
-                  on_error: Callable[[InputError], None] | None = None) -> list[Article]:
+def load_articles(paths, make_parser: Callable[[], object], on_error: Callable[[InputError], None] | None = None,
+                  on_parsed: Callable[[Article], None] | None = None) -> list[Article]:
     """Articles from text/HTML files, directories, raw-article JSONL and ``geomap parse`` JSONL.
 
     Parse records are rebuilt as they are; every other input is read with
@@ -164,6 +164,8 @@ def load_articles(paths, make_parser: Callable[[], object],
         Returns an object with ``parse(text, *, id, title, source) -> Article``.
     on_error : callable, optional
         Receives each unreadable file or line, which is then skipped; without it, the first one raises.
+    on_parsed : callable, optional
+        Receives each article as it is parsed (a progress bar's count).
     """
     from geomap.textio import expand_paths, read_articles
 
@@ -178,6 +180,8 @@ def load_articles(paths, make_parser: Callable[[], object],
                 if parser is None:
                     parser = make_parser()
                 articles.append(parser.parse(item.text, id=item.id, title=item.title, source=item.source))
+                if on_parsed is not None:
+                    on_parsed(articles[-1])
         except InputError as exc:
             if on_error is None:
                 raise
