@@ -388,6 +388,14 @@ def test_country_name_among_local_places_is_the_country(parser):
     assert chinas and all(m.place.kind == "country" for m in chinas)
 
 
+def test_a_small_town_with_many_namesakes_is_the_one_in_the_state_the_article_names(parser):
+    # Windsor, Vermont is not among the 12 most prominent Windsors
+    art = parser.parse("Windsor is a town in Windsor County, Vermont, in the United States. The town is on the "
+                       "Connecticut River.")
+    [windsor] = [m.place for m in art.mentions if m.text == "Windsor"]
+    assert windsor.admin1 == "US.VT" and geodesic((windsor.lat, windsor.lon), (43.48, -72.39)).km < 10
+
+
 @pytest.fixture(scope="module")
 def parser_at(gaz):
     """A parser for articles from a home region (one for each home asked for)."""
