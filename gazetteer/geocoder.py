@@ -101,6 +101,8 @@ class OfflineGeocoder(Geocoder):
             if featuretype not in FEATURE_KINDS:
                 raise GeocoderQueryError(f"featuretype {featuretype!r}: one of {', '.join(FEATURE_KINDS)}")
             kinds = [k for k in FEATURE_KINDS[featuretype] if not kinds or k in kinds]
+            if not kinds:
+                return None  # the feature type and the kinds asked for have no kind in common
         codes = [country_codes] if isinstance(country_codes, str) else list(country_codes or ())
         codes = {code.upper() for code in codes}
         name, *qualifiers = (part.strip() for part in str(query).split(","))

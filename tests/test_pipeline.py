@@ -457,7 +457,8 @@ def test_cli_reads_articles_near_the_home_region_given_by_option_or_environment(
     assert country() == "US"
     assert country("--home", "London") == "GB"
     assert country(env={"GEOMAP_HOME": "London"}) == "GB"
-    assert "home region London (city, GB.ENG" in runner.invoke(main, ["places", str(article), "--home", "London"]).stderr
+    announced = runner.invoke(main, ["places", str(article), "--home", "London"]).stderr
+    assert "home region London (city, GB.ENG" in announced
     failed = runner.invoke(main, ["places", str(article), "--home", "Xyzzyplugh"])
     assert failed.exit_code == 1 and "home region 'Xyzzyplugh'" in failed.stderr and "Traceback" not in failed.output
 

@@ -88,7 +88,8 @@ def make_parser(config, *, claims: bool = True, announce: bool = True):
     parser = build_parser(replace(config, claims=claims), quiet=False)
     if announce:
         home = parser.home
-        where = f"; home region {home.name} ({home.kind}, {home.admin1 or home.country_code}, {home.id})" if home else ""
+        where = (f"; home region {home.name} ({home.kind}, {home.admin1 or home.country_code}, {home.id})"
+                 if home else "")
         click.echo(f"geomap: recognition with {parser.mode}{where}", err=True)
     return parser
 

@@ -10,8 +10,8 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from geomap.errors import InputError
 from gazetteer.place import Place
+from geomap.errors import InputError
 from geomap.model import Article, Mention, Sentence
 from geomap.text.nlp import ModelChoice, choose_model, load_nlp
 from geomap.text.recognize import Recognizer, Span

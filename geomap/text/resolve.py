@@ -296,7 +296,8 @@ CANDIDATES = 30
 class Resolver:
     """Ranks gazetteer candidates for the spans of one article at a time."""
 
-    def __init__(self, gazetteer, *, candidates: int = CANDIDATES, demonyms: bool = False, home: Place | None = None):
+    def __init__(self, gazetteer, *, candidates: int = CANDIDATES, demonyms: bool = False,
+                 home: Place | None = None):
         self.gaz = gazetteer
         self.limit = candidates
         self.demonyms = demonyms
