@@ -396,6 +396,12 @@ def test_a_small_town_with_many_namesakes_is_the_one_in_the_state_the_article_na
     assert windsor.admin1 == "US.VT" and geodesic((windsor.lat, windsor.lon), (43.48, -72.39)).km < 10
 
 
+def test_a_later_mention_with_its_container_speaks_for_itself_not_for_the_bare_ones(parser):
+    art = parser.parse("Lowell is a small city in Gaston County, North Carolina, and a suburb of Charlotte and "
+                       "Gastonia. It was named after Lowell, Massachusetts. Lowell has a public library.")
+    assert [m.place.admin1 for m in art.mentions if m.text == "Lowell"] == ["US.NC", "US.MA", "US.NC"]
+
+
 @pytest.fixture(scope="module")
 def parser_at(gaz):
     """A parser for articles from a home region (one for each home asked for)."""

@@ -382,20 +382,25 @@ class Resolver:
                                               support=support)
             best, conf = ranked[full_key]
             result.append(Resolution(best, conf, c))
-        # one place per name per article: every mention of a name takes its most confident resolution, and
-        # before any, one its neighbours explain: a list of its kind ("states including Georgia, ... and
-        # California") or its container ("Athens, Ga.") say more than a later bare "California"
+        # one place per name per article: every bare mention of a name takes its most confident resolution,
+        # and before any, that of its first mention when its neighbours explain it: a list of its kind ("states
+        # including Georgia, ... and California") or its container ("Athens, Ga.") say more than a later bare
+        # "California". A mention with its container keeps its own reading: "Lowell, a city in North Carolina
+        # ... named after Lowell, Massachusetts"
         by_key: dict[str, Resolution] = {}
         weight: dict[str, tuple[bool, float]] = {}
+        first: set[str] = set()
         for i, (s, r) in enumerate(zip(spans, result)):
             k = name_key(s.text)
-            evidence = (i in list_kinds or i in containers or i in contents, r.confidence)
+            explained = k not in first and (i in list_kinds or i in containers or i in contents)
+            first.add(k)
+            evidence = (explained, r.confidence)
             if r.candidate and (k not in by_key or evidence > weight[k]):
                 by_key[k], weight[k] = r, evidence
         final = []
         for i, (s, r) in enumerate(zip(spans, result)):
             k = name_key(s.text)
-            final.append(by_key[k] if k in by_key and not cues[i][0] else r)
+            final.append(by_key[k] if k in by_key and not cues[i][0] and i not in containers else r)
         return final
 
     def _context(self, picks, names: list[str]) -> tuple["ArticleContext", "ContextPoints | None"]:
