@@ -302,6 +302,8 @@ class Resolver:
         self.limit = candidates
         self.demonyms = demonyms
         self.home = home
+        # the home region, as one more reading of the article's (see HOME_WEIGHT)
+        self._home_pick = [(Candidate(home, HOME_WEIGHT, home.name, "exact"), HOME_WEIGHT)] if home else []
 
     def candidates_for(self, surface: str, label: str | None) -> tuple[Candidate, ...]:
         demonyms = self.demonyms or label == "NORP"
@@ -410,7 +412,7 @@ class Resolver:
         own_admins: dict[str, Counter] = defaultdict(Counter)
         own_countries: dict[str, Counter] = defaultdict(Counter)
         weights: Counter = Counter()      # one point per place, its mentions' weights summed
-        home = [(Candidate(self.home, HOME_WEIGHT, self.home.name, "exact"), HOME_WEIGHT)] if self.home else []
+        home = self._home_pick
         for (cand, conf), name in zip(picks + home, names + [HOME_KEY] * len(home)):
             if cand is None:
                 continue
