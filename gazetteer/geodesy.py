@@ -1,0 +1,313 @@
+"""One geodesy for the whole project: distances, destinations, boxes and nearest points on WGS84.
+
+Every distance geomap reports or compares is measured here, on the WGS84 ellipsoid with
+pyproj's :class:`~pyproj.Geod` (Karney's algorithms, the same as geographiclib's), so a
+claim's check, a store's ``near`` query and the gazetteer's ``near`` agree to the metre.
+The one exception is :func:`great_circle_km`, the sphere the evaluation metrics of the
+geoparsing literature define; it is named for that and used only there.
+
+Conventions: arguments are ``(lat, lon)`` in degrees in that order; distances are in km;
+shapely geometries are ``(lon, lat)``. The distance and destination functions are
+vectorised: scalars give floats, array-likes broadcast and give numpy arrays.
+
+>>> round(distance_km(31.5017, 34.4668, 29.5581, 34.9482), 1)   # Gaza City -> Eilat
+220.4
+>>> [tuple(round(v, 1) for v in b) for b in bounding_boxes(-17.0, -179.99, 150)]  # Fiji, astride 180
+[(-18.4, 178.6, -15.6, 180.0), (-18.4, -180.0, -15.6, -178.6)]
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+from pyproj import Geod
+
+#: The WGS84 ellipsoid every distance in geomap is measured on.
+WGS84 = Geod(ellps="WGS84")
+
+#: Mean Earth radius (IUGG) in km: the sphere of the geoparsing metrics (:func:`great_circle_km`).
+MEAN_EARTH_RADIUS_KM = 6371.0088
+
+#: Half the Earth's circumference along a meridian (km): no two points are further apart on a geodesic.
+HALF_MERIDIAN_KM = 20_003.93
+
+#: A km on WGS84 spans up to 0.56% more angle than on the sphere of the mean radius (along a meridian at
+#: the equator, where the ellipsoid's radius of curvature is 6,335 km): spherical boxes are grown by this
+#: much, and 1 km, so they hold the ellipsoid's circle too.
+SPHERE_SLACK = 1.006
+
+#: A (lat, lon) pair in degrees.
+LatLon = tuple[float, float]
+
+#: A box as (min_lat, min_lon, max_lat, max_lon) in degrees, min_lon <= max_lon.
+Box = tuple[float, float, float, float]
+
+
+def _scalar_or_array(value):
+    return float(value) if np.ndim(value) == 0 else value
+
+
+def distance_km(lat1, lon1, lat2, lon2):
+    """Geodesic distance in km on WGS84 between points; broadcasts over arrays.
+
+    >>> round(distance_km(33.5138, 36.2765, 34.4500, 40.9186))   # Damascus -> Abu Kamal
+    441
+    >>> distance_km([0.0, 0.0], [0.0, 1.0], 0.0, 0.0).round(1).tolist()
+    [0.0, 111.3]
+    """
+    lat1, lon1, lat2, lon2 = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (lat1, lon1, lat2, lon2)))
+    _, _, metres = WGS84.inv(lon1.ravel(), lat1.ravel(), lon2.ravel(), lat2.ravel())
+    return _scalar_or_array(np.asarray(metres).reshape(lat1.shape) / 1000.0)
+
+
+def inverse(lat1: float, lon1: float, lat2: float, lon2: float) -> tuple[float, float, float]:
+    """The geodesic from point 1 to point 2: (initial bearing, bearing on arrival, km), bearings in degrees.
+
+    >>> [round(v) for v in inverse(0.0, 0.0, 0.0, 1.0)]
+    [90, 90, 111]
+    """
+    azimuth, back_azimuth, metres = WGS84.inv(lon1, lat1, lon2, lat2)
+    arrival = (back_azimuth + 180.0) % 360.0
+    return float(azimuth), float(arrival if arrival <= 180.0 else arrival - 360.0), float(metres) / 1000.0
+
+
+def great_circle_km(lat1, lon1, lat2, lon2):
+    """Great-circle distance in km on a sphere of radius :data:`MEAN_EARTH_RADIUS_KM` (haversine).
+
+    The error measure of the geoparsing literature (and ``../shared/eval``'s metrics); everything
+    else measures on WGS84 with :func:`distance_km`. Broadcasts over arrays.
+
+    >>> round(great_circle_km(31.5017, 34.4668, 29.5581, 34.9482), 1)
+    221.0
+    """
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(np.radians(np.subtract(lon2, lon1)) / 2) ** 2
+    return _scalar_or_array(2 * MEAN_EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(a, 1.0))))
+
+
+def within_km(lats, lons, lat: float, lon: float, km: float) -> np.ndarray:
+    """Which of the points (``lats``, ``lons`` in degrees) lie within ``km`` of (``lat``, ``lon``): a boolean array.
+
+    >>> within_km([33.51, 29.56], [36.28, 34.95], 33.0, 36.0, 100).tolist()
+    [True, False]
+    """
+    lats = np.asarray(lats, dtype=float)
+    if lats.size == 0:
+        return np.zeros(lats.shape, dtype=bool)
+    return np.asarray(distance_km(lats, lons, lat, lon)) <= km
+
+
+def destination(lat, lon, bearing_deg, km):
+    """The point reached from (``lat``, ``lon``) after ``km`` along the geodesic of initial ``bearing_deg``.
+
+    Returns ``(lat, lon)``, longitudes in [-180, 180]; broadcasts over arrays.
+
+    >>> [round(v, 3) for v in destination(0.0, 0.0, 90.0, 111.3195)]
+    [0.0, 1.0]
+    >>> round(destination(-17.0, 179.9, 90.0, 50.0)[1], 2)   # across the antimeridian
+    -179.63
+    """
+    lat, lon, bearing, km = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (lat, lon, bearing_deg, km)))
+    lons, lats, _ = WGS84.fwd(lon.ravel(), lat.ravel(), bearing.ravel(), km.ravel() * 1000.0)
+    lats, lons = np.asarray(lats).reshape(lat.shape), normalize_lon(np.asarray(lons).reshape(lat.shape))
+    return _scalar_or_array(lats), _scalar_or_array(lons)
+
+
+def normalize_lon(lon):
+    """Longitude(s) brought into [-180, 180).
+
+    >>> normalize_lon(190.0), normalize_lon(-181.0)
+    (-170.0, 179.0)
+    """
+    return _scalar_or_array((np.asarray(lon, dtype=float) + 180.0) % 360.0 - 180.0)
+
+
+def unwrap_lons(lons: Sequence[float]) -> list[float]:
+    """Longitudes made continuous along a path (no jump over 180 degrees between neighbours).
+
+    >>> unwrap_lons([179.0, -179.0, -178.0])
+    [179.0, 181.0, 182.0]
+    """
+    out = [float(lons[0])]
+    for lon in lons[1:]:
+        out.append(out[-1] + (lon - out[-1] + 180.0) % 360.0 - 180.0)
+    return out
+
+
+def geodesic_path(waypoints: Sequence[LatLon], *, step_km: float = 25.0) -> list[LatLon]:
+    """Points along the geodesics joining consecutive waypoints, every ``step_km`` at most, ends included.
+
+    Longitudes are unwrapped (they may leave [-180, 180]) so the path is continuous across the antimeridian.
+
+    >>> path = geodesic_path([(0.0, 179.0), (0.0, -179.0)], step_km=100)
+    >>> len(path), round(path[-1][1], 1)
+    (4, 181.0)
+    """
+    if len(waypoints) < 2:
+        raise ValueError("a geodesic path needs at least two waypoints")
+    path: list[LatLon] = [tuple(map(float, waypoints[0]))]
+    for (lat1, lon1), (lat2, lon2) in zip(waypoints, waypoints[1:]):
+        km = distance_km(lat1, lon1, lat2, lon2)
+        inner = max(1, math.ceil(km / step_km)) - 1
+        if inner:
+            path += [(lat, lon) for lon, lat in WGS84.npts(lon1, lat1, lon2, lat2, inner)]
+        path.append((float(lat2), float(lon2)))
+    lons = unwrap_lons([lon for _, lon in path])
+    return [(lat, lon) for (lat, _), lon in zip(path, lons)]
+
+
+def bounding_boxes(lat: float, lon: float, km: float) -> list[Box]:
+    """Boxes, as (min_lat, min_lon, max_lat, max_lon), that together hold the geodesic circle of ``km``.
+
+    One box, or two when the circle crosses the antimeridian (one on each side); a circle reaching
+    a pole gets the whole band of longitudes. Spherical cap extents grown by :data:`SPHERE_SLACK`
+    and 1 km, so the boxes hold the WGS84 circle: a box may be a little large, never too small.
+
+    >>> [tuple(round(v, 2) for v in b) for b in bounding_boxes(33.51, 36.29, 30)]
+    [(33.23, 35.95, 33.79, 36.63)]
+    >>> bounding_boxes(89.0, 0.0, 200)[0][1:4:2]   # over the pole: every longitude
+    (-180.0, 180.0)
+    """
+    r = (km * SPHERE_SLACK + 1.0) / MEAN_EARTH_RADIUS_KM  # angular radius, radians
+    r_deg = math.degrees(r)
+    min_lat, max_lat = max(lat - r_deg, -90.0), min(lat + r_deg, 90.0)
+    cos_lat = math.cos(math.radians(lat))
+    if min_lat <= -90.0 or max_lat >= 90.0 or r >= math.pi / 2 or math.sin(r) >= cos_lat:
+        return [(min_lat, -180.0, max_lat, 180.0)]
+    half = math.degrees(math.asin(math.sin(r) / cos_lat))
+    lon = normalize_lon(lon)
+    west, east = lon - half, lon + half
+    if west < -180.0:
+        return [(min_lat, west + 360.0, max_lat, 180.0), (min_lat, -180.0, max_lat, east)]
+    if east > 180.0:
+        return [(min_lat, west, max_lat, 180.0), (min_lat, -180.0, max_lat, east - 360.0)]
+    return [(min_lat, west, max_lat, east)]
+
+
+def path_box(path: Sequence[LatLon], *, margin_deg: float = 0.02) -> list[Box]:
+    """The boxes of a densified path (as :func:`geodesic_path` gives), split at the antimeridian.
+
+    ``margin_deg`` covers a geodesic's bulge between two path points (far less than 0.02 degrees
+    between points 10 km apart).
+
+    >>> path_box([(0.0, 179.0), (0.5, 181.0)], margin_deg=0.0)
+    [(0.0, 179.0, 0.5, 180.0), (0.0, -180.0, 0.5, -179.0)]
+    """
+    lats = [p[0] for p in path]
+    lons = unwrap_lons([p[1] for p in path])
+    min_lat, max_lat = max(min(lats) - margin_deg, -90.0), min(max(lats) + margin_deg, 90.0)
+    west, east = min(lons) - margin_deg, max(lons) + margin_deg
+    if east - west >= 360.0:
+        return [(min_lat, -180.0, max_lat, 180.0)]
+    shift = 360.0 * math.floor((west + 180.0) / 360.0)  # bring the west end into [-180, 180)
+    west, east = west - shift, east - shift
+    if east > 180.0:
+        return [(min_lat, west, max_lat, 180.0), (min_lat, -180.0, max_lat, east - 360.0)]
+    return [(min_lat, west, max_lat, east)]
+
+
+def _nearest_on_step(lat: float, lon: float, a: LatLon, b: LatLon) -> LatLon:
+    """The point of the short step a-b nearest to (lat, lon), by golden-section search.
+
+    Within a step of a few km the line is taken as straight in degrees, which moves it by metres at most.
+    """
+    dlon = (b[1] - a[1] + 180.0) % 360.0 - 180.0  # a step may cross the antimeridian
+
+    def at(frac: float) -> LatLon:
+        return a[0] + (b[0] - a[0]) * frac, a[1] + dlon * frac
+
+    def dist(frac: float) -> float:
+        return great_circle_km(lat, lon, *at(frac))
+
+    golden = (math.sqrt(5) - 1) / 2
+    lo, hi = 0.0, 1.0
+    x1, x2 = hi - golden * (hi - lo), lo + golden * (hi - lo)
+    f1, f2 = dist(x1), dist(x2)
+    for _ in range(30):  # a step shrinks by 0.618**30: well under a metre for steps of tens of km
+        if f1 < f2:
+            hi, x2, f2 = x2, x1, f1
+            x1 = hi - golden * (hi - lo)
+            f1 = dist(x1)
+        else:
+            lo, x1, f1 = x1, x2, f2
+            x2 = lo + golden * (hi - lo)
+            f2 = dist(x2)
+    best = at((lo + hi) / 2)
+    return best[0], normalize_lon(best[1])
+
+
+def nearest_on_path(lat: float, lon: float, path: Sequence[LatLon]) -> tuple[float, LatLon]:
+    """The nearest point of a polyline of short steps to a point: (geodesic km, (lat, lon)).
+
+    ``path`` should be densified (:func:`geodesic_path`) so its steps are short; the nearest vertex is
+    found first and the steps beside it are searched for the nearest point.
+
+    >>> km, point = nearest_on_path(1.0, 0.5, geodesic_path([(0.0, 0.0), (0.0, 1.0)], step_km=10))
+    >>> round(km), [round(v, 3) for v in point]
+    (111, [0.0, 0.5])
+    """
+    if not path:
+        raise ValueError("a nearest point needs a path of at least one point")
+    lats = np.array([p[0] for p in path])
+    lons = np.array([p[1] for p in path])
+    i = int(np.argmin(great_circle_km(lats, lons, lat, lon)))
+    best = (float(lats[i]), float(normalize_lon(lons[i])))
+    for j in (i - 1, i + 1):
+        if 0 <= j < len(path):
+            candidate = _nearest_on_step(lat, lon, path[i], path[j])
+            if great_circle_km(lat, lon, *candidate) < great_circle_km(lat, lon, *best):
+                best = candidate
+    return distance_km(lat, lon, *best), best
+
+
+def distance_to_path_km(lat: float, lon: float, waypoints: Sequence[LatLon], *, step_km: float = 10.0) -> float:
+    """Geodesic km from a point to the geodesic line through ``waypoints`` (one waypoint: that point).
+
+    >>> round(distance_to_path_km(34.45, 40.92, [(33.3, 44.4), (34.46, 40.94), (33.51, 36.29)]), 1)
+    0.7
+    """
+    if len(waypoints) == 1:
+        return distance_km(lat, lon, *waypoints[0])
+    return nearest_on_path(lat, lon, geodesic_path(waypoints, step_km=step_km))[0]
+
+
+def _outline_rings(outline) -> list[list[LatLon]]:
+    """The (lat, lon) rings of a polygonal shapely geometry's boundary."""
+    polygons = getattr(outline, "geoms", [outline])
+    rings = []
+    for polygon in polygons:
+        for ring in [polygon.exterior, *polygon.interiors]:
+            rings.append([(y, x) for x, y in ring.coords])
+    return rings
+
+
+def distance_to_outline_km(lat: float, lon: float, outline) -> float:
+    """Geodesic km from a point to the nearest point of an area's outline (a lon/lat shapely polygon); 0 inside.
+
+    The outline's vertices are measured on WGS84 all at once; the edges beside the nearest vertex of each
+    ring are then searched for the nearest point. Outlines split at the antimeridian work as they are.
+
+    >>> from shapely.geometry import box
+    >>> distance_to_outline_km(31.5, 34.5, box(34.0, 31.0, 35.0, 32.0))
+    0.0
+    >>> round(distance_to_outline_km(31.5, 33.0, box(34.0, 31.0, 35.0, 32.0)))
+    95
+    """
+    from shapely.geometry import Point
+
+    if outline.covers(Point(normalize_lon(lon), lat)):
+        return 0.0
+    best = math.inf
+    for ring in _outline_rings(outline):
+        dense = [p for a, b in zip(ring, ring[1:]) for p in _densified_edge(a, b)] + [ring[-1]]
+        best = min(best, nearest_on_path(lat, lon, dense)[0])
+    return best
+
+
+def _densified_edge(a: LatLon, b: LatLon, step_deg: float = 0.25) -> list[LatLon]:
+    """``a`` and points every ``step_deg`` towards ``b`` (``b`` itself excluded): outline edges made short."""
+    dlon = (b[1] - a[1] + 180.0) % 360.0 - 180.0
+    steps = max(1, math.ceil(max(abs(b[0] - a[0]), abs(dlon)) / step_deg))
+    return [(a[0] + (b[0] - a[0]) * i / steps, a[1] + dlon * i / steps) for i in range(steps)]
