@@ -6,12 +6,12 @@
 ['Deir ez-Zor']
 """
 
-from gazetteer.core import Gazetteer, haversine_km
+from gazetteer.core import Gazetteer
 from gazetteer.errors import (GazetteerCorrupt, GazetteerError, GazetteerNotFound, GazetteerStale,
                               ImportFormatError, PlaceNotFound)
 from gazetteer.place import KINDS, Candidate, Place
 
-__all__ = ["Gazetteer", "OfflineGeocoder", "Place", "Candidate", "KINDS", "haversine_km", "GazetteerError", "GazetteerNotFound",
+__all__ = ["Gazetteer", "OfflineGeocoder", "Place", "Candidate", "KINDS", "GazetteerError", "GazetteerNotFound",
            "GazetteerCorrupt", "GazetteerStale", "ImportFormatError", "PlaceNotFound"]
 
 

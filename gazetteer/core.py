@@ -16,8 +16,6 @@ from gazetteer.normalize import fold, merge_variants, query_keys, skeleton, with
 from gazetteer.place import Candidate, Place, new_candidate
 from gazetteer.store import CODE, CURATED, DEMONYM, PREFERRED, connect_readonly, read_meta
 
-EARTH_RADIUS_KM = 6371.0088
-
 _PLACE_COLS = "p.rid, p.id, p.name, p.kind, p.lat, p.lon, p.cc, p.admin1, p.population, p.prominence, p.source"
 
 # How well each kind of match speaks for the name (the rest of a candidate's score is prominence).
@@ -49,16 +47,16 @@ PROMINENCE_WEIGHT = 1 - MATCH_WEIGHT
 MIN_VARIANT_SIMILARITY = 0.75
 
 
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in km on a sphere of radius 6371.0088 km.
+def __getattr__(name: str):
+    # Transitional: geomap/store/db.py and geomap/text/resolve.py still import these two names; they go when
+    # those modules import gazetteer.geodesy themselves. Lazy: numpy and pyproj cost a tenth of a second at start-up.
+    from gazetteer import geodesy
 
-    >>> round(haversine_km(31.5017, 34.4668, 29.5581, 34.9482))  # Gaza City -> Eilat (WGS84 geodesic: 220.4)
-    221
-    """
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+    if name == "haversine_km":
+        return geodesy.great_circle_km
+    if name == "EARTH_RADIUS_KM":
+        return geodesy.MEAN_EARTH_RADIUS_KM
+    raise AttributeError(f"module 'gazetteer.core' has no attribute {name!r}")
 
 
 def fuzzy_length_range(length: int, cutoff: float = FUZZY_CUTOFF) -> tuple[int, int]:
@@ -258,6 +256,8 @@ class Gazetteer:
         self.meta = read_meta(self._con)
         self._index: NameIndex | None = None
         self._divisions: dict[str, Place] | None = None
+        self._outlines: OutlineIndex | None = None
+        self._outlines_lock = threading.Lock()
         self._cached_lookup = lru_cache(maxsize=65536)(self._lookup)
 
     @classmethod
@@ -490,48 +490,50 @@ class Gazetteer:
     # -- space ---------------------------------------------------------------
     def near(self, lat: float, lon: float, km: float, *, kinds: Iterable[str] | None = None,
              limit: int | None = None) -> list[tuple[Place, float]]:
-        """Places within ``km`` of a point, nearest first, with their distance in km."""
-        dlat = km / 111.0
-        dlon = km / max(1e-6, 111.0 * math.cos(math.radians(min(89.9, abs(lat)))))
+        """Places within ``km`` of a point, nearest first, with their geodesic distance in km (WGS84).
+
+        A circle across the antimeridian is searched on both sides of it.
+        """
+        from gazetteer import geodesy
+
+        kinds = tuple(kinds) if kinds else None
         sql = (f"SELECT {_PLACE_COLS} FROM place_rtree r JOIN place p ON p.rid = r.rid "
                "WHERE r.max_lat >= ? AND r.min_lat <= ? AND r.max_lon >= ? AND r.min_lon <= ?")
-        params: list = [lat - dlat, lat + dlat, lon - dlon, lon + dlon]
-        kinds = tuple(kinds) if kinds else None
         if kinds:
             sql += f" AND p.kind IN ({','.join('?' * len(kinds))})"
-            params.extend(kinds)
-        found = []
-        for row in self._query(sql, params):
-            d = haversine_km(lat, lon, row[4], row[5])
-            if d <= km:
-                found.append((_place(row), d))
+        rows = {row[0]: row for south, west, north, east in geodesy.bounding_boxes(lat, lon, km)
+                for row in self._query(sql, (south, north, west, east, *(kinds or ())))}.values()
+        if not rows:
+            return []
+        rows = list(rows)
+        distances = geodesy.distance_km([row[4] for row in rows], [row[5] for row in rows], lat, lon)
+        found = [(_place(row), float(d)) for row, d in zip(rows, distances) if d <= km]
         found.sort(key=lambda pd: (pd[1], -pd[0].population))
         return found[:limit] if limit else found
 
+    def _outline_index(self) -> OutlineIndex:
+        """The outlines, parsed and indexed on first use (once per open gazetteer)."""
+        if self._outlines is None:
+            with self._outlines_lock:
+                if self._outlines is None:
+                    self._outlines = OutlineIndex(self._query(
+                        f"SELECT o.wkb, {_PLACE_COLS} FROM outline o JOIN place p ON p.rid = o.rid ORDER BY o.rid"))
+        return self._outlines
+
     def outline(self, place_id: str):
         """The place's outline as a shapely geometry, or None when it has none."""
-        import shapely
-
-        rows = self._query("SELECT o.wkb FROM outline o JOIN place p ON p.rid = o.rid WHERE p.id = ?", (place_id,))
-        return shapely.from_wkb(rows[0][0]) if rows else None
+        return self._outline_index().outline(place_id)
 
     def containing(self, lat: float, lon: float) -> list[Place]:
-        """Places whose outline contains the point (countries, and any imported outlines)."""
-        import shapely
+        """Places whose outline contains the point (countries, and any imported outlines).
 
-        rows = self._query(
-            f"SELECT o.wkb, {_PLACE_COLS} FROM outline o JOIN place_rtree r ON r.rid = o.rid "
-            "JOIN place p ON p.rid = o.rid WHERE r.min_lat <= ? AND r.max_lat >= ? AND r.min_lon <= ? "
-            "AND r.max_lon >= ?", (lat, lat, lon, lon))
-        pt = shapely.Point(lon, lat)
-        return [_place(row[1:]) for row in rows if shapely.from_wkb(row[0]).covers(pt)]
+        The outlines are parsed once and searched through a spatial index (a shapely ``STRtree``).
+        """
+        return self._outline_index().containing(lat, lon)
 
     def contains(self, place_id: str, lat: float, lon: float) -> bool | None:
         """Whether the place's outline contains the point; None when the place has no outline."""
-        import shapely
-
-        geom = self.outline(place_id)
-        return None if geom is None else bool(geom.covers(shapely.Point(lon, lat)))
+        return self._outline_index().contains(place_id, lat, lon)
 
     def info(self) -> dict:
         """What the file holds: counts by kind, sources, size."""
@@ -541,3 +543,54 @@ class Gazetteer:
                 "places": sum(by_kind.values()), "names": names, "by_kind": by_kind,
                 "origin": self.meta.get("origin"), "sources": self.meta.get("sources"),
                 "imports": self.meta.get("imports", [])}
+
+
+class OutlineIndex:
+    """The outlines of a gazetteer's places, parsed once, prepared, and indexed by a shapely ``STRtree``.
+
+    Parameters
+    ----------
+    rows : sequence of tuples
+        An outline's WKB, then the columns of its place (``_PLACE_COLS``), in the order answers come in.
+
+    Examples
+    --------
+    >>> from shapely.geometry import box
+    >>> row = (box(34.0, 31.0, 35.0, 32.0).wkb, 1, "x:1", "Square", "region", 31.5, 34.5, "", "", 0, 0.1, "test")
+    >>> [p.name for p in OutlineIndex([row]).containing(31.5, 34.5)], OutlineIndex([row]).containing(0.0, 0.0)
+    (['Square'], [])
+    """
+
+    def __init__(self, rows: Sequence[tuple]):
+        import shapely
+
+        self.places = [_place(row[1:]) for row in rows]
+        self.shapes = shapely.from_wkb([row[0] for row in rows])
+        shapely.prepare(self.shapes)  # each shape's own index of its edges: covers() in log time
+        self.tree = shapely.STRtree(self.shapes)
+        self._by_id = {place.id: i for i, place in enumerate(self.places)}
+
+    def outline(self, place_id: str):
+        """The outline of the place with this id, or None."""
+        i = self._by_id.get(place_id)
+        return None if i is None else self.shapes[i]
+
+    def containing(self, lat: float, lon: float) -> list[Place]:
+        """The places whose outline covers the point, in the order of the rows."""
+        import shapely
+
+        from gazetteer.geodesy import normalize_lon
+
+        point = shapely.Point(normalize_lon(lon), lat)
+        near = self.tree.query(point)  # the shapes whose box holds the point; then the prepared test
+        near = near[shapely.covers(self.shapes[near], point)]
+        return [self.places[i] for i in sorted(near.tolist())]
+
+    def contains(self, place_id: str, lat: float, lon: float) -> bool | None:
+        """Whether the place's outline covers the point; None when it has no outline."""
+        import shapely
+
+        from gazetteer.geodesy import normalize_lon
+
+        shape = self.outline(place_id)
+        return None if shape is None else bool(shape.covers(shapely.Point(normalize_lon(lon), lat)))

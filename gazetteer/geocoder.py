@@ -16,6 +16,7 @@ from geopy.point import Point
 from gazetteer.abbreviations import state_code, us_state
 from gazetteer.core import Gazetteer
 from gazetteer.errors import PlaceNotFound
+from gazetteer.geodesy import Box, in_boxes, lon_span_boxes
 from gazetteer.place import Candidate, Place
 
 #: How many places of a name a qualified or restricted query ranks ("Springfield, Illinois": the one in Illinois is
@@ -43,13 +44,26 @@ def within_qualifiers(candidates: list[Candidate], qualifiers: list[Place]) -> l
                   1 if c.place.country_code in countries else 2)
 
 
-def _box(viewbox) -> tuple[float, float, float, float]:
-    """(south, north, west, east) of a Nominatim ``viewbox``: two corners, as geopy Points or (lat, lon) pairs."""
+def viewbox_boxes(viewbox) -> list[Box]:
+    """The boxes, as (min_lat, min_lon, max_lat, max_lon), of a Nominatim ``viewbox``: two corners, as geopy
+    Points or (lat, lon) pairs, in either order.
+
+    Of the two ways round the globe between the corners' longitudes, the box takes the one under 180
+    degrees: corners at 177 E and 178 W make a box astride the antimeridian (split in two), not one
+    around the world.
+
+    >>> viewbox_boxes([(-15.0, 177.0), (-19.0, -178.0)])
+    [(-19.0, 177.0, -15.0, 180.0), (-19.0, -180.0, -15.0, -178.0)]
+    >>> viewbox_boxes([(45.0, -70.0), (30.0, -100.0)])
+    [(30.0, -100.0, 45.0, -70.0)]
+    """
     corners = [Point(corner) for corner in viewbox]
     if len(corners) != 2:
         raise GeocoderQueryError("viewbox must be two corners, [(lat, lon), (lat, lon)]")
-    lats, lons = sorted(c.latitude for c in corners), sorted(c.longitude for c in corners)
-    return lats[0], lats[1], lons[0], lons[1]
+    (south, north), (west, east) = sorted(c.latitude for c in corners), sorted(c.longitude for c in corners)
+    if east - west > 180.0:
+        west, east = east, west  # the short way round, across the antimeridian
+    return lon_span_boxes(south, north, west, east)
 
 
 class OfflineGeocoder(Geocoder):
@@ -114,8 +128,8 @@ class OfflineGeocoder(Geocoder):
         if len(codes) > 1:
             cands = [c for c in cands if c.place.country_code in codes]
         if viewbox is not None:
-            south, north, west, east = _box(viewbox)
-            inside = [south <= c.place.lat <= north and west <= c.place.lon <= east for c in cands]
+            boxes = viewbox_boxes(viewbox)
+            inside = [in_boxes(c.place.lat, c.place.lon, boxes) for c in cands]
             cands = ([c for c, within in zip(cands, inside) if within] if bounded else
                      [c for c, _ in sorted(zip(cands, inside), key=lambda pair: not pair[1])])
         if qualifiers and len(cands) > 1:

@@ -177,13 +177,41 @@ def bounding_boxes(lat: float, lon: float, km: float) -> list[Box]:
     if min_lat <= -90.0 or max_lat >= 90.0 or r >= math.pi / 2 or math.sin(r) >= cos_lat:
         return [(min_lat, -180.0, max_lat, 180.0)]
     half = math.degrees(math.asin(math.sin(r) / cos_lat))
-    lon = normalize_lon(lon)
-    west, east = lon - half, lon + half
-    if west < -180.0:
-        return [(min_lat, west + 360.0, max_lat, 180.0), (min_lat, -180.0, max_lat, east)]
+    return lon_span_boxes(min_lat, max_lat, lon - half, lon + half)
+
+
+def lon_span_boxes(min_lat: float, max_lat: float, west: float, east: float) -> list[Box]:
+    """The boxes from longitude ``west`` eastwards to ``east``, split at the antimeridian.
+
+    Longitudes may lie outside [-180, 180] (unwrapped); ``east`` below ``west`` means the span
+    crosses the antimeridian. A span of 360 degrees or more is the whole band of latitudes.
+
+    >>> lon_span_boxes(-19.0, -15.0, 177.0, -178.0)      # Fiji's islands, astride 180
+    [(-19.0, 177.0, -15.0, 180.0), (-19.0, -180.0, -15.0, -178.0)]
+    >>> lon_span_boxes(30.0, 40.0, 190.0, 200.0)
+    [(30.0, -170.0, 40.0, -160.0)]
+    """
+    if east < west:
+        east += 360.0
+    if east - west >= 360.0:
+        return [(min_lat, -180.0, max_lat, 180.0)]
+    shift = 360.0 * math.floor((west + 180.0) / 360.0)  # bring the west end into [-180, 180)
+    west, east = west - shift, east - shift
     if east > 180.0:
         return [(min_lat, west, max_lat, 180.0), (min_lat, -180.0, max_lat, east - 360.0)]
     return [(min_lat, west, max_lat, east)]
+
+
+def in_boxes(lat: float, lon: float, boxes: Sequence[Box]) -> bool:
+    """Whether the point lies in one of the boxes (as :func:`lon_span_boxes` gives them; edges included).
+
+    >>> boxes = lon_span_boxes(-19.0, -15.0, 177.0, -178.0)
+    >>> in_boxes(-17.0, 179.5, boxes), in_boxes(-17.0, -179.5, boxes), in_boxes(-17.0, 176.0, boxes)
+    (True, True, False)
+    """
+    lon = normalize_lon(lon)
+    return any(south <= lat <= north and (west <= lon <= east or west <= lon + 360.0 <= east)
+               for south, west, north, east in boxes)
 
 
 def path_box(path: Sequence[LatLon], *, margin_deg: float = 0.02) -> list[Box]:
@@ -198,14 +226,7 @@ def path_box(path: Sequence[LatLon], *, margin_deg: float = 0.02) -> list[Box]:
     lats = [p[0] for p in path]
     lons = unwrap_lons([p[1] for p in path])
     min_lat, max_lat = max(min(lats) - margin_deg, -90.0), min(max(lats) + margin_deg, 90.0)
-    west, east = min(lons) - margin_deg, max(lons) + margin_deg
-    if east - west >= 360.0:
-        return [(min_lat, -180.0, max_lat, 180.0)]
-    shift = 360.0 * math.floor((west + 180.0) / 360.0)  # bring the west end into [-180, 180)
-    west, east = west - shift, east - shift
-    if east > 180.0:
-        return [(min_lat, west, max_lat, 180.0), (min_lat, -180.0, max_lat, east - 360.0)]
-    return [(min_lat, west, max_lat, east)]
+    return lon_span_boxes(min_lat, max_lat, min(lons) - margin_deg, max(lons) + margin_deg)
 
 
 def _nearest_on_step(lat: float, lon: float, a: LatLon, b: LatLon) -> LatLon:

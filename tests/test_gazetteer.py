@@ -5,9 +5,9 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from geopy.distance import geodesic
 
 from gazetteer import Gazetteer, GazetteerCorrupt, GazetteerNotFound, OfflineGeocoder, PlaceNotFound
+from gazetteer.geodesy import distance_km
 from gazetteer.normalize import name_key, query_keys, skeleton
 
 
@@ -18,7 +18,7 @@ def top(gaz, name, **kw):
 
 
 def km(place, lat, lon):
-    return geodesic((place.lat, place.lon), (lat, lon)).km
+    return distance_km(place.lat, place.lon, lat, lon)
 
 
 @pytest.mark.parametrize("name, lat, lon, kw", [
@@ -222,10 +222,64 @@ def test_near_finds_the_yarmouk_camp_within_30_km_of_damascus(gaz):
     assert dists == sorted(dists) and max(dists) <= 30
 
 
+def test_near_measures_on_wgs84(gaz):
+    from geographiclib.geodesic import Geodesic
+
+    found = gaz.near(64.13, -21.90, 40, kinds=["city"])  # Reykjavik: where sphere and ellipsoid differ most
+    assert found
+    for place, d in found:
+        assert d == pytest.approx(Geodesic.WGS84.Inverse(64.13, -21.90, place.lat, place.lon)["s12"] / 1000, abs=1e-3)
+
+
+def test_near_finds_the_towns_across_the_antimeridian(gaz):
+    # from just east of 180 in Fiji, Savusavu and Labasa lie 76 and 93 km away, west of the line
+    found = {p.name: d for p, d in gaz.near(-17.0, -179.99, 150, kinds=["city"])}
+    assert 70 < found["Savusavu"] < 80 and 88 < found["Labasa"] < 98
+    assert all(d <= 150 for d in found.values())
+    # and the other way: from just west of the line, the airports on the islands east of it
+    east = [p for p, _ in gaz.near(-16.7, 179.95, 30, kinds=["airport"])]
+    assert east and all(p.lon < 0 for p in east)
+    assert [p.name for p, _ in gaz.near(-17.0, 180.01, 150, kinds=["city"])] == list(found)
+
+
 def test_containment_in_country_outlines(gaz):
     assert "SY" in {p.country_code for p in gaz.containing(34.45, 40.92)}  # Albukamal
     assert gaz.contains("cc:JO", 31.95, 35.93) is True                     # Amman
     assert gaz.contains("cc:JO", 33.51, 36.29) is False                    # Damascus
+    assert gaz.contains("gn:0", 33.51, 36.29) is None                      # no such outline
+
+
+@pytest.mark.parametrize("lat, lon, code", [
+    (34.80, 38.90, "SY"),     # the Syrian desert near Palmyra
+    (33.51, 36.29, "SY"),     # Damascus
+    (33.89, 35.50, "LB"),     # Beirut, 80 km from Damascus
+    (34.00, 36.20, "LB"),     # Baalbek, 30 km from the Syrian border
+    (-17.80, 178.00, "FJ"),   # Viti Levu, west of 180
+    (-16.50, 179.50, "FJ"),   # Vanua Levu, west of 180
+    (-16.30, -179.90, "FJ"),  # Taveuni's neighbours, east of 180
+    (-16.30, 180.10, "FJ"),   # the same side, its longitude written past 180
+])
+def test_containing_names_the_country(gaz, lat, lon, code):
+    assert [p.country_code for p in gaz.containing(lat, lon) if p.kind == "country"] == [code]
+
+
+def test_containing_agrees_with_every_outline_tested_one_by_one(gaz):
+    import random
+
+    import shapely
+
+    rows = gaz._query("SELECT p.id, o.wkb FROM outline o JOIN place p ON p.rid = o.rid ORDER BY o.rid")
+    outlines = [(place_id, shapely.from_wkb(wkb)) for place_id, wkb in rows]
+    rng = random.Random(21)
+    points = [(rng.uniform(-60.0, 75.0), rng.uniform(-180.0, 180.0)) for _ in range(300)]
+    points += [(33.2, 35.6), (31.5, 34.45), (-16.1, -180.0), (-16.1, 180.0)]  # borders, Gaza, on the line
+    inside = 0
+    for lat, lon in points:
+        point = shapely.Point(lon if lon < 180.0 else lon - 360.0, lat)
+        expected = [place_id for place_id, outline in outlines if outline.covers(point)]
+        assert [p.id for p in gaz.containing(lat, lon)] == expected, (lat, lon)
+        inside += bool(expected)
+    assert inside > 50
 
 
 def test_geopy_geocoder_offline(gaz):
@@ -252,8 +306,9 @@ def test_geopy_geocoder_offline(gaz):
 def test_geopy_geocoder_reads_the_region_or_country_after_a_comma(gaz, query, lat, lon):
     # as Nominatim does; once only exactly_one=False looked at the qualifier at all
     loc = OfflineGeocoder(gaz).geocode(query)
-    assert geodesic((loc.latitude, loc.longitude), (lat, lon)).km < 10
-    assert geodesic(OfflineGeocoder(gaz).geocode(query, exactly_one=False)[0].point, (lat, lon)).km < 10
+    assert distance_km(loc.latitude, loc.longitude, lat, lon) < 10
+    first = OfflineGeocoder(gaz).geocode(query, exactly_one=False)[0]
+    assert distance_km(first.latitude, first.longitude, lat, lon) < 10
 
 
 @pytest.mark.parametrize("method", ["geocode", "reverse"])
@@ -291,6 +346,24 @@ def test_geopy_geocoder_answers_nominatims_arguments_as_nominatim_does(gaz):
     assert geocoder.reverse("34.45, 40.92").raw["address"]["country_code"] == "sy"
     assert geocoder.reverse("34.45, 40.92", zoom=5).address == "Deir ez-Zor Governorate, Syria"
     assert geocoder.reverse("34.45, 40.92", zoom=3).address == "Syria"
+
+
+def test_geopy_geocoder_viewbox_may_lie_across_the_antimeridian(gaz):
+    geocoder = OfflineGeocoder(gaz)
+    fiji = [(-15.5, 177.0), (-19.5, -178.0)]  # the short way round: from 177 E east across 180 to 178 W
+    found = geocoder.geocode("Ba", viewbox=fiji, bounded=True, exactly_one=False)
+    assert found and {loc.raw["country_code"] for loc in found} == {"FJ"}
+    assert geocoder.geocode("Ba", viewbox=list(reversed(fiji))).address == "Ba, Western, Fiji"
+    assert geocoder.geocode("Damascus", viewbox=fiji, bounded=True) is None
+
+
+def test_geopy_geocoder_reverses_points_near_the_antimeridian(gaz):
+    geocoder = OfflineGeocoder(gaz)
+    nearest = geocoder.reverse("-16.6, -179.95", km=100, kinds=("city",))
+    assert nearest.address == "Labasa, Northern, Fiji"  # 70 km away, west of 180
+    assert 60 < nearest.raw["distance_km"] < 80
+    assert geocoder.reverse("-16.3, -179.9", zoom=3).address == "Fiji"
+    assert geocoder.reverse("-16.5, 179.5", zoom=3).address == "Fiji"
 
 
 def test_missing_file_names_the_fix(tmp_path):

@@ -14,8 +14,8 @@ import re
 import pytest
 from click.testing import CliRunner
 
+from gazetteer.geodesy import distance_km
 from gazetteer.place import Place
-from geomap.claims.geometry import distance_km
 from geomap.cli import main
 from geomap.errors import MapError
 from geomap.model import Article, ClaimPlace, CorridorClaim, Mention, RangeClaim, RangeTarget, Sentence
@@ -69,7 +69,7 @@ def claim_place(name: str, inferred: bool = False) -> ClaimPlace:
 
 def target(origin: str, name: str, range_km: float) -> RangeTarget:
     o, p = PLACES[origin], PLACES[name]
-    d = distance_km((o.lat, o.lon), (p.lat, p.lon))
+    d = distance_km(o.lat, o.lon, p.lat, p.lon)
     return RangeTarget(name, p.lat, p.lon, d, d <= range_km, place=p)
 
 
@@ -223,7 +223,7 @@ def test_geojson_range_polygon_is_a_250_km_geodesic_circle(article):
 
     circle = shape(export.range_feature(article, article.ranges[0], 0)["geometry"])
     gaza = PLACES["Gaza"]
-    radii = [distance_km((gaza.lat, gaza.lon), (lat, lon)) for lon, lat in circle.exterior.coords]
+    radii = [distance_km(gaza.lat, gaza.lon, lat, lon) for lon, lat in circle.exterior.coords]
     assert min(radii) == pytest.approx(250, abs=0.5) and max(radii) == pytest.approx(250, abs=0.5)
 
 

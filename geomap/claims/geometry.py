@@ -1,74 +1,55 @@
-"""Geodesic geometry of claims: range circles, corridor lines and buffers, distances.
+"""Geodesic geometry of claims: range circles, corridor lines and buffers, GeoJSON features.
 
-Everything is computed on the WGS84 ellipsoid (geopy / geographiclib), never with planar
-degrees: a 2,000 km circle drawn as a planar circle in degrees is wrong by hundreds of
-kilometres at high latitudes. Shapes that cross the antimeridian are split into parts on
-either side (a :class:`~shapely.MultiPolygon` / :class:`~shapely.MultiLineString`), so
-they draw correctly on a web map. Coordinates in shapely objects are ``(lon, lat)``.
+A thin layer of claim shapes over :mod:`gazetteer.geodesy`, which measures everything on the
+WGS84 ellipsoid, never with planar degrees: a 2,000 km circle drawn as a planar circle in
+degrees is wrong by hundreds of kilometres at high latitudes. Shapes that cross the
+antimeridian are split into parts on either side (a :class:`~shapely.MultiPolygon` /
+:class:`~shapely.MultiLineString`), so they draw correctly on a web map. Coordinates in
+shapely objects are ``(lon, lat)``.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
-from geographiclib.geodesic import Geodesic
-from geopy.distance import geodesic
 from shapely.geometry import LineString, MultiLineString, MultiPolygon, Polygon, box
 from shapely.ops import unary_union
 from shapely.validation import make_valid
 
-WGS84 = Geodesic.WGS84
+from gazetteer import geodesy
+from gazetteer.geodesy import LatLon, geodesic_path
 
-#: A (lat, lon) pair in degrees.
-LatLon = tuple[float, float]
+__all__ = ["LatLon", "geodesic_path", "distance_km", "distance_to_area_km", "destination", "geodesic_circle",
+           "geodesic_line", "corridor_buffer", "range_features", "corridor_features"]
 
 
+# (lat, lon)-pair spellings of gazetteer.geodesy's functions, kept for geomap/claims/ranges.py and
+# geomap/store/db.py until they call gazetteer.geodesy themselves.
 def distance_km(a: LatLon, b: LatLon) -> float:
-    """Geodesic distance in km between two (lat, lon) points on WGS84.
+    """Geodesic km on WGS84 between two (lat, lon) points: :func:`gazetteer.geodesy.distance_km`.
 
     >>> round(distance_km((31.5017, 34.4668), (29.5581, 34.9482)))
     220
     """
-    return geodesic(a, b).km
+    return geodesy.distance_km(a[0], a[1], b[0], b[1])
 
 
 def distance_to_area_km(origin: LatLon, outline) -> float:
-    """Geodesic km from a point to the nearest point of an area's outline (lon/lat shapely geometry); 0 inside.
-
-    The nearest point is found in degrees, then measured geodesically: close enough for "within range" checks
-    of countries, which is what it is for.
+    """Geodesic km from a point to an area's outline, 0 inside: :func:`gazetteer.geodesy.distance_to_outline_km`.
 
     >>> from shapely.geometry import box
-    >>> distance_to_area_km((31.5, 34.5), box(34.0, 31.0, 35.0, 32.0))
-    0.0
     >>> round(distance_to_area_km((31.5, 33.0), box(34.0, 31.0, 35.0, 32.0)))
     95
     """
-    from shapely.geometry import Point
-    from shapely.ops import nearest_points
-
-    point = Point(origin[1], origin[0])
-    if outline.contains(point):
-        return 0.0
-    nearest = nearest_points(outline, point)[0]
-    return distance_km(origin, (nearest.y, nearest.x))
+    return geodesy.distance_to_outline_km(origin[0], origin[1], outline)
 
 
 def destination(origin: LatLon, bearing_deg: float, km: float) -> LatLon:
-    """The point reached from ``origin`` after ``km`` along the geodesic of initial ``bearing_deg``."""
-    result = WGS84.Direct(origin[0], origin[1], bearing_deg, km * 1000.0)
-    return result["lat2"], result["lon2"]
+    """The point ``km`` from ``origin`` along the geodesic of initial ``bearing_deg``, as (lat, lon).
 
-
-def _unwrap(lons: Sequence[float]) -> list[float]:
-    """Make longitudes continuous (no jump over 180 degrees between neighbours)."""
-    out = [lons[0]]
-    for lon in lons[1:]:
-        prev = out[-1]
-        delta = (lon - prev + 180.0) % 360.0 - 180.0
-        out.append(prev + delta)
-    return out
+    :func:`gazetteer.geodesy.destination` for one point.
+    """
+    return geodesy.destination(origin[0], origin[1], bearing_deg, km)
 
 
 def _split_at_antimeridian(shape):
@@ -112,10 +93,11 @@ def geodesic_circle(center: LatLon, radius_km: float, *, points: int = 180) -> P
     """
     if not 0 < radius_km < 20_000:
         raise ValueError(f"a range circle needs a radius between 0 and 20,000 km, got {radius_km}")
-    ring = [destination(center, 360.0 * i / points, radius_km) for i in range(points)]
-    lats = [lat for lat, _ in ring]
+    lats, ring_lons = geodesy.destination(center[0], center[1], [360.0 * i / points for i in range(points)],
+                                          radius_km)
+    lats = lats.tolist()
     # Start the walk at bearing 0 and go clockwise: the longitudes unwrap continuously.
-    lons = _unwrap([lon for _, lon in ring] + [ring[0][1]])
+    lons = geodesy.unwrap_lons([*ring_lons.tolist(), ring_lons[0]])
     winding = lons[-1] - lons[0]
     lons = lons[:-1]
     coords = list(zip(lons, lats))
@@ -131,24 +113,6 @@ def geodesic_circle(center: LatLon, radius_km: float, *, points: int = 180) -> P
     if minx < -180.0 or maxx > 180.0:
         shape = _as_polygonal(_split_at_antimeridian(shape))
     return shape
-
-
-def geodesic_path(waypoints: Sequence[LatLon], *, step_km: float = 25.0) -> list[LatLon]:
-    """Points along the geodesics joining consecutive waypoints, every ``step_km`` at most.
-
-    Longitudes are unwrapped (may leave [-180, 180]) so the path is continuous.
-    """
-    if len(waypoints) < 2:
-        raise ValueError("a corridor line needs at least two waypoints")
-    path: list[LatLon] = [waypoints[0]]
-    for (lat1, lon1), (lat2, lon2) in zip(waypoints, waypoints[1:]):
-        line = WGS84.InverseLine(lat1, lon1, lat2, lon2)
-        steps = max(1, math.ceil(line.s13 / (step_km * 1000.0)))
-        for i in range(1, steps + 1):
-            pos = line.Position(line.s13 * i / steps)
-            path.append((pos["lat2"], pos["lon2"]))
-    lons = _unwrap([lon for _, lon in path])
-    return [(lat, lon) for (lat, _), lon in zip(path, lons)]
 
 
 def geodesic_line(waypoints: Sequence[LatLon], *, step_km: float = 25.0) -> LineString | MultiLineString:
@@ -175,15 +139,13 @@ def corridor_buffer(waypoints: Sequence[LatLon], width_km: float, *, step_km: fl
     left: list[LatLon] = []
     right: list[LatLon] = []
     for (lat1, lon1), (lat2, lon2) in zip(path, path[1:]):
-        inverse = WGS84.Inverse(lat1, lon1, lat2, lon2)
-        if inverse["s12"] == 0:
+        bearing, arrival, km = geodesy.inverse(lat1, lon1, lat2, lon2)
+        if km == 0:
             continue
-        left += [destination((lat1, lon1), inverse["azi1"] - 90.0, half),
-                 destination((lat2, lon2), inverse["azi2"] - 90.0, half)]
-        right += [destination((lat1, lon1), inverse["azi1"] + 90.0, half),
-                  destination((lat2, lon2), inverse["azi2"] + 90.0, half)]
+        left += [destination((lat1, lon1), bearing - 90.0, half), destination((lat2, lon2), arrival - 90.0, half)]
+        right += [destination((lat1, lon1), bearing + 90.0, half), destination((lat2, lon2), arrival + 90.0, half)]
     outline = left + right[::-1]
-    lons = _unwrap([path[0][1]] + [lon for _, lon in outline])[1:]
+    lons = geodesy.unwrap_lons([path[0][1]] + [lon for _, lon in outline])[1:]
     band = make_valid(Polygon([(lon, lat) for (lat, _), lon in zip(outline, lons)]))
     pieces = [band]
     for lat, lon in waypoints:

@@ -32,11 +32,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from gazetteer.core import EARTH_RADIUS_KM, haversine_km
+from gazetteer.geodesy import MEAN_EARTH_RADIUS_KM, great_circle_km
 from geomap.errors import EvaluationError
 from geomap.evaluation.corpus import GoldDocument
 
-#: Mean Earth radius (IUGG), km: the sphere of the great-circle errors.
+#: Mean Earth radius (IUGG), km: the sphere of the great-circle errors (:func:`great_circle_km`, from
+#: :mod:`gazetteer.geodesy`, the haversine distance on this sphere that ``../shared/eval/README.md`` defines).
+EARTH_RADIUS_KM = MEAN_EARTH_RADIUS_KM
 #: The error (km) below which a toponym counts as correctly placed (100 miles).
 ACC_THRESHOLD_KM = 161.0
 #: The normaliser of the AUC: ln(1 + error) / ln(MAX_ERROR_KM) (Gritta et al. 2018).
@@ -86,10 +88,6 @@ class Prediction:
             place = value.place
             lat, lon = (None, None) if place is None else (place.lat, place.lon)
         return cls(start, end, lat, lon)
-
-
-#: Great-circle distance in km between two WGS84 points (haversine, :data:`EARTH_RADIUS_KM`): the gazetteer's.
-great_circle_km = haversine_km
 
 
 # --------------------------------------------------------------------------- matching

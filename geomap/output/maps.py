@@ -324,7 +324,7 @@ def _mercator_angle(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 def _continuous_segments(points: list[tuple[float, float]]) -> list[list[tuple[float, float]]]:
     """Geodesic paths between consecutive waypoints, shifted by 360 degrees where needed so they join up."""
-    from geomap.claims.geometry import geodesic_path
+    from gazetteer.geodesy import geodesic_path
 
     segments: list[list[tuple[float, float]]] = []
     for a, b in zip(points, points[1:]):
@@ -341,7 +341,7 @@ def _add_range(layer, claim: RangeClaim, bounds: _Bounds) -> bool:
     import folium
     from shapely.geometry import mapping
 
-    from geomap.claims.geometry import destination
+    from gazetteer.geodesy import destination
 
     lines = [f"Range: {html.escape(range_label(claim))}"]
     if claim.origin:
@@ -359,7 +359,7 @@ def _add_range(layer, claim: RangeClaim, bounds: _Bounds) -> bool:
             popup=folium.Popup(popup, max_width=460),
         ).add_to(layer)
         bounds.add_shape(shape)
-        top = destination((claim.origin.lat, claim.origin.lon), 0.0, float(claim.range_km))
+        top = destination(claim.origin.lat, claim.origin.lon, 0.0, float(claim.range_km))
         folium.Marker(top, icon=folium.DivIcon(
             html=f"<span>{html.escape(range_label(claim))}</span>", class_name="geomap-range-label",
             icon_size=(0, 0), icon_anchor=(0, 0)), interactive=False).add_to(layer)
