@@ -146,6 +146,22 @@ _SKIPPED_FLAGS = {(demonyms, upper): frozenset(([] if demonyms else [DEMONYM]) +
                   for demonyms in (False, True) for upper in (False, True)}
 
 
+def _key_shares(primary: bool, can_be_exact: bool, quality: float | None
+                ) -> tuple[Sequence[float] | None, Sequence[str] | None, float, float]:
+    """How a key's match adds to its places' scores: (shares by flags, matches by flags, share, top).
+
+    With ``quality`` None the share and the kind of match go by the name's flags (``shares`` and ``matches``,
+    indexed by flags; a key other than the query's first is a glued form); else every place of the key gets
+    ``share``, MATCH_WEIGHT * quality. ``top`` is the most the match can add to a place's score, before its
+    prominence.
+    """
+    if quality is None:
+        shares = _FLAG_SHARE if primary else _GLUED_FLAG_SHARE
+        return shares, _FLAG_MATCH, 0.0, _MOST_SHARE if can_be_exact else shares[CURATED]
+    share = MATCH_WEIGHT * quality
+    return None, None, share, _MOST_SHARE if can_be_exact else share
+
+
 class _Ranking:
     """The places one lookup has scored, and the least score that can still make its ``limit``.
 
@@ -180,15 +196,7 @@ class _Ranking:
         pushpop = heapq.heappushpop
         for key, entries, quality in spans:
             can_be_exact = key == primary and how != "fuzzy"
-            if quality is None:
-                # the match's share of the score and its kind, by the name's flags
-                shares = _FLAG_SHARE if key == primary else _GLUED_FLAG_SHARE
-                matches = _FLAG_MATCH
-            else:
-                shares, matches = None, None
-                share = MATCH_WEIGHT * quality
-            # the most the match can add to a place's score, before its prominence
-            top = _MOST_SHARE if can_be_exact else shares[CURATED] if shares else share
+            shares, matches, share, top = _key_shares(key == primary, can_be_exact, quality)
             for entry in entries:
                 packed = packed_entries[entry]
                 rid = packed >> 8
@@ -455,20 +463,34 @@ class Gazetteer:
         if not ranking.score:
             if ranking.passed_demonym:
                 return ()  # "Russian" is no place's name: not a misspelling of one either (Nyūzen)
-            if described := without_descriptor(name):
-                # no place is called "Kirkuk city": Kirkuk is (but Mexico City is found whole, as itself); nor
-                # "Idlib province": the province of Idlib is, but not the city (and "Islamic State" no place)
-                bare, named_kinds = described
-                if named_kinds is None:
-                    return self._lookup(bare, cc, kinds, limit, fuzzy, demonyms)
-                if wanted := tuple(k for k in named_kinds if not kinds or k in kinds):
-                    if found := self._lookup(bare, cc, wanted, limit, False, demonyms):
-                        return found
+            if (found := self._lookup_described(name, cc, kinds, limit, fuzzy, demonyms)) is not None:
+                return found
             ranking.consider(((key, index.entries_of_hash(hashed), quality)
                               for key, hashed, quality in self._variant_keys(keys)), "variant", keys_by_bound=True)
         if not ranking.score and fuzzy and len(primary) >= 5:
             ranking.consider(((key, index.entries(key), MATCH_FUZZY * ratio)
                               for key, ratio in self._fuzzy_keys(primary).items()), "fuzzy")
+        return self._candidates(ranking)
+
+    def _lookup_described(self, name, cc, kinds, limit, fuzzy, demonyms) -> tuple[Candidate, ...] | None:
+        """The places of a name that no place has, read without its descriptor; None when that finds nothing.
+
+        No place is called "Kirkuk city": Kirkuk is (but Mexico City is found whole, as itself); nor
+        "Idlib province": the province of Idlib is, but not the city (and "Islamic State" no place).
+        """
+        if not (described := without_descriptor(name)):
+            return None
+        bare, named_kinds = described
+        if named_kinds is None:
+            return self._lookup(bare, cc, kinds, limit, fuzzy, demonyms)
+        if wanted := tuple(k for k in named_kinds if not kinds or k in kinds):
+            if found := self._lookup(bare, cc, wanted, limit, False, demonyms):
+                return found
+        return None
+
+    def _candidates(self, ranking: _Ranking) -> tuple[Candidate, ...]:
+        """The candidates of a lookup's ``limit`` best places, best first."""
+        index = self._names
         candidates = []
         scores, matches, prominence = ranking.score, ranking.match, index.prominence
         for rid in ranking.best():

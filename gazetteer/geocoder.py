@@ -44,6 +44,32 @@ def within_qualifiers(candidates: list[Candidate], qualifiers: list[Place]) -> l
                   1 if c.place.country_code in countries else 2)
 
 
+def query_parts(query) -> tuple[str, list[str]]:
+    """The name a geocoder query asks for and the qualifiers after it (a region, a country), from a string
+    with commas or a dict of Nominatim's structured query (its values in order).
+
+    >>> query_parts("Springfield, Illinois, USA")
+    ('Springfield', ['Illinois', 'USA'])
+    >>> query_parts({"city": "Tripoli", "country": "Lebanon"})
+    ('Tripoli', ['Lebanon'])
+    """
+    if isinstance(query, dict):
+        query = ", ".join(str(v) for v in query.values() if v)
+    name, *qualifiers = (part.strip() for part in str(query).split(","))
+    return name, [q for q in qualifiers if q]
+
+
+def feature_kinds(featuretype: str, kinds=None) -> list[str]:
+    """The kinds of place a Nominatim ``featuretype`` selects, among ``kinds`` when given (may be none).
+
+    >>> feature_kinds("settlement"), feature_kinds("settlement", ["camp", "airport"]), feature_kinds("state", ["city"])
+    (['city', 'camp'], ['camp'], [])
+    """
+    if featuretype not in FEATURE_KINDS:
+        raise GeocoderQueryError(f"featuretype {featuretype!r}: one of {', '.join(FEATURE_KINDS)}")
+    return [k for k in FEATURE_KINDS[featuretype] if not kinds or k in kinds]
+
+
 def viewbox_boxes(viewbox) -> list[Box]:
     """The boxes, as (min_lat, min_lon, max_lat, max_lon), of a Nominatim ``viewbox``: two corners, as geopy
     Points or (lat, lon) pairs, in either order.
@@ -107,24 +133,29 @@ class OfflineGeocoder(Geocoder):
         "geojson") its outline, or its point when it has none. ``language`` is accepted: names are the
         gazetteer's. ``kinds`` (not Nominatim's) restricts to the gazetteer's kinds of place.
         """
-        if isinstance(query, dict):
-            query = ", ".join(str(v) for v in query.values() if v)
         if geometry is not None and geometry.lower() not in ("wkt", "geojson"):
             raise GeocoderQueryError(f"geometry {geometry!r}: the offline geocoder gives 'wkt' or 'geojson'")
         if featuretype is not None:
-            if featuretype not in FEATURE_KINDS:
-                raise GeocoderQueryError(f"featuretype {featuretype!r}: one of {', '.join(FEATURE_KINDS)}")
-            kinds = [k for k in FEATURE_KINDS[featuretype] if not kinds or k in kinds]
+            kinds = feature_kinds(featuretype, kinds)
             if not kinds:
                 return None  # the feature type and the kinds asked for have no kind in common
-        codes = [country_codes] if isinstance(country_codes, str) else list(country_codes or ())
-        codes = {code.upper() for code in codes}
-        name, *qualifiers = (part.strip() for part in str(query).split(","))
-        qualifiers = [q for q in qualifiers if q]
+        codes = {code.upper() for code in ([country_codes] if isinstance(country_codes, str) else country_codes or ())}
+        name, qualifiers = query_parts(query)
         wanted = 1 if exactly_one else (limit or 10)
         restricted = qualifiers or viewbox is not None or len(codes) > 1
         cands: list[Candidate] = self.gazetteer.lookup(name, country=next(iter(codes)) if len(codes) == 1 else None,
                                                        kinds=kinds, limit=QUALIFIED_POOL if restricted else wanted)
+        cands = self._restricted(cands, codes, viewbox, bounded, qualifiers)
+        locations = [self._location(c.place, c.to_dict(), addressdetails=addressdetails, geometry=geometry,
+                                    extratags=extratags, namedetails=namedetails) for c in cands[:wanted]]
+        if exactly_one:
+            return locations[0] if locations else None
+        return locations or None
+
+    def _restricted(self, cands: list[Candidate], codes: set[str], viewbox, bounded: bool,
+                    qualifiers: list[str]) -> list[Candidate]:
+        """A geocode's candidates in the countries of ``codes`` (when several), those in the ``viewbox`` first
+        (only those, ``bounded``), those in the regions the ``qualifiers`` name first."""
         if len(codes) > 1:
             cands = [c for c in cands if c.place.country_code in codes]
         if viewbox is not None:
@@ -134,11 +165,7 @@ class OfflineGeocoder(Geocoder):
                      [c for c, _ in sorted(zip(cands, inside), key=lambda pair: not pair[1])])
         if qualifiers and len(cands) > 1:
             cands = within_qualifiers(cands, [c for q in qualifiers for c in self._qualifier_places(q)])
-        locations = [self._location(c.place, c.to_dict(), addressdetails=addressdetails, geometry=geometry,
-                                    extratags=extratags, namedetails=namedetails) for c in cands[:wanted]]
-        if exactly_one:
-            return locations[0] if locations else None
-        return locations or None
+        return cands
 
     def _qualifier_places(self, qualifier: str) -> list[Place]:
         """The places a qualifier may name: a US state by its abbreviation ("W.Va.", "OR"), a country by its ISO

@@ -297,17 +297,33 @@ def _write_name_index(con: sqlite3.Connection, changed_keys: list[str] | None,
 
     Returns the keys it indexed anew, each with the prominence of its most prominent place.
     """
+    whole = changed_keys is None
+    arrays, text, tables = _starting_arrays(con, whole)
+    text = _index_places(con, arrays, text, tables, None if whole else changed_rids or set())
+    indexed, best = _index_keys(con, arrays, None if whole else changed_keys)
+    _store_name_index(con, arrays, text, tables)
+    return dict(zip(indexed, best.tolist()))
+
+
+def _starting_arrays(con: sqlite3.Connection, whole: bool) -> tuple[dict, bytes, dict[str, dict[str, int]]]:
+    """The arrays, text and code tables an index build starts from: empty for a whole build, else the stored."""
     import numpy as np  # the build only: a lookup reads the arrays through memoryviews
 
-    whole = changed_keys is None
-    record = _place_record_dtype()
     if whole:
         arrays = {part: np.zeros(0, np.dtype(code)) for part, code in _ARRAYS.items()}
-        arrays["place"] = np.zeros(0, record)
+        arrays["place"] = np.zeros(0, _place_record_dtype())
         text, stored_tables = b"", {"kind": [], "cc": [], "source": []}
     else:
         arrays, text, stored_tables = _stored_arrays(con)
     tables = {part: {value: code for code, value in enumerate(values)} for part, values in stored_tables.items()}
+    return arrays, text, tables
+
+
+def _index_places(con: sqlite3.Connection, arrays: dict, text: bytes, tables: dict[str, dict[str, int]],
+                  changed_rids: set[int] | None) -> bytes:
+    """Write the places into ``arrays``: the changed ones (all of them when ``changed_rids`` is None), by row id;
+    their id and name are appended to ``text``, which is returned. The ranks by id are computed anew."""
+    import numpy as np
 
     # -- places: the changed ones (all of them in a whole build), by row id
     size = (con.execute("SELECT max(rid) FROM place").fetchone()[0] or 0) + 1
@@ -317,36 +333,53 @@ def _write_name_index(con: sqlite3.Connection, changed_keys: list[str] | None,
         grown[:kept] = arrays[part][:kept]
         arrays[part] = grown
     sql = "SELECT rid, id, name, kind, lat, lon, cc, admin1, population, prominence, source, name_fold FROM place"
-    places = (con.execute(sql).fetchall() if whole
-              else select_in_chunks(con, sql + " WHERE rid IN ({})", sorted(changed_rids or ())))
+    places = (con.execute(sql).fetchall() if changed_rids is None
+              else select_in_chunks(con, sql + " WHERE rid IN ({})", sorted(changed_rids)))
     if places:
-        (rids, ids, names_, kinds, lats, lons, countries, admin1s, populations, prominences, sources,
-         name_folds) = zip(*places)
-        rids = np.array(rids, np.int64)
-        arrays["prominence"][rids] = np.array(prominences, np.float64)
-        arrays["name_fold"][rids] = np.array(name_folds, np.uint32)
-        records = arrays["place"]
-        for field, values in (("lat", lats), ("lon", lons),
-                              ("population", [population or 0 for population in populations])):
-            records[field][rids] = values
-        for part, values in (("kind", kinds), ("cc", countries), ("source", sources)):
-            table = tables[part]
-            codes = np.array([table.setdefault(value, len(table)) for value in values], np.uint16)
-            records[part][rids] = codes
-            if part in arrays:
-                arrays[part][rids] = codes
-        fields = [_SEP.join((place_id, name) if admin1 is None else (place_id, name, admin1)).encode()
-                  for place_id, name, admin1 in zip(ids, names_, admin1s)]
-        lengths = np.array([len(field) for field in fields], np.int64)
-        records["text_end"][rids] = len(text) + np.cumsum(lengths)
-        records["text_start"][rids] = records["text_end"][rids] - lengths
-        text += b"".join(fields)
+        text = _index_place_rows(arrays, text, tables, places)
     # a new id moves the rank of every id after it: the ranks are computed anew
     by_id = np.array([rid for (rid,) in con.execute("SELECT rid FROM place ORDER BY id")], np.int64)
     arrays["id_rank"][by_id] = np.arange(len(by_id))
+    return text
 
-    # -- keys: the changed ones (all of them in a whole build), each with its places most prominent first
-    # (then by row id), appended to the entries; the sorted hashes point at their spans
+
+def _index_place_rows(arrays: dict, text: bytes, tables: dict[str, dict[str, int]], places: list[tuple]) -> bytes:
+    """Write rows of the place table into ``arrays`` and ``text`` (returned); new kinds, countries and sources
+    get the next code of their table."""
+    import numpy as np
+
+    (rids, ids, names_, kinds, lats, lons, countries, admin1s, populations, prominences, sources,
+     name_folds) = zip(*places)
+    rids = np.array(rids, np.int64)
+    arrays["prominence"][rids] = np.array(prominences, np.float64)
+    arrays["name_fold"][rids] = np.array(name_folds, np.uint32)
+    records = arrays["place"]
+    for field, values in (("lat", lats), ("lon", lons),
+                          ("population", [population or 0 for population in populations])):
+        records[field][rids] = values
+    for part, values in (("kind", kinds), ("cc", countries), ("source", sources)):
+        table = tables[part]
+        codes = np.array([table.setdefault(value, len(table)) for value in values], np.uint16)
+        records[part][rids] = codes
+        if part in arrays:
+            arrays[part][rids] = codes
+    fields = [_SEP.join((place_id, name) if admin1 is None else (place_id, name, admin1)).encode()
+              for place_id, name, admin1 in zip(ids, names_, admin1s)]
+    lengths = np.array([len(field) for field in fields], np.int64)
+    records["text_end"][rids] = len(text) + np.cumsum(lengths)
+    records["text_start"][rids] = records["text_end"][rids] - lengths
+    return text + b"".join(fields)
+
+
+def _index_keys(con: sqlite3.Connection, arrays: dict, changed_keys: list[str] | None) -> tuple[list[str], object]:
+    """Write the keys into ``arrays``: the changed ones (all of them when ``changed_keys`` is None), each with its
+    places most prominent first (then by row id), appended to the entries; the sorted hashes point at their spans.
+
+    Returns the keys indexed and the prominence of each one's most prominent place (a numpy array).
+    """
+    import numpy as np
+
+    whole = changed_keys is None
     sql = "SELECT key, rid, flags FROM name"
     names = con.execute(sql).fetchall() if whole else select_in_chunks(con, sql + " WHERE key IN ({})", changed_keys)
     names.sort()
@@ -372,7 +405,20 @@ def _write_name_index(con: sqlite3.Connection, changed_keys: list[str] | None,
         "key_flags": np.concatenate((np.bitwise_or.reduceat(entry_flags, bounds[:-1]) if starts
                                      else np.zeros(0, np.uint8), no_span.astype(np.uint8))),
     }
-    # keys indexed already get their new span (an empty one drops them); new keys join the sorted hashes
+    _merge_key_spans(arrays, spans)
+    if whole:
+        _check_hashes_unique(arrays["key_hash"], indexed)
+    top_bits = np.arange(1 << (64 - _BUCKET_SHIFT), dtype=np.uint64) << np.uint64(_BUCKET_SHIFT)
+    arrays["bucket_start"] = np.append(np.searchsorted(arrays["key_hash"], top_bits),
+                                       len(arrays["key_hash"])).astype(np.uint32)
+    best = arrays["prominence"][entry_rid[bounds[:-1]]] if starts else np.zeros(0)
+    return indexed, best
+
+
+def _merge_key_spans(arrays: dict, spans: dict) -> None:
+    """Keys indexed already get their new span (an empty one drops them); new keys join the sorted hashes."""
+    import numpy as np
+
     stored_hashes = arrays["key_hash"]
     at = np.searchsorted(stored_hashes, spans["key_hash"])
     known = np.zeros(len(at), bool)
@@ -385,13 +431,21 @@ def _write_name_index(con: sqlite3.Connection, changed_keys: list[str] | None,
     order = order[arrays["key_end"][order] > arrays["key_start"][order]]
     for part in _KEY_ARRAYS:
         arrays[part] = arrays[part][order]
-    if whole and (same := np.flatnonzero(arrays["key_hash"][1:] == arrays["key_hash"][:-1])).size:
-        shared = arrays["key_hash"][same[0]]
-        raise GazetteerError(f"the index keys {[k for k in indexed if key_hash(k) == shared]} share a hash: "
+
+
+def _check_hashes_unique(hashes, keys: list[str]) -> None:
+    """:class:`GazetteerError` when two of the sorted ``hashes`` (of ``keys``) are one."""
+    import numpy as np
+
+    if (same := np.flatnonzero(hashes[1:] == hashes[:-1])).size:
+        shared = hashes[same[0]]
+        raise GazetteerError(f"the index keys {[k for k in keys if key_hash(k) == shared]} share a hash: "
                              "gazetteer.index.key_hash needs more bits")
-    top_bits = np.arange(1 << (64 - _BUCKET_SHIFT), dtype=np.uint64) << np.uint64(_BUCKET_SHIFT)
-    arrays["bucket_start"] = np.append(np.searchsorted(arrays["key_hash"], top_bits),
-                                       len(arrays["key_hash"])).astype(np.uint32)
+
+
+def _store_name_index(con: sqlite3.Connection, arrays: dict, text: bytes, tables: dict[str, dict[str, int]]) -> None:
+    """Replace the ``name_index`` rows with the arrays, the text and the code tables."""
+    import numpy as np
 
     meta = {"byteorder": sys.byteorder, "tables": {part: list(table) for part, table in tables.items()}}
     rows = [("meta", json.dumps(meta)), ("text", bytes(text)), ("place", arrays["place"].tobytes())]
@@ -401,8 +455,6 @@ def _write_name_index(con: sqlite3.Connection, changed_keys: list[str] | None,
         rows.append((part, data.tobytes()))
     con.execute("DELETE FROM name_index")
     con.executemany("INSERT INTO name_index VALUES (?, ?)", rows)
-    best = arrays["prominence"][entry_rid[bounds[:-1]]] if starts else np.zeros(0)
-    return dict(zip(indexed, best.tolist()))
 
 
 def _write_spellings(con: sqlite3.Connection, keys: list[str], whole: bool, indexed: set[str]) -> None:

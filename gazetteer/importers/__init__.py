@@ -312,6 +312,22 @@ def _as_set(values: Collection[str] | str | None) -> frozenset[str] | None:
     return found or None
 
 
+def _check_options(path: Path, fmt: str, *, geonames_options: bool, airport_options: bool,
+                   side_files: Collection[str | Path | None]) -> None:
+    """:class:`ImportFormatError` for an unknown format or options of another format;
+    :class:`FileNotFoundError` for a side file that is not there."""
+    if fmt not in FORMATS:
+        raise ImportFormatError(f"unknown import format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if fmt != "geonames" and geonames_options:
+        raise ImportFormatError(f"{path} is imported as {fmt}, but feature classes, alternate names and admin1 "
+                                f"codes apply to GeoNames dumps only (pass --format geonames if it is one)")
+    if fmt != "ourairports" and airport_options:
+        raise ImportFormatError(f"{path} is imported as {fmt}, but airport types apply to OurAirports files only")
+    for side in side_files:
+        if side is not None and not Path(side).is_file():
+            raise FileNotFoundError(f"{side}: no such file (a GeoNames side file given to the import)")
+
+
 def import_file(path: str | Path, gazetteer_path: str | Path, *, fmt: str | None = None,
                 countries: Collection[str] | str | None = None,
                 feature_classes: Collection[str] | str | None = None, min_population: int = 0,
@@ -361,16 +377,8 @@ def import_file(path: str | Path, gazetteer_path: str | Path, *, fmt: str | None
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file to import")
     fmt = fmt or detect_format(path)
-    if fmt not in FORMATS:
-        raise ImportFormatError(f"unknown import format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    if fmt != "geonames" and (feature_classes or alternate_names or admin1_codes):
-        raise ImportFormatError(f"{path} is imported as {fmt}, but feature classes, alternate names and admin1 "
-                                f"codes apply to GeoNames dumps only (pass --format geonames if it is one)")
-    if fmt != "ourairports" and airport_types:
-        raise ImportFormatError(f"{path} is imported as {fmt}, but airport types apply to OurAirports files only")
-    for side in (alternate_names, admin1_codes):
-        if side is not None and not Path(side).is_file():
-            raise FileNotFoundError(f"{side}: no such file (a GeoNames side file given to the import)")
+    _check_options(path, fmt, geonames_options=bool(feature_classes or alternate_names or admin1_codes),
+                   airport_options=bool(airport_types), side_files=(alternate_names, admin1_codes))
     options = ImportOptions(countries=_as_set(countries), feature_classes=_as_set(feature_classes),
                             min_population=int(min_population or 0),
                             alternate_names=Path(alternate_names) if alternate_names else None,

