@@ -132,6 +132,9 @@ class OfflineGeocoder(Geocoder):
         country_code); ``extratags`` its population; ``namedetails`` its name; ``geometry`` ("wkt" or
         "geojson") its outline, or its point when it has none. ``language`` is accepted: names are the
         gazetteer's. ``kinds`` (not Nominatim's) restricts to the gazetteer's kinds of place.
+
+        A ``viewbox`` is the box under 180 degrees wide between its corners' longitudes, so one across
+        the antimeridian is written with its corners either side of it (:func:`viewbox_boxes`).
         """
         if geometry is not None and geometry.lower() not in ("wkt", "geojson"):
             raise GeocoderQueryError(f"geometry {geometry!r}: the offline geocoder gives 'wkt' or 'geojson'")

@@ -35,7 +35,7 @@ from bisect import bisect_left
 from collections.abc import Iterable
 
 from gazetteer.errors import GazetteerError
-from gazetteer.normalize import fold, variant_forms
+from gazetteer.normalize import variant_forms
 from gazetteer.place import Place, new_place
 
 #: Separates the fields of a place's text record (no name contains it).
