@@ -74,3 +74,25 @@ def console_errors(driver) -> list[dict]:
 
 def count(driver, css: str) -> int:
     return len(driver.find_elements("css selector", css))
+
+
+#: Opens the popup of the layer whose popup content holds arguments[0]; returns whether one was found.
+_OPEN_POPUP = """
+const map = window[document.querySelector('.folium-map').id];
+map.closePopup();
+document.querySelectorAll('.leaflet-popup').forEach(e => e.remove());
+let found = null;
+map.eachLayer(l => { if (!found && l.getPopup && l.getPopup()
+    && String(l.getPopup().getContent()).includes(arguments[0])) found = l; });
+if (found) found.openPopup();
+return found !== null;
+"""
+
+
+def popup_text(driver, needle: str) -> str:
+    """Open the popup whose content holds ``needle`` (HTML as the page has it) and return its visible text."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    assert driver.execute_script(_OPEN_POPUP, needle), f"no popup holds {needle!r}"
+    return WebDriverWait(driver, 5).until(
+        lambda d: next((p.text for p in d.find_elements("css selector", ".leaflet-popup-content") if p.text), None))

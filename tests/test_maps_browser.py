@@ -97,6 +97,22 @@ def test_offline_map_of_the_sample_article(browser, tmp_path):
     assert console_errors(browser) == []
 
 
+def test_online_map_without_network_shows_markers_and_outlines(browser, tmp_path):
+    """The browser resolves no host (see CHROMIUM_FLAGS): the tiles fail, everything else is in the file."""
+    article = sample_article()
+    load(browser, save_map([article], tmp_path / "online.html").path)
+    assert browser.execute_script("return L.version") == "1.9.3"
+    assert count(browser, ".geomap-place") == len(article.places)
+    assert count(browser, "path.geomap-range") == 2 and count(browser, "path.geomap-corridor") == 1
+    assert count(browser, "path.geomap-basemap") > 150
+    assert count(browser, ".leaflet-tile") > 0                      # the tile layer is there, over the outlines
+    assert all(u.startswith("https://tile.openstreetmap.org/") for u in outside_requests(browser))
+    # the outlines' pane lies under the tiles': where a tile loads it covers them, where none can they show
+    assert browser.execute_script(
+        "const z = s => +getComputedStyle(document.querySelector(s)).zIndex;"
+        "return z('.leaflet-geomapBasemap-pane') < z('.leaflet-tile-pane')")
+
+
 def test_thousand_places_are_clustered(browser, tmp_path):
     articles = many_articles(20, 50)
     summary = save_map(articles, tmp_path / "many.html", offline=True)

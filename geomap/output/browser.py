@@ -26,6 +26,7 @@ CHROMIUM_FLAGS = (
     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
     "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
     "--disable-default-apps", "--disable-extensions", "--hide-scrollbars",
+    "--host-resolver-rules=MAP * ~NOTFOUND",   # no host resolves: a map must work with no network
 )
 
 

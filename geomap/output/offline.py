@@ -1,12 +1,13 @@
 """Self-contained maps: inlined Leaflet/jQuery/markercluster, a country-outline basemap, a final check.
 
-An ``--offline`` map must open on a machine with no network and request
-nothing: every script and stylesheet folium would link from a CDN is
-replaced by the same library read from a Python package that ships it
-(``xstatic-leaflet``, ``xstatic-jquery``, ``xstatic-leaflet-markercluster``),
-images are inlined as ``data:`` URIs, there is no tile layer, and the
-background is the country outlines ``countryinfo`` ships, simplified once
-per process.
+Every map opens on a machine with no network: every script and stylesheet
+folium would link from a CDN is replaced by the same library read from a
+Python package that ships it (``xstatic-leaflet``, ``xstatic-jquery``,
+``xstatic-leaflet-markercluster``), images are inlined as ``data:`` URIs,
+and the background is the country outlines ``countryinfo`` ships,
+simplified once per process. An online map draws OpenStreetMap tiles over
+the outlines (which show wherever a tile cannot load); an ``--offline`` map
+has no tile layer and requests nothing.
 """
 
 from __future__ import annotations
@@ -186,15 +187,21 @@ def country_outlines(tolerance: float = OUTLINE_TOLERANCE_DEG, decimals: int = O
     return {"type": "FeatureCollection", "features": features}
 
 
+#: The map pane of the outlines: under Leaflet's tile pane (z-index 200), so tiles cover them where they load.
+BASEMAP_PANE, BASEMAP_PANE_Z = "geomapBasemap", 150
+
+
 def add_country_basemap(m) -> None:
-    """Draw the country outlines under everything else, as the background of a tile-less map."""
+    """Draw the country outlines under everything else, tiles included: the background when no tile loads."""
     import folium
     from branca.element import Element
+    from folium.map import CustomPane
 
     m.get_root().header.add_child(Element(f"<style>body .leaflet-container{{background:{SEA_COLOUR}}}</style>"),
                                   name="geomap_sea")
+    CustomPane(BASEMAP_PANE, z_index=BASEMAP_PANE_Z, pointer_events=False).add_to(m)
     folium.GeoJson(
-        country_outlines(), name="Country outlines", control=False, interactive=False,
+        country_outlines(), name="Country outlines", control=False, interactive=False, pane=BASEMAP_PANE,
         style_function=lambda _f: {"fillColor": "#f2efe6", "fillOpacity": 1, "color": "#9a9a9a", "weight": 0.7,
                                    "className": "geomap-basemap"},
     ).add_to(m)
