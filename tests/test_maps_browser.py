@@ -29,10 +29,14 @@ def browser():
 #: Returns the DOM element of the place marker whose popup HTML contains arguments[0].
 _MARKER_ICON = """
 const map = window[document.querySelector('.folium-map').id];
-let icon = null;
+let marker = null;
 map.eachLayer(l => { if (l._icon && l.getPopup && l.getPopup()
-    && String(l.getPopup().getContent()).includes(arguments[0])) icon = l._icon; });
-return icon;
+    && String(l.getPopup().getContent()).includes(arguments[0])) marker = l; });
+if (!marker) return null;
+// zoom in on it first, as a person would when markers overlap
+map.setView(marker.getLatLng(), 12, {animate: false});
+marker.setZIndexOffset(10000);
+return marker._icon;
 """
 
 

