@@ -6,10 +6,10 @@ import time
 from pathlib import Path
 
 import pytest
+from test_maps import make_article, sample_article
 
 from gazetteer.place import Place
 from geomap.output.maps import build_map, save_map
-from test_maps import make_article, sample_article
 
 #: A Red Sea article: many mentions around Yemen, one of the United States.
 RED_SEA = {
@@ -65,6 +65,7 @@ def test_each_article_of_a_map_keeps_its_own_region():
 def test_example_article_opens_on_the_red_sea_and_shows_all_on_demand(parser, tmp_path):
     """The team's Red Sea example names the United States once: the first view stays on the region."""
     from browser import browser_session, load
+
     from geomap.textio import read_text_file
 
     item = read_text_file(EXAMPLE)

@@ -98,7 +98,8 @@ _PANEL_CSS = """
   font:bold 11px/16px sans-serif;text-align:center}
 .geomap-arrow{background:none;border:none}
 .geomap-range-label{background:none;border:none}
-.geomap-range-label span{position:absolute;transform:translate(-50%,-100%);margin-top:-6px;white-space:nowrap;font:bold 12px sans-serif;color:%(range)s;
+.geomap-range-label span{position:absolute;transform:translate(-50%,-100%);margin-top:-6px;white-space:nowrap;
+  font:bold 12px sans-serif;color:%(range)s;
   background:rgba(255,255,255,.85);padding:1px 4px;border-radius:3px;border:1px solid %(range)s}
 .geomap-popup mark{background:#ffe066;padding:0 1px}
 .geomap-popup ol{padding-left:18px;margin:4px 0}
