@@ -55,6 +55,20 @@ def test_offline_map_of_an_article_quoting_markup_is_written(tmp_path):
     assert summary.places == 2 and summary.path.is_file()
 
 
+def test_an_article_quoting_css_is_mapped_and_a_real_outside_stylesheet_is_still_found(tmp_path):
+    from branca.element import Element
+
+    from geomap.output.maps import build_map
+    from geomap.output.offline import external_references
+
+    article = evil_article()
+    article.title = "The page used background:url(//example.com/x.png) as a beacon"
+    assert save_map([article], tmp_path / "css.html", offline=True).path.is_file()
+    m = build_map([article], offline=True)
+    m.get_root().header.add_child(Element("<style>body{background:url(//example.com/x.png)}</style>"))
+    assert external_references(m.get_root().render()) == ["url(//"]
+
+
 # --------------------------------------------------------------------------- in the browser
 
 def _assert_nothing_ran_and_text_shows(driver, *, store: bool = False):

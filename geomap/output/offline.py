@@ -142,18 +142,26 @@ def make_self_contained(figure) -> None:
             figure.header.add_child(Element(asset_tag(name)), name=f"geomap_inline_{name}")
 
 
-#: Markup that would make a browser fetch something: script/img/link/iframe sources and CSS urls.
-_EXTERNAL_REFERENCE = re.compile(
+#: Markup that would make a browser fetch something: script/img/iframe sources and stylesheet links.
+_EXTERNAL_ELEMENT = re.compile(
     r"""<(?:script|img|iframe|embed|source)\b[^>]*\bsrc\s*=\s*["']?(?!data:)[^"'\s>]+"""
-    r"""|<link\b[^>]*\bhref\s*=\s*["']?(?!data:)[^"'\s>]+"""
-    r"""|url\(\s*["']?(?:https?:)?//""",
+    r"""|<link\b[^>]*\bhref\s*=\s*["']?(?!data:)[^"'\s>]+""",
     re.I,
 )
+#: A ``<style>`` element, and a CSS ``url()`` outside the page inside it.
+_STYLE_ELEMENT = re.compile(r"<style\b[^>]*>(.*?)</style>", re.I | re.S)
+_EXTERNAL_URL = re.compile(r"""url\(\s*["']?(?:https?:)?//""", re.I)
 
 
 def external_references(html: str) -> list[str]:
-    """The places in an HTML page that would load something from outside it (empty for a self-contained page)."""
-    return [m.group(0)[:120] for m in _EXTERNAL_REFERENCE.finditer(html)]
+    """The places in an HTML page that would load something from outside it (empty for a self-contained page).
+
+    Elements are found by their ``<``, which text from an article never holds once escaped; CSS
+    ``url()`` is looked for inside ``<style>`` elements only, so an article quoting CSS is no resource.
+    """
+    found = [m.group(0)[:120] for m in _EXTERNAL_ELEMENT.finditer(html)]
+    return found + [m.group(0)[:120] for style in _STYLE_ELEMENT.finditer(html)
+                    for m in _EXTERNAL_URL.finditer(style.group(1))]
 
 
 def _round_coords(coords, decimals: int):
