@@ -34,15 +34,3 @@ def test_shipped_example_maps_are_current(parser, tmp_path):
              FOLIUM_ID.sub("_ID", (MAPS / path.name).read_text(encoding="utf-8"))]
     assert not stale, f"maps/ is out of date for {stale}: run `make maps`"
 
-
-def test_development_tools_are_not_in_the_installed_package():
-    """The map regenerator and the browser driver live in tools/ and tests/; the output layer knows no CLI."""
-    import ast
-
-    output = ROOT / "geomap" / "output"
-    assert not (output / "examples.py").exists() and not (output / "browser.py").exists()
-    for path in output.glob("*.py"):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        imported = [node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
-        imported += [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names]
-        assert not [m for m in imported if m.startswith("geomap.cli")], f"{path.name} imports the CLI"
