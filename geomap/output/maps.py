@@ -500,8 +500,10 @@ def _add_article(m, article: Article, drawn: _Drawn, *, cluster: bool, multi: bo
 
 
 def _set_first_view(m, groups: list[list[dict]]) -> None:
-    """Open on where each article's places and claims concentrate (:mod:`geomap.output.view`), with a button
-    that fits everything when that view leaves far places out."""
+    """Open on where each article's places and claims concentrate (:mod:`geomap.output.view`).
+
+    When that view leaves far places out, a "Show all places" button fits everything.
+    """
     first, everything = first_view(groups)
     if first:
         m.fit_bounds(first, padding=FIT_PADDING, max_zoom=FIT_MAX_ZOOM)
