@@ -31,7 +31,7 @@ test: install-test browser
 	$(BIN)/python -m pytest
 
 maps: install
-	$(BIN)/python -m geomap.output.examples
+	$(BIN)/python tools/regenerate_maps.py
 
 benchmarks: install
 	for b in benchmarks/bench_*.py; do $(BIN)/python $$b; done

@@ -123,11 +123,12 @@ def test_offline_map_is_self_contained_and_small(offline_html):
     assert offline_html.count('"name": "Syria"') == 1         # outlines embedded once
 
 
-def test_online_map_is_ordinary_folium_with_tiles(article):
+def test_online_map_is_self_contained_with_tiles_on_top_of_the_outlines(article):
+    """Any map opens with no network: libraries inlined, country outlines under the OpenStreetMap tiles."""
     html_text = render_map([article])
     assert "tile.openstreetmap.org" in html_text
-    assert "cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js" in html_text
-    assert "geomap-basemap" not in html_text                  # no outline basemap online
+    assert external_references(html_text) == [] and "cdn.jsdelivr" not in html_text
+    assert "Leaflet 1.9.3" in html_text and "geomap-basemap" in html_text
 
 
 def test_popup_quotes_every_sentence_with_the_name_highlighted(article):
@@ -135,7 +136,7 @@ def test_popup_quotes_every_sentence_with_the_name_highlighted(article):
     popup = place_popup(article, gaza)
     assert popup.count("<li>") == 4                            # four sentences name Gaza
     assert popup.count("<mark>Gaza</mark>") == 4
-    assert "Iran&#x27;s corridor and Gaza&#x27;s rockets" in popup and "articles/sample.txt" in popup
+    assert "Iran&#39;s corridor and Gaza&#39;s rockets" in popup and "articles/sample.txt" in popup
     abu_kamal = next(pm for pm in article.places if pm.place.id == "gn:172515")
     assert "the border town of <mark>Albukamal</mark>." in place_popup(article, abu_kamal)
     assert "Abu Kamal, Syria" in place_tooltip(abu_kamal)

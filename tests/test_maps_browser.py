@@ -29,10 +29,14 @@ def browser():
 #: Returns the DOM element of the place marker whose popup HTML contains arguments[0].
 _MARKER_ICON = """
 const map = window[document.querySelector('.folium-map').id];
-let icon = null;
+let marker = null;
 map.eachLayer(l => { if (l._icon && l.getPopup && l.getPopup()
-    && String(l.getPopup().getContent()).includes(arguments[0])) icon = l._icon; });
-return icon;
+    && String(l.getPopup().getContent()).includes(arguments[0])) marker = l; });
+if (!marker) return null;
+// zoom in on it first, as a person would when markers overlap
+map.setView(marker.getLatLng(), 12, {animate: false});
+marker.setZIndexOffset(10000);
+return marker._icon;
 """
 
 
@@ -95,6 +99,22 @@ def test_offline_map_of_the_sample_article(browser, tmp_path):
     print(f"screenshot: {png}")
     assert outside_requests(browser) == []
     assert console_errors(browser) == []
+
+
+def test_online_map_without_network_shows_markers_and_outlines(browser, tmp_path):
+    """The browser resolves no host (see CHROMIUM_FLAGS): the tiles fail, everything else is in the file."""
+    article = sample_article()
+    load(browser, save_map([article], tmp_path / "online.html").path)
+    assert browser.execute_script("return L.version") == "1.9.3"
+    assert count(browser, ".geomap-place") == len(article.places)
+    assert count(browser, "path.geomap-range") == 2 and count(browser, "path.geomap-corridor") == 1
+    assert count(browser, "path.geomap-basemap") > 150
+    assert count(browser, ".leaflet-tile") > 0                      # the tile layer is there, over the outlines
+    assert all(u.startswith("https://tile.openstreetmap.org/") for u in outside_requests(browser))
+    # the outlines' pane lies under the tiles': where a tile loads it covers them, where none can they show
+    assert browser.execute_script(
+        "const z = s => +getComputedStyle(document.querySelector(s)).zIndex;"
+        "return z('.leaflet-geomapBasemap-pane') < z('.leaflet-tile-pane')")
 
 
 def test_thousand_places_are_clustered(browser, tmp_path):

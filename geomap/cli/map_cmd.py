@@ -73,8 +73,8 @@ def read_stored_articles(db_path: str | None, gazetteer_path: str | None, *, lim
               help="The HTML file to write, e.g. maps/report.html.")
 @click.option("--title", default=None, help="Map title [default: the article's title, or 'N articles'].")
 @click.option("--offline", is_flag=True,
-              help="Self-contained file that loads nothing from the network: libraries inlined, "
-                   "country outlines instead of tiles.")
+              help="No OpenStreetMap tiles: the map requests nothing from the network. Every map is one "
+                   "self-contained file (libraries inlined, country outlines under the tiles).")
 @click.option("--cluster/--no-cluster", default=None,
               help="Cluster place markers [default: when the map has more than 50 places].")
 @click.option("--example", is_flag=True, help="Also map the example articles shipped with geomap.")

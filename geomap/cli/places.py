@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 
@@ -79,12 +78,11 @@ def write_rows(rows: list[dict], fmt: str) -> None:
         json.dump({"type": "FeatureCollection", "features": feats}, out, ensure_ascii=False, indent=1)
         out.write("\n")
     elif fmt == "csv":
-        w = csv.writer(out)
+        from geomap.output.csvfile import write_csv
+
         cols = ["article", "name", "kind", "country_code", "lat", "lon", "place_id", "mentions", "as_written",
                 "score", "sentences"]
-        w.writerow(cols)
-        for r in rows:
-            w.writerow([" | ".join(r[c]) if isinstance(r[c], list) else r[c] for c in cols])
+        write_csv(out, cols, ({c: " | ".join(v) if isinstance(v := r[c], list) else v for c in cols} for r in rows))
     else:
         current = None
         for r in rows:

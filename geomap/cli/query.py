@@ -7,7 +7,6 @@ the gazetteer (``Albukamal``, ``Abu Kamal``), or ``LAT,LON`` where a point is me
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -16,6 +15,7 @@ from dataclasses import dataclass
 import click
 
 from geomap.cli.options import cli_errors, db_option, format_option, gazetteer_option
+from geomap.output.csvfile import write_csv
 
 FORMATS = ("table", "json", "csv", "geojson")
 #: Table cells longer than this are cut (JSON and CSV keep everything).
@@ -101,16 +101,16 @@ def render_table(sections: Sequence[Section]) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def write_csv(sections: Sequence[Section], stream) -> None:
-    """One CSV; with several sections, a first ``type`` column says which each row belongs to."""
+def csv_table(sections: Sequence[Section]) -> tuple[list[str], list[dict]]:
+    """The columns and rows of one CSV; with several sections, a first ``type`` column says which each row is."""
     several = len(sections) > 1
     columns = (["type"] if several else []) + list(dict.fromkeys(c for s in sections for c in s.csv_columns))
-    writer = csv.DictWriter(stream, columns, extrasaction="ignore")
-    writer.writeheader()
+    rows = []
     for s in sections:
         for row in s.rows:
-            values = {c: _cell(v) if isinstance(v, (list, tuple)) else ("" if v is None else v) for c, v in row.items()}
-            writer.writerow({"type": s.kind or s.title, **values} if several else values)
+            values = {c: _cell(v) if isinstance(v, (list, tuple)) else v for c, v in row.items()}
+            rows.append({"type": s.kind or s.title, **values} if several else values)
+    return columns, rows
 
 
 def emit(result: Result, fmt: str) -> None:
@@ -118,7 +118,7 @@ def emit(result: Result, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(result.payload, ensure_ascii=False, indent=2))
     elif fmt == "csv":
-        write_csv(result.sections, sys.stdout)
+        write_csv(sys.stdout, *csv_table(result.sections), extra_columns="ignore")
     elif fmt == "geojson":
         click.echo(json.dumps({"type": "FeatureCollection", "features": result.features()}, ensure_ascii=False))
     else:

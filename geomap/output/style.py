@@ -8,11 +8,13 @@ paths in the browser from the same table, so the two cannot drift apart.
 
 from __future__ import annotations
 
-import html
 import math
 from dataclasses import dataclass
 
+from markupsafe import Markup
+
 from gazetteer.place import KINDS
+from geomap.output.markup import render
 
 #: Marker outlines in a 24x24 box, centred on (12, 12).
 SHAPE_PATHS: dict[str, str] = {
@@ -81,18 +83,12 @@ def marker_size(count: int) -> int:
     return int(min(44, 10 + 10 * math.sqrt(max(1, count))))
 
 
-def shape_svg(shape: str, colour: str, size: int | str, label: str | None = None) -> str:
+def shape_svg(shape: str, colour: str, size: int | str, label: str | None = None) -> Markup:
     """An inline SVG of a marker shape, optionally with a short label (the mention count) inside.
 
     ``size`` and ``label`` may be placeholders (strings) that the browser fills in per marker.
     """
-    text = ""
-    if label:
-        text = (f'<text x="12" y="16" text-anchor="middle" font-size="10" font-family="sans-serif" '
-                f'font-weight="bold" fill="#fff">{html.escape(label)}</text>')
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" viewBox="0 0 24 24">'
-            f'<path d="{SHAPE_PATHS[shape]}" fill="{colour}" fill-opacity="0.9" stroke="#fff" '
-            f'stroke-width="1.5"/>{text}</svg>')
+    return render("shape_svg", path=SHAPE_PATHS[shape], colour=colour, size=size, label=label)
 
 
 #: Placeholders in :func:`marker_templates`, replaced per marker in the browser.
@@ -101,23 +97,24 @@ SIZE_SLOT, LABEL_SLOT = "__SIZE__", "__LABEL__"
 
 def marker_templates() -> dict[str, str]:
     """Per kind, the marker SVG with :data:`SIZE_SLOT` and :data:`LABEL_SLOT` left for the browser to fill."""
-    return {kind: shape_svg(s.shape, s.colour, SIZE_SLOT, LABEL_SLOT) for kind, s in KIND_STYLES.items()}
+    return {kind: str(shape_svg(s.shape, s.colour, SIZE_SLOT, LABEL_SLOT)) for kind, s in KIND_STYLES.items()}
 
 
-def _legend_row(symbol: str, label: str) -> str:
-    return f'<div class="geomap-legend-row">{symbol}<span>{html.escape(label)}</span></div>'
+def _legend_row(symbol: Markup | str, label: str) -> dict:
+    return {"symbol": symbol, "label": label}
 
 
-def _line_symbol(colour: str, *, dashed: bool = False, fill: bool = False) -> str:
+def _line_symbol(colour: str, *, dashed: bool = False, fill: bool = False) -> Markup:
+    # static SVG from the style table, no text from an article: it needs no escaping
     if fill:
-        return (f'<svg width="18" height="14"><rect x="1" y="1" width="16" height="12" fill="{colour}" '
-                f'fill-opacity="0.15" stroke="{colour}" stroke-width="2"/></svg>')
+        return Markup(f'<svg width="18" height="14"><rect x="1" y="1" width="16" height="12" fill="{colour}" '
+                      f'fill-opacity="0.15" stroke="{colour}" stroke-width="2"/></svg>')
     dash = ' stroke-dasharray="4 3"' if dashed else ""
-    return (f'<svg width="18" height="14"><line x1="1" y1="7" x2="17" y2="7" stroke="{colour}" '
-            f'stroke-width="3"{dash}/></svg>')
+    return Markup(f'<svg width="18" height="14"><line x1="1" y1="7" x2="17" y2="7" stroke="{colour}" '
+                  f'stroke-width="3"{dash}/></svg>')
 
 
-def legend_html(kinds: list[str], *, ranges: bool, corridors: bool, targets: set[bool | None]) -> str:
+def legend_html(kinds: list[str], *, ranges: bool, corridors: bool, targets: set[bool | None]) -> Markup:
     """The legend panel: one row per kind shown, then the claim symbols that appear on the map.
 
     Parameters
@@ -132,7 +129,7 @@ def legend_html(kinds: list[str], *, ranges: bool, corridors: bool, targets: set
     rows = [_legend_row(shape_svg(style_for(k).shape, style_for(k).colour, 16), style_for(k).label)
             for k in kinds]
     if kinds:
-        rows.append('<div class="geomap-legend-note">marker size and number: mentions</div>')
+        rows.append(_legend_row("", "marker size and number: mentions"))
     if ranges:
         rows.append(_legend_row(_line_symbol(RANGE_COLOUR, fill=True), "Claimed range (geodesic)"))
     for state, colour, label in ((True, TARGET_INSIDE_COLOUR, "Target inside range"),
@@ -142,4 +139,4 @@ def legend_html(kinds: list[str], *, ranges: bool, corridors: bool, targets: set
             rows.append(_legend_row(shape_svg("circle", colour, 14), label))
     if corridors:
         rows.append(_legend_row(_line_symbol(CORRIDOR_COLOUR, dashed=True), "Corridor / route (arrows: direction)"))
-    return '<div class="geomap-legend"><div class="geomap-legend-title">Legend</div>' + "".join(rows) + "</div>"
+    return render("legend", rows=rows)

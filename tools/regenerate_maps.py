@@ -1,9 +1,9 @@
 """Regenerate maps/: the maps of the team's example articles and the screenshot the README shows.
 
-Run from the repository root::
+A development tool, not part of the installed package (``make maps`` runs it). From the repository root::
 
-    .venv/bin/python -m geomap.output.examples            # writes maps/*.html and maps/example.png
-    .venv/bin/python -m geomap.output.examples --no-screenshot
+    .venv/bin/python tools/regenerate_maps.py                   # writes maps/*.html and maps/example.png
+    .venv/bin/python tools/regenerate_maps.py --no-screenshot
 
 For every ``geomap/examples/*.txt`` it writes ``maps/NAME.html`` (online:
 OpenStreetMap tiles) and ``maps/NAME.offline.html`` (self-contained), then
@@ -21,6 +21,9 @@ from pathlib import Path
 
 from geomap.cli.map_cmd import example_paths
 from geomap.output.maps import save_map
+
+#: tests/browser.py drives the headless Chromium of the screenshot.
+TESTS_DIR = Path(__file__).resolve().parents[1] / "tests"
 
 SCREENSHOT_ARTICLE = "iran_corridor"
 
@@ -50,7 +53,9 @@ def regenerate(out_dir: Path, *, screenshot: bool = True, parser=None) -> list[P
     written.append(save_map(articles, out_dir / "all.offline.html", offline=True,
                             title="geomap example articles").path)
     if screenshot:
-        from geomap.output.browser import save_screenshot
+        if str(TESTS_DIR) not in sys.path:
+            sys.path.insert(0, str(TESTS_DIR))
+        from browser import save_screenshot
 
         target = out_dir / f"{SCREENSHOT_ARTICLE}.offline.html"
         if not target.exists():
