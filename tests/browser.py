@@ -8,10 +8,8 @@ install it, and a skipped browser test would hide that.
 from __future__ import annotations
 
 import json
-import os
 
-import pytest
-
+from conftest import skip_or_fail
 from geomap.output.browser import browser_available, chromium, open_map
 
 LOCAL_SCHEMES = ("file:", "data:", "about:", "blob:")
@@ -21,10 +19,7 @@ def browser_or_skip() -> None:
     """Skip (locally) or fail (under CI=true) when Chromium, chromedriver or selenium is missing."""
     if browser_available():
         return
-    message = "headless browser missing: apt-get install chromium chromium-driver; pip install selenium"
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(message + " (CI=true: browser tests must run)")
-    pytest.skip(message)
+    skip_or_fail("headless browser missing: apt-get install chromium chromium-driver; pip install selenium")
 
 
 def browser_session():

@@ -27,12 +27,10 @@ import threading
 import time
 from pathlib import Path
 
-import pytest
-
+from conftest import require_shared
 from geomap.store import ArticleStore
 
 REPO = Path(__file__).resolve().parents[1]
-DEV = REPO.parent / "shared" / "eval" / "dev"
 ARTICLES = 60
 ROUNDS = 6
 
@@ -40,7 +38,8 @@ ROUNDS = 6
 def write_corpus(path: Path) -> list[str]:
     """A JSONL of the sample article and dev articles (read from ../shared at run time); returns the ids."""
     lines = []
-    with open(DEV / "seed.jsonl") as seed, open(DEV / "geovirus.dev.jsonl") as geovirus:
+    dev = require_shared("eval/dev")
+    with open(dev / "seed.jsonl") as seed, open(dev / "geovirus.dev.jsonl") as geovirus:
         for line in itertools.islice(itertools.chain(seed, geovirus), ARTICLES):
             rec = json.loads(line)
             lines.append(json.dumps({"id": rec["id"], "text": rec["text"]}))
@@ -111,7 +110,6 @@ class Ingest:
         return committed_ids("".join(self.lines)), err
 
 
-@pytest.mark.skipif(not (DEV / "geovirus.dev.jsonl").exists(), reason="needs ../shared/eval/dev")
 def test_sigkill_at_random_moments_keeps_the_store_consistent(tmp_path):
     seed = int(os.environ.get("GEOMAP_KILL_SEED", time.time_ns() % 100_000))
     rng = random.Random(seed)
