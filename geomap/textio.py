@@ -1,6 +1,10 @@
 """Reading articles from files, directories and JSON Lines, with clear errors.
 
-Every reader yields :class:`ArticleInput` values. Bad input raises
+Every reader yields :class:`ArticleInput` values. An article's id is unique per
+source: a file's path relative to the folder it was found under, without its
+suffix (``a/report`` for ``corpus/a/report.txt`` when ``corpus/`` is given; a
+file given by itself is its name, ``report``), and a JSONL record's ``"id"``
+(else the file's id and the line number). Bad input raises
 :class:`geomap.errors.InputError` naming the file (and line) and what to do;
 batch readers take an ``on_error`` callback so one bad file or line does not
 stop the batch.
@@ -50,6 +54,48 @@ class ArticleInput:
     def content_hash(self) -> str:
         """A stable hash of the text, for idempotent ingestion."""
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFile:
+    """A file to read articles from, and the folder given for it, which its article ids are relative to."""
+
+    path: Path
+    root: Path
+
+    @property
+    def id(self) -> str:
+        """The id of the file's article: its path under :attr:`root`, without the suffix, ``/``-separated.
+
+        >>> ArticleFile(Path("corpus/a/report.txt"), Path("corpus")).id
+        'a/report'
+        >>> ArticleFile(Path("b/report.txt"), Path("b")).id
+        'report'
+        """
+        try:
+            relative = self.path.relative_to(self.root)
+        except ValueError:
+            relative = Path(self.path.name)
+        return relative.with_suffix("").as_posix()
+
+
+def same_origin(source: str | None, other: str | None) -> bool:
+    """Whether two article sources are the same file (a JSONL ``file:line`` counts as its file) or URL.
+
+    >>> same_origin("feed.jsonl:3", "./feed.jsonl:7"), same_origin("a/report.txt", "b/report.txt")
+    (True, False)
+    """
+    if source is None or other is None:
+        return source == other
+    return _origin(source) == _origin(other)
+
+
+def _origin(source: str) -> str:
+    """The file (resolved) or URL an article came from."""
+    if "://" in source:
+        return source
+    path, _, line = source.rpartition(":")
+    return str(Path(path if line.isdigit() and path else source).resolve())
 
 
 def looks_binary(head: bytes) -> bool:
@@ -164,9 +210,10 @@ def read_file_bytes(path: Path) -> bytes:
     return path.read_bytes()
 
 
-def read_text_file(path: str | Path) -> ArticleInput:
-    """Read one text, Markdown or HTML article file."""
-    path = Path(path)
+def read_text_file(path: str | Path | ArticleFile) -> ArticleInput:
+    """Read one text, Markdown or HTML article file (its id: see :class:`ArticleFile`)."""
+    file = path if isinstance(path, ArticleFile) else ArticleFile(Path(path), Path(path).parent)
+    path = file.path
     text = decode_text(read_file_bytes(path), str(path))
     title = None
     if path.suffix.lower() in HTML_SUFFIXES:
@@ -175,10 +222,10 @@ def read_text_file(path: str | Path) -> ArticleInput:
     if title is None:
         first = text.strip().splitlines()[0].strip()
         title = first[:200] if len(first) < 200 else None
-    return ArticleInput(id=path.stem, text=text, source=str(path), title=title)
+    return ArticleInput(id=file.id, text=text, source=str(path), title=title)
 
 
-def iter_jsonl_articles(path: str | Path, on_error: Callable[[InputError], None] | None = None
+def iter_jsonl_articles(path: str | Path | ArticleFile, on_error: Callable[[InputError], None] | None = None
                         ) -> Iterator[ArticleInput]:
     """Read ``{"id", "text", "title"?, "url"?, "date"?, ...}`` lines; other fields go to ``meta``.
 
@@ -187,7 +234,8 @@ def iter_jsonl_articles(path: str | Path, on_error: Callable[[InputError], None]
     :class:`InputError`, or is passed to ``on_error`` and skipped. A binary file
     raises at once; a file without any line is an error too.
     """
-    path = Path(path)
+    file = path if isinstance(path, ArticleFile) else ArticleFile(Path(path), Path(path).parent)
+    path = file.path
     check_file(path)
     seen_line = False
     with path.open("rb") as stream:
@@ -206,7 +254,7 @@ def iter_jsonl_articles(path: str | Path, on_error: Callable[[InputError], None]
                     raise
                 on_error(exc)
                 continue
-            doc_id = str(rec.get("id") if rec.get("id") is not None else f"{path.stem}-{lineno}")
+            doc_id = str(rec.get("id") if rec.get("id") is not None else f"{file.id}-{lineno}")
             meta = {k: v for k, v in rec.items() if k not in ("id", "text", "title")}
             yield ArticleInput(id=doc_id, text=rec["text"], source=rec.get("url") or where,
                                title=rec.get("title"), meta=meta)
@@ -260,30 +308,39 @@ def count_lines(path: str | Path) -> int:
         return sum(1 for line in stream if not line.isspace())
 
 
-def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files as given, directories expanded to the article files below them (sorted)."""
-    out: list[Path] = []
-    for p in map(Path, paths):
-        if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in ARTICLE_SUFFIXES))
-        else:
+def article_files(paths: Iterable[str | Path | ArticleFile]) -> list[ArticleFile]:
+    """Files as given, directories expanded to the article files below them (sorted), each with its root."""
+    out: list[ArticleFile] = []
+    for p in paths:
+        if isinstance(p, ArticleFile):
             out.append(p)
+        elif Path(p).is_dir():
+            root = Path(p)
+            out.extend(ArticleFile(f, root) for f in sorted(root.rglob("*"))
+                       if f.is_file() and f.suffix.lower() in ARTICLE_SUFFIXES)
+        else:
+            out.append(ArticleFile(Path(p), Path(p).parent))
     return out
 
 
-def read_articles(paths: Iterable[str | Path], on_error: Callable[[InputError], None] | None = None
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files as given, directories expanded to the article files below them (sorted)."""
+    return [file.path for file in article_files(paths)]
+
+
+def read_articles(paths: Iterable[str | Path | ArticleFile], on_error: Callable[[InputError], None] | None = None
                   ) -> Iterator[ArticleInput]:
-    """Yield the articles in files, directories and JSONL files.
+    """Yield the articles in files, directories and JSONL files: the one reader of every command.
 
     With ``on_error`` a bad file or line is reported through it and skipped;
     without, the first one raises :class:`InputError`.
     """
-    for path in expand_paths(paths):
+    for file in article_files(paths):
         try:
-            if path.suffix.lower() in JSONL_SUFFIXES:
-                yield from iter_jsonl_articles(path, on_error)
+            if file.path.suffix.lower() in JSONL_SUFFIXES:
+                yield from iter_jsonl_articles(file, on_error)
             else:
-                yield read_text_file(path)
+                yield read_text_file(file)
         except InputError as exc:
             if on_error is None:
                 raise

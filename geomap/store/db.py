@@ -493,6 +493,12 @@ class ArticleStore:
                                    (article_id,)).fetchone()
         return (row[0], row[1]) if row else None
 
+    def article_source(self, article_id: str) -> str | None:
+        """The source (file, ``file:line`` or URL) a stored article was read from."""
+        with self._read_errors():
+            row = self.con.execute("SELECT source FROM article WHERE id = ?", (article_id,)).fetchone()
+        return row[0] if row else None
+
     def save_article(self, article: Article, content_hash: str, pipeline_version: str) -> None:
         """Store (or replace) one parsed article, all of it in one transaction."""
         self.save_record(article_record(article), content_hash, pipeline_version)
