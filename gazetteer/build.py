@@ -29,7 +29,13 @@ from pathlib import Path
 
 from gazetteer.errors import GazetteerError
 from gazetteer.sources.common import package_version
-from gazetteer.store import SCHEMA_VERSION, GazetteerWriter, read_file_meta, remove_orphaned_temp_files
+from gazetteer.store import (
+    SCHEMA_VERSION,
+    GazetteerWriter,
+    check_writable,
+    read_file_meta,
+    remove_orphaned_temp_files,
+)
 from gazetteer.store import fcntl  # None where not POSIX
 
 #: Bump when the build logic changes in a way that changes the file.
@@ -102,10 +108,10 @@ def build_lock(path: Path, *, quiet: bool = True) -> Iterator[None]:
     The lock file stays: removing it would let a waiting process lock a file that is no longer the lock.
     Without ``fcntl`` (not POSIX) there is no lock.
     """
+    check_writable(path)  # says what to do, rather than a traceback from the lock file
     if fcntl is None:
         yield
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
     with open(path.with_name(path.name + ".lock"), "a") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -6,13 +6,21 @@ input does not depend on the model.
 
 from __future__ import annotations
 
+import ctypes
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
 
 from geomap.cli import main
 from geomap.store import ArticleStore
+
+#: Linux capabilities that let root write where a file's mode says no: dropped by run_unprivileged.
+CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_FOWNER = 1, 2, 3
+PR_CAPBSET_DROP = 24
 
 
 def ingest(*args):
@@ -72,3 +80,76 @@ def test_jsonl_ids_that_collide_across_files_are_reported(tmp_path):
 def test_ingest_help_says_how_ids_are_made():
     result = CliRunner().invoke(main, ["ingest", "--help"])
     assert "relative to" in result.output and "a/report" in result.output
+
+
+# --------------------------------------------------------------------------- read-only places
+@pytest.fixture
+def places_nobody_writes(tmp_path):
+    """``(base, readonly)``: a folder with an article, and a folder of mode 0555 in it."""
+    readonly = tmp_path / "readonly"
+    readonly.mkdir()
+    (tmp_path / "article.txt").write_text("Shelling was heard north of Aleppo.")
+    readonly.chmod(0o555)
+    yield tmp_path, readonly
+    readonly.chmod(0o755)
+
+
+def run_unprivileged(*args, **env) -> subprocess.CompletedProcess:
+    """Run ``geomap ARGS`` in a process that a folder of mode 0555 really stops from writing.
+
+    chmod stops no write of root, whose capabilities override file modes: run as root (as in CI's
+    containers), the command runs without those capabilities (dropped from the bounding set before exec, so
+    the owner's r-x bits apply to root too); run as another user, the mode alone stops it. ``GEOMAP_*``
+    variables are left out unless given in ``env``.
+    """
+    def drop_capabilities():
+        if os.geteuid() == 0:
+            libc = ctypes.CDLL(None, use_errno=True)
+            for cap in (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_FOWNER):
+                if libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
+                    raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP) failed")
+
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("GEOMAP_")}
+    environment.update({k: str(v) for k, v in env.items()})
+    return subprocess.run([sys.executable, "-c", "from geomap.cli import main; main()", *map(str, args)],
+                          env=environment, preexec_fn=drop_capabilities, capture_output=True, text=True,
+                          timeout=300)
+
+
+def assert_clear(result: subprocess.CompletedProcess, *expected: str) -> None:
+    """The command failed with a message holding ``expected``, without a traceback or advice to delete."""
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    assert "delete" not in result.stderr and "corrupt" not in result.stderr, result.stderr
+    for text in expected:
+        assert text in result.stderr, result.stderr
+
+
+def test_ingest_into_a_read_only_folder_says_so(places_nobody_writes):
+    base, readonly = places_nobody_writes
+    result = run_unprivileged("ingest", base / "article.txt", "--db", readonly / "store.sqlite", "--model", "none")
+    assert_clear(result, f"cannot write to {readonly}", "--db")
+    assert not (readonly / "store.sqlite").exists()
+
+
+def test_a_store_in_a_read_only_folder_is_not_called_corrupt(places_nobody_writes):
+    base, readonly = places_nobody_writes
+    readonly.chmod(0o755)
+    assert ingest(base / "article.txt", "--db", readonly / "store.sqlite").exit_code == 0
+    for leftover in readonly.glob("store.sqlite-*"):
+        leftover.unlink()
+    readonly.chmod(0o555)
+    result = run_unprivileged("ingest", base / "article.txt", "--db", readonly / "store.sqlite", "--model", "none")
+    assert_clear(result, f"cannot write to {readonly}")
+
+
+def test_gazetteer_build_into_a_read_only_folder_says_what_to_do(places_nobody_writes):
+    base, readonly = places_nobody_writes
+    result = run_unprivileged("gazetteer", "build", "--path", readonly / "gazetteer.sqlite")
+    assert_clear(result, f"cannot write to {readonly}", "--path", "GEOMAP_GAZETTEER")
+
+
+def test_first_use_with_a_read_only_data_folder_says_what_to_do(places_nobody_writes):
+    base, readonly = places_nobody_writes
+    result = run_unprivileged("places", base / "article.txt", "--model", "none", XDG_DATA_HOME=readonly)
+    assert_clear(result, f"cannot write to {readonly}", "GEOMAP_GAZETTEER")
