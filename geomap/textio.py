@@ -231,8 +231,9 @@ def iter_jsonl_articles(path: str | Path | ArticleFile, on_error: Callable[[Inpu
 
     The file is read line by line (memory stays bounded however long it is). A bad
     line (not UTF-8, not JSON, no text, empty or too long a text) raises
-    :class:`InputError`, or is passed to ``on_error`` and skipped. A binary file
-    raises at once; a file without any line is an error too.
+    :class:`InputError`, or is passed to ``on_error`` and skipped. A binary file,
+    or one whose first line is no JSON value (prose named ``.jsonl``), raises at
+    once: one error, not one a line; a file without any line is an error too.
     """
     file = path if isinstance(path, ArticleFile) else ArticleFile(Path(path), Path(path).parent)
     path = file.path
@@ -245,6 +246,10 @@ def iter_jsonl_articles(path: str | Path | ArticleFile, on_error: Callable[[Inpu
         for lineno, raw in enumerate(stream, 1):
             if not raw.strip():
                 continue
+            if not seen_line and raw.removeprefix(b"\xef\xbb\xbf").lstrip()[:1] not in (b"{", b"[", b'"'):
+                start = raw.strip()[:40].decode("utf-8", "replace")
+                raise InputError(f"{path}: does not look like JSON Lines (line {lineno} starts with {start!r}); "
+                                 "give a text article a .txt, .md or .html name, or write one JSON object a line")
             seen_line = True
             where = f"{path}:{lineno}"
             try:
@@ -321,6 +326,21 @@ def article_files(paths: Iterable[str | Path | ArticleFile]) -> list[ArticleFile
         else:
             out.append(ArticleFile(Path(p), Path(p).parent))
     return out
+
+
+def count_articles(paths: Iterable[str | Path | ArticleFile]) -> int:
+    """About how many articles the inputs hold (a file each, a JSONL file a non-blank line each): a progress
+    bar's total, counted without decoding anything."""
+    total = 0
+    for file in article_files(paths):
+        if file.path.suffix.lower() in JSONL_SUFFIXES:
+            try:
+                total += count_lines(file.path)
+            except OSError:
+                total += 1
+        else:
+            total += 1
+    return total
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:

@@ -153,3 +153,34 @@ def test_first_use_with_a_read_only_data_folder_says_what_to_do(places_nobody_wr
     base, readonly = places_nobody_writes
     result = run_unprivileged("places", base / "article.txt", "--model", "none", XDG_DATA_HOME=readonly)
     assert_clear(result, f"cannot write to {readonly}", "GEOMAP_GAZETTEER")
+
+
+# --------------------------------------------------------------------------- one reader for every command
+PROSE = "Convoys left Aleppo at dawn.\nThey reached Homs by night.\n" * 50
+
+
+def test_parse_reads_text_markdown_html_folders_and_jsonl_like_the_other_commands(tmp_path):
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.txt").write_text(PROSE)
+    (folder / "sub" / "b.md").write_text("# Homs\n\nShelling near Homs.")
+    (folder / "c.html").write_text("<html><title>Hama</title><p>Protests in Hama.</p></html>")
+    (folder / "d.jsonl").write_text(json.dumps({"id": "j1", "text": "Talks in Amman."}) + "\n")
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(main, ["parse", "--model", "none", str(folder), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "not valid JSON" not in result.output
+    ids = [json.loads(line)["id"] for line in out.read_text().splitlines()]
+    assert sorted(ids) == ["a", "c", "j1", "sub/b"]
+    single = CliRunner().invoke(main, ["parse", "--model", "none", str(folder / "a.txt"), "-o", str(out)])
+    assert single.exit_code == 0 and "parsed 1 article(s)" in single.output, single.output
+    assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == ["a"]
+
+
+def test_prose_in_a_jsonl_file_is_one_error_not_one_a_line(tmp_path):
+    path = tmp_path / "notes.jsonl"
+    path.write_text(PROSE)
+    result = CliRunner().invoke(main, ["parse", "--model", "none", str(path), "-o", str(tmp_path / "out.jsonl")])
+    assert result.exit_code == 1
+    skipped = [line for line in result.output.splitlines() if line.startswith("skipped:")]
+    assert len(skipped) == 1 and "does not look like JSON Lines" in skipped[0], result.output

@@ -32,7 +32,7 @@ from geomap.errors import WorkerDied
 from geomap.store.db import ArticleStore, article_record
 from geomap.text.batch import ParsePool
 from geomap.text.pipeline import ParserConfig
-from geomap.textio import ARTICLE_SUFFIXES, JSONL_SUFFIXES, ArticleInput, expand_paths, read_articles, same_origin
+from geomap.textio import ArticleInput, count_articles, read_articles, same_origin
 
 #: What happened to one input article.
 NEW, UPDATED, REPARSED, UNCHANGED, STALE, FAILED = "new", "updated", "reparsed", "unchanged", "stale", "failed"
@@ -89,21 +89,6 @@ def parse_to_record(parser, article_id: str, text: str) -> dict:
 
 
 # --------------------------------------------------------------------------- parent side
-def count_inputs(paths: Iterable[str | Path]) -> int:
-    """About how many articles the inputs hold (files, plus non-empty JSONL lines): the progress total."""
-    total = 0
-    for path in expand_paths(paths):
-        if path.suffix.lower() in JSONL_SUFFIXES:
-            try:
-                with open(path, "rb") as fh:
-                    total += sum(1 for line in fh if line.strip())
-            except OSError:
-                total += 1
-        elif path.is_file() or path.suffix.lower() in ARTICLE_SUFFIXES:
-            total += 1
-    return total
-
-
 def _classify(store: ArticleStore, article: ArticleInput, version: str, reparse: bool) -> str:
     """What to do with an input: NEW / UPDATED / REPARSED need parsing, UNCHANGED / STALE / COLLIDES do not."""
     status = store.article_status(article.id)
@@ -150,7 +135,7 @@ def ingest(paths: Iterable[str | Path], store: ArticleStore, *, config: ParserCo
     started = time.perf_counter()
     summary = IngestSummary()
     workers = (os.cpu_count() or 1) if workers is None else workers
-    bar = tqdm(total=count_inputs(paths) if progress else None, unit="article", desc="ingest",
+    bar = tqdm(total=count_articles(paths) if progress else None, unit="article", desc="ingest",
                disable=None if progress else True, dynamic_ncols=True)
 
     def fail(message: str) -> None:
