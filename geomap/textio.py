@@ -1,5 +1,10 @@
 """Reading articles from files, directories and JSON Lines, with clear errors.
 
+Text and HTML files are read in any encoding: UTF-8, Unicode with a byte order
+mark (UTF-16, UTF-32), or a legacy one that charset-normalizer recognises; a
+file not in UTF-8 is named on stderr with the encoding assumed. JSON Lines are
+UTF-8 (or Unicode with a byte order mark), as JSON asks.
+
 Every reader yields :class:`ArticleInput` values. An article's id is unique per
 source: a file's path relative to the folder it was found under, without its
 suffix (``a/report`` for ``corpus/a/report.txt`` when ``corpus/`` is given; a
@@ -12,10 +17,13 @@ stop the batch.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import html
+import io
 import json
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -38,6 +46,13 @@ SNIFF_BYTES = 65536
 BINARY_CONTROL_SHARE = 0.05
 # Control bytes that text in no encoding holds (tab, line feed, vertical tab, form feed, CR are text).
 _CONTROL_BYTES = bytes(range(0, 9)) + bytes(range(14, 32)) + b"\x7f"
+#: Byte order marks and the codec that reads past them (UTF-32's before UTF-16's: FF FE starts both).
+BYTE_ORDER_MARKS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+                    (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+#: Among the encodings that decode a text equally cleanly, the usual ones of Windows and the web come first:
+#: a short text is clean in many code pages (a French sentence in Latin-1 also reads as DOS cp857).
+COMMON_ENCODINGS = ("cp1252", "cp1250", "cp1251", "cp1256", "cp1253", "cp1254", "cp1255", "cp1257", "cp1258",
+                    "iso8859_15", "latin_1", "iso8859_2", "koi8_r")
 
 
 @dataclass(slots=True)
@@ -110,24 +125,95 @@ def looks_binary(head: bytes) -> bool:
     return controls > BINARY_CONTROL_SHARE * len(head)
 
 
-def decode_text(data: bytes, where: str, *, file: str | None = None) -> str:
-    """Decode article bytes as UTF-8, refusing binary data with a clear message.
+def byte_order_mark(data: bytes) -> str | None:
+    """The codec a byte order mark at the start of ``data`` stands for, or None.
 
-    ``where`` names the data in messages (a file, or ``file:line``); ``file`` is
-    the file to convert when it is not UTF-8 (default: ``where``).
+    >>> byte_order_mark("Eilat".encode("utf-16")), byte_order_mark(b"Eilat")
+    ('utf-16', None)
+    """
+    return next((codec for mark, codec in BYTE_ORDER_MARKS if data.startswith(mark)), None)
+
+
+def guess_encoding(data: bytes) -> str | None:
+    """The legacy encoding ``data`` is most likely in (charset-normalizer), or None when none decodes it.
+
+    >>> guess_encoding("Удары по окрестностям Алеппо продолжались всю ночь".encode("cp1251"))
+    'cp1251'
+    """
+    from charset_normalizer import from_bytes
+
+    matches = list(from_bytes(data))
+    if not matches:
+        return None
+    cleanest = min(m.chaos for m in matches)
+    clean = [m.encoding for m in matches if m.chaos <= cleanest + 0.01]
+    return min(clean, key=lambda e: COMMON_ENCODINGS.index(e) if e in COMMON_ENCODINGS else len(COMMON_ENCODINGS))
+
+
+def encoding_label(codec: str) -> str:
+    """A codec's name as people and ``iconv`` write it.
+
+    >>> encoding_label("cp1252"), encoding_label("latin_1"), encoding_label("utf-16")
+    ('CP1252', 'ISO-8859-1', 'UTF-16')
+    """
+    name = codecs.lookup(codec).name
+    return {"iso8859-1": "ISO-8859-1"}.get(name, name.upper().replace("ISO8859", "ISO-8859"))
+
+
+def decode_text(data: bytes, where: str, *, file: str | None = None) -> str:
+    """Decode article bytes in whatever encoding they are, refusing binary data with a clear message.
+
+    UTF-8 (with or without a byte order mark), UTF-16 and UTF-32 with one, else a
+    legacy encoding recognised by :func:`guess_encoding`, which is then named on
+    stderr. ``where`` names the data in messages; ``file`` is the file to
+    convert when it cannot be read (default: ``where``).
 
     >>> decode_text("Eilat".encode(), "x.txt")
     'Eilat'
     """
+    codec = byte_order_mark(data)
+    if codec is not None:
+        text = _decode(data, codec, where)
+        if codec != "utf-8-sig":
+            assumed_encoding(where, codec)
+        return text
     if looks_binary(data[:SNIFF_BYTES]):
         raise InputError(f"{where}: looks like binary data, not text; give a text, HTML or JSONL article")
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    codec = guess_encoding(data)
+    if codec is None:
+        raise InputError(f"{where}: is not UTF-8 text and its encoding cannot be told; convert it to UTF-8 "
+                         f"first, e.g. `iconv -f ENCODING -t UTF-8 {file or where}`")
+    text = _decode(data, codec, where)
+    assumed_encoding(where, codec)
+    return text
+
+
+def _decode(data: bytes, codec: str, where: str) -> str:
+    try:
+        return data.decode(codec)
     except UnicodeDecodeError as exc:
-        raise InputError(
-            f"{where}: is not UTF-8 text (invalid byte at offset {exc.start}); "
-            f"convert it first, e.g. `iconv -f WINDOWS-1256 -t UTF-8 {file or where}`"
-        ) from None
+        raise InputError(f"{where}: is not valid {encoding_label(codec)} text (bad byte at offset {exc.start})"
+                         ) from None
+
+
+def assumed_encoding(where: str, codec: str) -> None:
+    """Say on stderr, once for the file, which encoding a file not in UTF-8 was read in."""
+    print(f"geomap: {where}: not UTF-8; read as {encoding_label(codec)}", file=sys.stderr)
+
+
+def decode_jsonl_line(data: bytes, where: str, file: str) -> str:
+    """One JSON Lines line as UTF-8 (as JSON asks), or an error whose advice names the line's likely encoding."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        codec = guess_encoding(data)
+        source = encoding_label(codec) if codec else "ENCODING"
+        raise InputError(f"{where}: is not UTF-8 text (invalid byte at offset {exc.start}); JSON Lines are UTF-8: "
+                         f"convert the file, e.g. `iconv -f {source} -t UTF-8 {file}`") from None
 
 
 def check_text(text: str, where: str) -> str:
@@ -240,10 +326,16 @@ def iter_jsonl_articles(path: str | Path | ArticleFile, on_error: Callable[[Inpu
     check_file(path)
     seen_line = False
     with path.open("rb") as stream:
-        if looks_binary(stream.read(SNIFF_BYTES)):
-            raise InputError(f"{path}: looks like a binary file, not JSON Lines; give one JSON object a line")
+        head = stream.read(SNIFF_BYTES)
         stream.seek(0)
-        for lineno, raw in enumerate(stream, 1):
+        codec = byte_order_mark(head)
+        lines: Iterable[bytes] = stream
+        if codec is not None and codec != "utf-8-sig":  # UTF-16 or UTF-32: decoded as a stream, line by line
+            assumed_encoding(str(path), codec)
+            lines = _reencoded_lines(stream, codec, path)
+        elif looks_binary(head):
+            raise InputError(f"{path}: looks like a binary file, not JSON Lines; give one JSON object a line")
+        for lineno, raw in enumerate(lines, 1):
             if not raw.strip():
                 continue
             if not seen_line and raw.removeprefix(b"\xef\xbb\xbf").lstrip()[:1] not in (b"{", b"[", b'"'):
@@ -253,7 +345,7 @@ def iter_jsonl_articles(path: str | Path | ArticleFile, on_error: Callable[[Inpu
             seen_line = True
             where = f"{path}:{lineno}"
             try:
-                rec = _article_record(decode_text(raw, where, file=str(path)), where)
+                rec = _article_record(decode_jsonl_line(raw.removeprefix(codecs.BOM_UTF8), where, str(path)), where)
             except InputError as exc:
                 if on_error is None:
                     raise
@@ -268,6 +360,15 @@ def iter_jsonl_articles(path: str | Path | ArticleFile, on_error: Callable[[Inpu
         if on_error is None:
             raise exc
         on_error(exc)
+
+
+def _reencoded_lines(stream, codec: str, path: Path) -> Iterator[bytes]:
+    """The lines of a UTF-16 or UTF-32 stream, as UTF-8 bytes."""
+    try:
+        for line in io.TextIOWrapper(stream, encoding=codec, newline="\n"):
+            yield line.encode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: is not valid {encoding_label(codec)} text ({exc.reason})") from None
 
 
 def json_object(line: str, where: str, expected: str = '{"id", "text", ...}') -> dict:

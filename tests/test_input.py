@@ -184,3 +184,66 @@ def test_prose_in_a_jsonl_file_is_one_error_not_one_a_line(tmp_path):
     assert result.exit_code == 1
     skipped = [line for line in result.output.splitlines() if line.startswith("skipped:")]
     assert len(skipped) == 1 and "does not look like JSON Lines" in skipped[0], result.output
+
+
+# --------------------------------------------------------------------------- encodings
+FRENCH = "Des frappes ont touché Albukamal, près de la frontière irakienne, selon les élus de la région."
+RUSSIAN = "Удары по окрестностям Алеппо продолжались всю ночь, сообщили местные власти."
+ARABIC = "قالت السلطات إن القصف استمر طوال الليل قرب مدينة حلب في شمال سوريا."
+
+
+@pytest.mark.parametrize("text, encoding", [(FRENCH, "latin-1"), (FRENCH, "cp1252"), (RUSSIAN, "cp1251"),
+                                            (ARABIC, "cp1256")],
+                         ids=["french-latin1", "french-cp1252", "russian-cp1251", "arabic-cp1256"])
+def test_a_legacy_encoding_is_detected_and_named(tmp_path, capsys, text, encoding):
+    from geomap import textio
+
+    path = tmp_path / "article.txt"
+    path.write_bytes(text.encode(encoding))
+    assert textio.read_text_file(path).text == text
+    err = capsys.readouterr().err
+    assert err.count(str(path)) == 1 and "not UTF-8" in err, err
+
+
+@pytest.mark.parametrize("encoding, name", [("utf-16", "UTF-16"), ("utf-16-be", "UTF-16"), ("utf-32", "UTF-32"),
+                                            ("utf-8-sig", None)])
+def test_unicode_with_a_byte_order_mark_is_read(tmp_path, capsys, encoding, name):
+    from geomap import textio
+
+    path = tmp_path / "article.txt"
+    data = FRENCH.encode(encoding)
+    path.write_bytes(data if encoding != "utf-16-be" else b"\xfe\xff" + data)
+    assert textio.read_text_file(path).text == FRENCH
+    err = capsys.readouterr().err
+    assert (name in err) if name else err == "", err
+
+
+def test_places_reads_a_latin1_article_and_says_which_encoding_it_assumed(tmp_path):
+    path = tmp_path / "article.txt"
+    path.write_bytes(FRENCH.encode("latin-1"))
+    result = CliRunner().invoke(main, ["places", "--model", "none", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "Albukamal" in result.stdout
+    assert f"{path}: not UTF-8" in result.stderr and "iconv" not in result.stderr
+
+
+def test_jsonl_in_utf16_is_read_and_a_latin1_line_gets_advice_that_fits_it(tmp_path):
+    from geomap import textio
+
+    path = tmp_path / "feed.jsonl"
+    path.write_text(json.dumps({"id": "f1", "text": FRENCH}, ensure_ascii=False) + "\n", encoding="utf-16")
+    assert [a.text for a in textio.iter_jsonl_articles(path)] == [FRENCH]
+    path.write_bytes(json.dumps({"id": "f1", "text": FRENCH}, ensure_ascii=False).encode("latin-1") + b"\n")
+    with pytest.raises(textio.InputError) as error:
+        list(textio.iter_jsonl_articles(path))
+    message = str(error.value)
+    assert "is not UTF-8" in message and "iconv -f" in message and "1256" not in message, message
+
+
+def test_binary_files_are_still_refused(tmp_path):
+    from geomap import textio
+
+    path = tmp_path / "photo.txt"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    with pytest.raises(textio.InputError, match="looks like binary data"):
+        textio.read_text_file(path)
