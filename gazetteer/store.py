@@ -29,6 +29,7 @@ except ImportError:  # not POSIX: writers take no locks, and orphaned temporary 
 
 from gazetteer.errors import GazetteerCorrupt, GazetteerNotFound, GazetteerNotWritable, GazetteerStale
 from gazetteer.files import sqlite_application_id, unwritable_folder
+from gazetteer.progress import step
 from gazetteer.index import build_lookup_tables, fold_checksum, select_in_chunks
 from gazetteer.normalize import fold, is_latin, name_key
 
@@ -243,8 +244,9 @@ class GazetteerWriter:
 
     BATCH = 20_000
 
-    def __init__(self, path: str | Path, *, base: str | Path | None = None):
+    def __init__(self, path: str | Path, *, base: str | Path | None = None, progress: bool = False):
         self.path = Path(path)
+        self.progress = progress  # the closing's indexing step shows a bar on a terminal
         check_writable(self.path)
         # the descriptor stays open, holding the lock that marks the temporary file as being written
         self.tmp, self._claim = _claimed_temp_file(self.path)
@@ -394,14 +396,15 @@ class GazetteerWriter:
     def close(self) -> None:
         """Index, analyse and compact the file, then rename it into place (see :meth:`__exit__`)."""
         self.flush()
-        self.con.executescript(INDEXES)
-        build_lookup_tables(self.con, *(self._changed or (None, None)))
-        self.con.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
-                             [(k, json.dumps(v, sort_keys=True)) for k, v in self.meta.items()])
-        self.con.commit()
-        self.con.execute("ANALYZE")
-        self.con.commit()
-        self.con.execute("VACUUM")
+        with step("indexing", self.progress):
+            self.con.executescript(INDEXES)
+            build_lookup_tables(self.con, *(self._changed or (None, None)))
+            self.con.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                                 [(k, json.dumps(v, sort_keys=True)) for k, v in self.meta.items()])
+            self.con.commit()
+            self.con.execute("ANALYZE")
+            self.con.commit()
+            self.con.execute("VACUUM")
         self.con.close()
         os.replace(self.tmp, self.path)
         self._release_claim()

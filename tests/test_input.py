@@ -9,8 +9,10 @@ from __future__ import annotations
 import ctypes
 import json
 import os
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -247,3 +249,68 @@ def test_binary_files_are_still_refused(tmp_path):
     path.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
     with pytest.raises(textio.InputError, match="looks like binary data"):
         textio.read_text_file(path)
+
+
+# --------------------------------------------------------------------------- progress bars
+def small_sources(monkeypatch) -> None:
+    """The default build with three cities and without the slow sources: the build's steps, in seconds."""
+    from gazetteer.sources import admin, airports, cities, curated
+
+    three = {str(gid): {"name": name, "countrycode": "SY", "latitude": lat, "longitude": lon, "population": 1000,
+                        "admin1code": None, "alternatenames": []}
+             for gid, name, lat, lon in [(170063, "Aleppo", 36.2, 37.16), (169577, "Homs", 34.73, 36.72),
+                                         (170017, "Hama", 35.13, 36.76)]}
+    monkeypatch.setattr(cities, "load_cities", lambda: three)
+    for module in (admin, airports, curated):
+        monkeypatch.setattr(module, "add_to", lambda writer, ctx: None)
+
+
+def test_the_gazetteer_build_writes_no_bar_off_a_terminal(tmp_path, monkeypatch, capsys):
+    from gazetteer import build as builder
+
+    small_sources(monkeypatch)
+    builder.build(tmp_path / "g.sqlite", progress=True)
+    err = capsys.readouterr().err
+    assert "\r" not in err and "%|" not in err and "it/s" not in err, err
+
+
+BUILD_IN_A_TERMINAL = """
+import sys
+import pytest
+sys.path.insert(0, {tests!r})
+from test_input import small_sources
+from gazetteer import build
+with pytest.MonkeyPatch.context() as mp:
+    small_sources(mp)
+    build.build({path!r}, progress=True)
+"""
+
+
+def test_the_gazetteer_build_shows_a_bar_per_step_on_a_terminal(tmp_path):
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 120, 0, 0))  # a terminal 120 columns wide
+    script = BUILD_IN_A_TERMINAL.format(tests=str(Path(__file__).parent), path=str(tmp_path / "g.sqlite"))
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    proc = subprocess.Popen([sys.executable, "-c", script], stderr=slave, stdout=subprocess.DEVNULL, env=env)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    assert proc.wait(60) == 0, b"".join(chunks).decode(errors="replace")
+    shown = b"".join(chunks).decode(errors="replace")
+    assert "cities" in shown and "3/3" in shown, shown
+    for step in ("countries", "regions and districts", "airports", "curated tables", "indexing"):
+        assert step in shown, (step, shown)
+    # each step has its own bar: indexing is not the cities' bar at 100%
+    assert not [line for line in re.split(r"[\r\n]", shown) if "indexing" in line and "3/3" in line], shown

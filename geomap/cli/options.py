@@ -113,11 +113,9 @@ def one_line(text: str) -> str:
 
 
 def progress(iterable=None, *, total=None, desc: str = "", unit: str = " articles", hidden: bool = False):
-    """A progress bar on stderr, hidden when stderr is not a terminal, under CI, and when ``hidden`` (a command
-    that prints each result on a terminal as it goes: its output shows the progress)."""
-    import os
+    """A progress bar on stderr (:func:`gazetteer.progress.progress_bar`: only on a terminal, not under CI),
+    hidden also when ``hidden`` (a command that prints each result on a terminal as it goes: its output shows
+    the progress)."""
+    from gazetteer.progress import progress_bar
 
-    from tqdm import tqdm
-
-    return tqdm(iterable, total=total, desc=desc, unit=unit, file=sys.stderr, mininterval=0.5,
-                disable=True if hidden or os.environ.get("CI") else None)
+    return progress_bar(iterable, total=total, desc=desc, unit=unit, enabled=not hidden)

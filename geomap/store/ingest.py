@@ -121,7 +121,7 @@ def ingest(paths: Iterable[str | Path], store: ArticleStore, *, config: ParserCo
         Parse again the stored articles parsed by another pipeline or gazetteer version, or for
         another home region.
     progress : bool
-        Show a tqdm progress bar on stderr (only when stderr is a terminal).
+        Show a progress bar on stderr (only on a terminal: :func:`gazetteer.progress.progress_bar`).
     on_stored : callable, optional
         Called as ``on_stored(outcome, article_id, article)`` after each article is committed.
 
@@ -129,14 +129,14 @@ def ingest(paths: Iterable[str | Path], store: ArticleStore, *, config: ParserCo
     -------
     IngestSummary
     """
-    from tqdm import tqdm
+    from gazetteer.progress import progress_bar
 
     paths = list(paths)
     started = time.perf_counter()
     summary = IngestSummary()
     workers = (os.cpu_count() or 1) if workers is None else workers
-    bar = tqdm(total=count_articles(paths) if progress else None, unit="article", desc="ingest",
-               disable=None if progress else True, dynamic_ncols=True)
+    bar = progress_bar(total=count_articles(paths) if progress else None, unit=" articles", desc="ingest",
+                       enabled=progress)
 
     def fail(message: str) -> None:
         summary.failures.append(message)
