@@ -23,9 +23,10 @@ Each output line (a stable format):
    "ranges": [...], "corridors": [...]}}
 Offsets are 0-based and end-exclusive into the input text; lat/lon are null
 for names that could not be placed. Extra input fields are ignored. Bad
-files and lines (binary, not JSON, no "text" string, an empty text or one longer than
-{MAX_ARTICLE_CHARS:,} characters) are reported on stderr and skipped; the batch goes
-on. The exit status is 1 when no article could be parsed.
+files and lines (binary, not JSON, no "text" string, an empty text or one
+longer than {MAX_ARTICLE_CHARS:,} characters) are reported on stderr and
+skipped; the batch goes on. The exit status is 1 when no article could be
+parsed.
 
 \b
 Examples:
