@@ -175,6 +175,7 @@ def test_workers_exit_when_the_ingest_is_killed(tmp_path):
     corpus = tmp_path / "corpus.jsonl"
     own_corpus(corpus, 2000)
     run = Ingest(corpus, tmp_path / "store.sqlite")
+    children = []
     try:
         run.wait_for_commits(1)
         assert run.proc.poll() is None, "the ingest ended before it could be killed"
@@ -184,10 +185,11 @@ def test_workers_exit_when_the_ingest_is_killed(tmp_path):
         run.proc.wait(10)
         left = wait_gone(children, 10.0)
         assert not left, f"still running 10 s after the parent was killed: {[p.cmdline() for p in left]}"
-    finally:
-        for p in psutil.Process().children(recursive=True):
-            if p.pid != run.proc.pid:
-                p.kill()
+    finally:  # whatever happened, nothing of this ingest is left running (its own process group)
+        try:
+            os.killpg(run.proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
 
 
 def _watched_child(parent_pid: int) -> None:
