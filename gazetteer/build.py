@@ -28,8 +28,15 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from gazetteer.errors import GazetteerError
+from gazetteer.progress import step
 from gazetteer.sources.common import package_version
-from gazetteer.store import SCHEMA_VERSION, GazetteerWriter, read_file_meta, remove_orphaned_temp_files
+from gazetteer.store import (
+    SCHEMA_VERSION,
+    GazetteerWriter,
+    check_writable,
+    read_file_meta,
+    remove_orphaned_temp_files,
+)
 from gazetteer.store import fcntl  # None where not POSIX
 
 #: Bump when the build logic changes in a way that changes the file.
@@ -67,22 +74,25 @@ def is_stale(meta: dict) -> bool:
                                                 meta.get("sources") != source_versions())
 
 
-def add_sources(writer: GazetteerWriter, ctx, progress) -> None:
+def add_sources(writer: GazetteerWriter, ctx, progress: bool) -> None:
     """Stream every declared source into ``writer``, in the fixed order that makes the build deterministic.
 
-    ``ctx`` is a :class:`gazetteer.sources.BuildContext`; ``progress`` a tqdm bar (counts cities).
+    ``ctx`` is a :class:`gazetteer.sources.BuildContext`; with ``progress`` each step shows its own bar on a
+    terminal (the cities, counted; the others, timed).
     """
     from gazetteer.sources import admin, airports, cities, countries, curated
 
-    countries.add_to(writer, ctx)
+    with step("countries", progress):
+        countries.add_to(writer, ctx)
     cities.add_to(writer, ctx, progress=progress)
-    countries.add_unplaced(writer, ctx)
-    progress.set_description("regions and districts")
-    admin.add_to(writer, ctx)
-    progress.set_description("airports")
-    airports.add_to(writer, ctx)
-    progress.set_description("curated tables")
-    curated.add_to(writer, ctx)
+    with step("countries without cities", progress):
+        countries.add_unplaced(writer, ctx)
+    with step("regions and districts", progress):
+        admin.add_to(writer, ctx)
+    with step("airports", progress):
+        airports.add_to(writer, ctx)
+    with step("curated tables", progress):
+        curated.add_to(writer, ctx)
 
 
 def _meta_of(path: Path) -> dict | None:
@@ -102,10 +112,10 @@ def build_lock(path: Path, *, quiet: bool = True) -> Iterator[None]:
     The lock file stays: removing it would let a waiting process lock a file that is no longer the lock.
     Without ``fcntl`` (not POSIX) there is no lock.
     """
+    check_writable(path)  # says what to do, rather than a traceback from the lock file
     if fcntl is None:
         yield
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
     with open(path.with_name(path.name + ".lock"), "a") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -193,21 +203,15 @@ def build(path: str | Path | None = None, *, progress: bool = True, keep_imports
 
 def _build_locked(path: Path, *, progress: bool, keep_imports: bool) -> dict:
     """:func:`build`, its caller holding the build lock of ``path``."""
-    from tqdm import tqdm
-
-    from gazetteer.sources import BuildContext, cities
+    from gazetteer.sources import BuildContext
 
     remove_orphaned_temp_files(path)  # of builds and imports that were killed
     previous_imports = recorded_imports(path)
     started = time.perf_counter()
     ctx = BuildContext()
-    bar = tqdm(total=len(cities.load_cities()) if progress else 0, disable=not progress, unit=" places",
-               desc="building gazetteer", file=sys.stderr, mininterval=0.5)
-    with GazetteerWriter(path) as writer:
-        add_sources(writer, ctx, bar)
-        bar.set_description("indexing")
+    with GazetteerWriter(path, progress=progress) as writer:
+        add_sources(writer, ctx, progress)
         writer.set_meta(origin="default", sources=source_versions(), counts=ctx.counts)
-    bar.close()
     stats = dict(ctx.counts, path=str(path), seconds=round(time.perf_counter() - started, 1),
                  size_mb=round(path.stat().st_size / 2**20, 1))
     if previous_imports:

@@ -20,6 +20,10 @@ class GazetteerCorrupt(GazetteerError, ValueError):
     """The file exists but is not a readable geomap gazetteer."""
 
 
+class GazetteerNotWritable(GazetteerError, PermissionError):
+    """The gazetteer cannot be written where it was asked for (a read-only folder or mount)."""
+
+
 class GazetteerStale(GazetteerError):
     """The file was built from other source versions, or in another file schema, than this geomap's."""
 

@@ -27,7 +27,9 @@ try:
 except ImportError:  # not POSIX: writers take no locks, and orphaned temporary files are left alone
     fcntl = None
 
-from gazetteer.errors import GazetteerCorrupt, GazetteerNotFound, GazetteerStale
+from gazetteer.errors import GazetteerCorrupt, GazetteerNotFound, GazetteerNotWritable, GazetteerStale
+from gazetteer.files import sqlite_application_id, unwritable_folder
+from gazetteer.progress import step
 from gazetteer.index import build_lookup_tables, fold_checksum, select_in_chunks
 from gazetteer.normalize import fold, is_latin, name_key
 
@@ -115,15 +117,24 @@ def check_file(path: Path) -> None:
     """Raise a clear error when ``path`` is missing, not SQLite, or not a gazetteer."""
     if not path.exists():
         raise GazetteerNotFound(f"{path}: no gazetteer file here; build it with `geomap gazetteer build`")
-    with open(path, "rb") as fh:
-        header = fh.read(100)
-    if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
+    app_id = sqlite_application_id(path)
+    if app_id is None:
         raise GazetteerCorrupt(f"{path}: is not a SQLite file (corrupt or a foreign file); "
                                f"delete it and run `geomap gazetteer build --path {path}`")
-    app_id = int.from_bytes(header[68:72], "big")
     if app_id != APPLICATION_ID:
         raise GazetteerCorrupt(f"{path}: is a SQLite file but not a geomap gazetteer; point --gazetteer at a "
                                f"gazetteer file or build one with `geomap gazetteer build --path NEW.sqlite`")
+
+
+def check_writable(path: Path) -> None:
+    """Raise :class:`GazetteerNotWritable`, saying what to do, when no gazetteer can be written at ``path``."""
+    refused = unwritable_folder(path.parent)
+    if refused:
+        folder, reason = refused
+        raise GazetteerNotWritable(
+            f"cannot write to {folder} ({reason}), where the gazetteer {path} goes: build it in a writable place "
+            "with `geomap gazetteer build --path FILE`, or set GEOMAP_GAZETTEER=FILE (the other commands take "
+            "--gazetteer FILE too)")
 
 
 def connect_readonly(path: Path) -> sqlite3.Connection:
@@ -233,9 +244,10 @@ class GazetteerWriter:
 
     BATCH = 20_000
 
-    def __init__(self, path: str | Path, *, base: str | Path | None = None):
+    def __init__(self, path: str | Path, *, base: str | Path | None = None, progress: bool = False):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.progress = progress  # the closing's indexing step shows a bar on a terminal
+        check_writable(self.path)
         # the descriptor stays open, holding the lock that marks the temporary file as being written
         self.tmp, self._claim = _claimed_temp_file(self.path)
         self.con = None
@@ -384,14 +396,15 @@ class GazetteerWriter:
     def close(self) -> None:
         """Index, analyse and compact the file, then rename it into place (see :meth:`__exit__`)."""
         self.flush()
-        self.con.executescript(INDEXES)
-        build_lookup_tables(self.con, *(self._changed or (None, None)))
-        self.con.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
-                             [(k, json.dumps(v, sort_keys=True)) for k, v in self.meta.items()])
-        self.con.commit()
-        self.con.execute("ANALYZE")
-        self.con.commit()
-        self.con.execute("VACUUM")
+        with step("indexing", self.progress):
+            self.con.executescript(INDEXES)
+            build_lookup_tables(self.con, *(self._changed or (None, None)))
+            self.con.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                                 [(k, json.dumps(v, sort_keys=True)) for k, v in self.meta.items()])
+            self.con.commit()
+            self.con.execute("ANALYZE")
+            self.con.commit()
+            self.con.execute("VACUUM")
         self.con.close()
         os.replace(self.tmp, self.path)
         self._release_claim()

@@ -1,6 +1,15 @@
 """Reading articles from files, directories and JSON Lines, with clear errors.
 
-Every reader yields :class:`ArticleInput` values. Bad input raises
+Text and HTML files are read in any encoding: UTF-8, Unicode with a byte order
+mark (UTF-16, UTF-32), or a legacy one that charset-normalizer recognises; a
+file not in UTF-8 is named on stderr with the encoding assumed. JSON Lines are
+UTF-8 (or Unicode with a byte order mark), as JSON asks.
+
+Every reader yields :class:`ArticleInput` values. An article's id is unique per
+source: a file's path relative to the folder it was found under, without its
+suffix (``a/report`` for ``corpus/a/report.txt`` when ``corpus/`` is given; a
+file given by itself is its name, ``report``), and a JSONL record's ``"id"``
+(else the file's id and the line number). Bad input raises
 :class:`geomap.errors.InputError` naming the file (and line) and what to do;
 batch readers take an ``on_error`` callback so one bad file or line does not
 stop the batch.
@@ -8,10 +17,13 @@ stop the batch.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import html
+import io
 import json
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -34,6 +46,13 @@ SNIFF_BYTES = 65536
 BINARY_CONTROL_SHARE = 0.05
 # Control bytes that text in no encoding holds (tab, line feed, vertical tab, form feed, CR are text).
 _CONTROL_BYTES = bytes(range(0, 9)) + bytes(range(14, 32)) + b"\x7f"
+#: Byte order marks and the codec that reads past them (UTF-32's before UTF-16's: FF FE starts both).
+BYTE_ORDER_MARKS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+                    (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+#: Among the encodings that decode a text equally cleanly, the usual ones of Windows and the web come first:
+#: a short text is clean in many code pages (a French sentence in Latin-1 also reads as DOS cp857).
+COMMON_ENCODINGS = ("cp1252", "cp1250", "cp1251", "cp1256", "cp1253", "cp1254", "cp1255", "cp1257", "cp1258",
+                    "iso8859_15", "latin_1", "iso8859_2", "koi8_r")
 
 
 @dataclass(slots=True)
@@ -52,6 +71,48 @@ class ArticleInput:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
 
+@dataclass(frozen=True, slots=True)
+class ArticleFile:
+    """A file to read articles from, and the folder given for it, which its article ids are relative to."""
+
+    path: Path
+    root: Path
+
+    @property
+    def id(self) -> str:
+        """The id of the file's article: its path under :attr:`root`, without the suffix, ``/``-separated.
+
+        >>> ArticleFile(Path("corpus/a/report.txt"), Path("corpus")).id
+        'a/report'
+        >>> ArticleFile(Path("b/report.txt"), Path("b")).id
+        'report'
+        """
+        try:
+            relative = self.path.relative_to(self.root)
+        except ValueError:
+            relative = Path(self.path.name)
+        return relative.with_suffix("").as_posix()
+
+
+def same_origin(source: str | None, other: str | None) -> bool:
+    """Whether two article sources are the same file (a JSONL ``file:line`` counts as its file) or URL.
+
+    >>> same_origin("feed.jsonl:3", "./feed.jsonl:7"), same_origin("a/report.txt", "b/report.txt")
+    (True, False)
+    """
+    if source is None or other is None:
+        return source == other
+    return _origin(source) == _origin(other)
+
+
+def _origin(source: str) -> str:
+    """The file (resolved) or URL an article came from."""
+    if "://" in source:
+        return source
+    path, _, line = source.rpartition(":")
+    return str(Path(path if line.isdigit() and path else source).resolve())
+
+
 def looks_binary(head: bytes) -> bool:
     """Whether the first bytes of a file are binary data: a NUL, or many control bytes.
 
@@ -64,24 +125,95 @@ def looks_binary(head: bytes) -> bool:
     return controls > BINARY_CONTROL_SHARE * len(head)
 
 
-def decode_text(data: bytes, where: str, *, file: str | None = None) -> str:
-    """Decode article bytes as UTF-8, refusing binary data with a clear message.
+def byte_order_mark(data: bytes) -> str | None:
+    """The codec a byte order mark at the start of ``data`` stands for, or None.
 
-    ``where`` names the data in messages (a file, or ``file:line``); ``file`` is
-    the file to convert when it is not UTF-8 (default: ``where``).
+    >>> byte_order_mark("Eilat".encode("utf-16")), byte_order_mark(b"Eilat")
+    ('utf-16', None)
+    """
+    return next((codec for mark, codec in BYTE_ORDER_MARKS if data.startswith(mark)), None)
+
+
+def guess_encoding(data: bytes) -> str | None:
+    """The legacy encoding ``data`` is most likely in (charset-normalizer), or None when none decodes it.
+
+    >>> guess_encoding("Удары по окрестностям Алеппо продолжались всю ночь".encode("cp1251"))
+    'cp1251'
+    """
+    from charset_normalizer import from_bytes
+
+    matches = list(from_bytes(data))
+    if not matches:
+        return None
+    cleanest = min(m.chaos for m in matches)
+    clean = [m.encoding for m in matches if m.chaos <= cleanest + 0.01]
+    return min(clean, key=lambda e: COMMON_ENCODINGS.index(e) if e in COMMON_ENCODINGS else len(COMMON_ENCODINGS))
+
+
+def encoding_label(codec: str) -> str:
+    """A codec's name as people and ``iconv`` write it.
+
+    >>> encoding_label("cp1252"), encoding_label("latin_1"), encoding_label("utf-16")
+    ('CP1252', 'ISO-8859-1', 'UTF-16')
+    """
+    name = codecs.lookup(codec).name
+    return {"iso8859-1": "ISO-8859-1"}.get(name, name.upper().replace("ISO8859", "ISO-8859"))
+
+
+def decode_text(data: bytes, where: str, *, file: str | None = None) -> str:
+    """Decode article bytes in whatever encoding they are, refusing binary data with a clear message.
+
+    UTF-8 (with or without a byte order mark), UTF-16 and UTF-32 with one, else a
+    legacy encoding recognised by :func:`guess_encoding`, which is then named on
+    stderr. ``where`` names the data in messages; ``file`` is the file to
+    convert when it cannot be read (default: ``where``).
 
     >>> decode_text("Eilat".encode(), "x.txt")
     'Eilat'
     """
+    codec = byte_order_mark(data)
+    if codec is not None:
+        text = _decode(data, codec, where)
+        if codec != "utf-8-sig":
+            assumed_encoding(where, codec)
+        return text
     if looks_binary(data[:SNIFF_BYTES]):
         raise InputError(f"{where}: looks like binary data, not text; give a text, HTML or JSONL article")
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    codec = guess_encoding(data)
+    if codec is None:
+        raise InputError(f"{where}: is not UTF-8 text and its encoding cannot be told; convert it to UTF-8 "
+                         f"first, e.g. `iconv -f ENCODING -t UTF-8 {file or where}`")
+    text = _decode(data, codec, where)
+    assumed_encoding(where, codec)
+    return text
+
+
+def _decode(data: bytes, codec: str, where: str) -> str:
+    try:
+        return data.decode(codec)
     except UnicodeDecodeError as exc:
-        raise InputError(
-            f"{where}: is not UTF-8 text (invalid byte at offset {exc.start}); "
-            f"convert it first, e.g. `iconv -f WINDOWS-1256 -t UTF-8 {file or where}`"
-        ) from None
+        raise InputError(f"{where}: is not valid {encoding_label(codec)} text (bad byte at offset {exc.start})"
+                         ) from None
+
+
+def assumed_encoding(where: str, codec: str) -> None:
+    """Say on stderr, once for the file, which encoding a file not in UTF-8 was read in."""
+    print(f"geomap: {where}: not UTF-8; read as {encoding_label(codec)}", file=sys.stderr)
+
+
+def decode_jsonl_line(data: bytes, where: str, file: str) -> str:
+    """One JSON Lines line as UTF-8 (as JSON asks), or an error whose advice names the line's likely encoding."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        codec = guess_encoding(data)
+        source = encoding_label(codec) if codec else "ENCODING"
+        raise InputError(f"{where}: is not UTF-8 text (invalid byte at offset {exc.start}); JSON Lines are UTF-8: "
+                         f"convert the file, e.g. `iconv -f {source} -t UTF-8 {file}`") from None
 
 
 def check_text(text: str, where: str) -> str:
@@ -164,9 +296,10 @@ def read_file_bytes(path: Path) -> bytes:
     return path.read_bytes()
 
 
-def read_text_file(path: str | Path) -> ArticleInput:
-    """Read one text, Markdown or HTML article file."""
-    path = Path(path)
+def read_text_file(path: str | Path | ArticleFile) -> ArticleInput:
+    """Read one text, Markdown or HTML article file (its id: see :class:`ArticleFile`)."""
+    file = path if isinstance(path, ArticleFile) else ArticleFile(Path(path), Path(path).parent)
+    path = file.path
     text = decode_text(read_file_bytes(path), str(path))
     title = None
     if path.suffix.lower() in HTML_SUFFIXES:
@@ -175,38 +308,50 @@ def read_text_file(path: str | Path) -> ArticleInput:
     if title is None:
         first = text.strip().splitlines()[0].strip()
         title = first[:200] if len(first) < 200 else None
-    return ArticleInput(id=path.stem, text=text, source=str(path), title=title)
+    return ArticleInput(id=file.id, text=text, source=str(path), title=title)
 
 
-def iter_jsonl_articles(path: str | Path, on_error: Callable[[InputError], None] | None = None
+def iter_jsonl_articles(path: str | Path | ArticleFile, on_error: Callable[[InputError], None] | None = None
                         ) -> Iterator[ArticleInput]:
     """Read ``{"id", "text", "title"?, "url"?, "date"?, ...}`` lines; other fields go to ``meta``.
 
     The file is read line by line (memory stays bounded however long it is). A bad
     line (not UTF-8, not JSON, no text, empty or too long a text) raises
-    :class:`InputError`, or is passed to ``on_error`` and skipped. A binary file
-    raises at once; a file without any line is an error too.
+    :class:`InputError`, or is passed to ``on_error`` and skipped. A binary file,
+    or one whose first line is no JSON value (prose named ``.jsonl``), raises at
+    once: one error, not one a line; a file without any line is an error too.
     """
-    path = Path(path)
+    file = path if isinstance(path, ArticleFile) else ArticleFile(Path(path), Path(path).parent)
+    path = file.path
     check_file(path)
     seen_line = False
     with path.open("rb") as stream:
-        if looks_binary(stream.read(SNIFF_BYTES)):
-            raise InputError(f"{path}: looks like a binary file, not JSON Lines; give one JSON object a line")
+        head = stream.read(SNIFF_BYTES)
         stream.seek(0)
-        for lineno, raw in enumerate(stream, 1):
+        codec = byte_order_mark(head)
+        lines: Iterable[bytes] = stream
+        if codec is not None and codec != "utf-8-sig":  # UTF-16 or UTF-32: decoded as a stream, line by line
+            assumed_encoding(str(path), codec)
+            lines = _reencoded_lines(stream, codec, path)
+        elif looks_binary(head):
+            raise InputError(f"{path}: looks like a binary file, not JSON Lines; give one JSON object a line")
+        for lineno, raw in enumerate(lines, 1):
             if not raw.strip():
                 continue
+            if not seen_line and raw.removeprefix(b"\xef\xbb\xbf").lstrip()[:1] not in (b"{", b"[", b'"'):
+                start = raw.strip()[:40].decode("utf-8", "replace")
+                raise InputError(f"{path}: does not look like JSON Lines (line {lineno} starts with {start!r}); "
+                                 "give a text article a .txt, .md or .html name, or write one JSON object a line")
             seen_line = True
             where = f"{path}:{lineno}"
             try:
-                rec = _article_record(decode_text(raw, where, file=str(path)), where)
+                rec = _article_record(decode_jsonl_line(raw.removeprefix(codecs.BOM_UTF8), where, str(path)), where)
             except InputError as exc:
                 if on_error is None:
                     raise
                 on_error(exc)
                 continue
-            doc_id = str(rec.get("id") if rec.get("id") is not None else f"{path.stem}-{lineno}")
+            doc_id = str(rec.get("id") if rec.get("id") is not None else f"{file.id}-{lineno}")
             meta = {k: v for k, v in rec.items() if k not in ("id", "text", "title")}
             yield ArticleInput(id=doc_id, text=rec["text"], source=rec.get("url") or where,
                                title=rec.get("title"), meta=meta)
@@ -215,6 +360,15 @@ def iter_jsonl_articles(path: str | Path, on_error: Callable[[InputError], None]
         if on_error is None:
             raise exc
         on_error(exc)
+
+
+def _reencoded_lines(stream, codec: str, path: Path) -> Iterator[bytes]:
+    """The lines of a UTF-16 or UTF-32 stream, as UTF-8 bytes."""
+    try:
+        for line in io.TextIOWrapper(stream, encoding=codec, newline="\n"):
+            yield line.encode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: is not valid {encoding_label(codec)} text ({exc.reason})") from None
 
 
 def json_object(line: str, where: str, expected: str = '{"id", "text", ...}') -> dict:
@@ -260,30 +414,54 @@ def count_lines(path: str | Path) -> int:
         return sum(1 for line in stream if not line.isspace())
 
 
-def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files as given, directories expanded to the article files below them (sorted)."""
-    out: list[Path] = []
-    for p in map(Path, paths):
-        if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in ARTICLE_SUFFIXES))
-        else:
+def article_files(paths: Iterable[str | Path | ArticleFile]) -> list[ArticleFile]:
+    """Files as given, directories expanded to the article files below them (sorted), each with its root."""
+    out: list[ArticleFile] = []
+    for p in paths:
+        if isinstance(p, ArticleFile):
             out.append(p)
+        elif Path(p).is_dir():
+            root = Path(p)
+            out.extend(ArticleFile(f, root) for f in sorted(root.rglob("*"))
+                       if f.is_file() and f.suffix.lower() in ARTICLE_SUFFIXES)
+        else:
+            out.append(ArticleFile(Path(p), Path(p).parent))
     return out
 
 
-def read_articles(paths: Iterable[str | Path], on_error: Callable[[InputError], None] | None = None
+def count_articles(paths: Iterable[str | Path | ArticleFile]) -> int:
+    """About how many articles the inputs hold (a file each, a JSONL file a non-blank line each): a progress
+    bar's total, counted without decoding anything."""
+    total = 0
+    for file in article_files(paths):
+        if file.path.suffix.lower() in JSONL_SUFFIXES:
+            try:
+                total += count_lines(file.path)
+            except OSError:
+                total += 1
+        else:
+            total += 1
+    return total
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files as given, directories expanded to the article files below them (sorted)."""
+    return [file.path for file in article_files(paths)]
+
+
+def read_articles(paths: Iterable[str | Path | ArticleFile], on_error: Callable[[InputError], None] | None = None
                   ) -> Iterator[ArticleInput]:
-    """Yield the articles in files, directories and JSONL files.
+    """Yield the articles in files, directories and JSONL files: the one reader of every command.
 
     With ``on_error`` a bad file or line is reported through it and skipped;
     without, the first one raises :class:`InputError`.
     """
-    for path in expand_paths(paths):
+    for file in article_files(paths):
         try:
-            if path.suffix.lower() in JSONL_SUFFIXES:
-                yield from iter_jsonl_articles(path, on_error)
+            if file.path.suffix.lower() in JSONL_SUFFIXES:
+                yield from iter_jsonl_articles(file, on_error)
             else:
-                yield read_text_file(path)
+                yield read_text_file(file)
         except InputError as exc:
             if on_error is None:
                 raise

@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from conftest import skip_or_fail
 
 CHROMEDRIVER = os.environ.get("GEOMAP_CHROMEDRIVER", "/usr/bin/chromedriver")
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
@@ -119,10 +120,7 @@ def browser_or_skip() -> None:
     """Skip (locally) or fail (under CI=true) when Chromium, chromedriver or selenium is missing."""
     if browser_available():
         return
-    message = "headless browser missing: apt-get install chromium chromium-driver; pip install selenium"
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(message + " (CI=true: browser tests must run)")
-    pytest.skip(message)
+    skip_or_fail("headless browser missing: apt-get install chromium chromium-driver; pip install selenium")
 
 
 def browser_session():

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import EVAL_DEV
+from conftest import require_shared
 from geomap.evaluation import counts_demonyms, evaluate, read_gold
 
 # corpus: (minimum exact F1, minimum acc161_all); F1 is meaningless on WikToR (see ../shared/eval/README.md)
@@ -33,7 +33,7 @@ def demonym_parser(parser):
 @pytest.mark.slow
 @pytest.mark.parametrize("corpus", sorted(GATES))
 def test_end_to_end_accuracy_does_not_regress(parser, demonym_parser, corpus):
-    path = EVAL_DEV / ("seed.jsonl" if corpus == "seed" else f"{corpus}.dev.jsonl")
+    path = require_shared("eval/dev/" + ("seed.jsonl" if corpus == "seed" else f"{corpus}.dev.jsonl"))
     docs = read_gold(path)
     chosen = demonym_parser if counts_demonyms(corpus) else parser
     result = evaluate(docs, lambda d: chosen.parse(d.text, id=d.id).mentions)

@@ -54,12 +54,12 @@ def test_places_binary_file(tmp_path, content):
     assert "Traceback" not in result.output
 
 
-def test_places_non_utf8_file_says_how_to_convert(tmp_path):
+def test_places_non_utf8_file_is_read_in_the_encoding_it_is_in(tmp_path):
     path = tmp_path / "article.txt"
     path.write_bytes(LATIN1)
     result = places(path)
-    assert result.exit_code == 1
-    assert "is not UTF-8 text" in result.output and f"iconv -f WINDOWS-1256 -t UTF-8 {path}" in result.output
+    assert result.exit_code == 0
+    assert f"{path}: not UTF-8; read as" in result.output and "près de la frontière" in result.output
 
 
 def test_places_empty_jsonl_is_reported(tmp_path):
@@ -83,11 +83,11 @@ def test_places_too_long_article_names_the_limit_and_how_to_split(tmp_path, monk
 
 def test_places_goes_on_past_a_bad_file(tmp_path):
     bad, good = tmp_path / "bad.txt", tmp_path / "good.txt"
-    bad.write_bytes(LATIN1)
+    bad.write_bytes(b"\x00\x01\x02 not text")
     good.write_text(GOOD, encoding="utf-8")
     result = places(bad, good)
     assert result.exit_code == 0
-    assert f"skipped: {bad}: is not UTF-8 text" in result.output
+    assert f"skipped: {bad}: looks like binary data" in result.output
     assert "== good" in result.output and "Albukamal" in result.output
 
 

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 
+from conftest import require_shared
 from gazetteer.place import Place
 from geomap.claims import extract_claims
 from geomap.claims.quantities import find_distances
 from geomap.model import Article, Mention, Sentence
 
-SEED = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "dev" / "seed.jsonl"
 
 # Real coordinates (WGS84), by the surface used in the passages.
 COORDS = {
@@ -116,9 +115,7 @@ def test_money_and_weights_are_not_distances():
 
 def _seed_article() -> Article:
     """The sample article with its gold toponyms as resolved mentions (read from ../shared at run time)."""
-    if not SEED.exists():
-        pytest.skip("../shared/eval/dev/seed.jsonl is not available")
-    doc = json.loads(SEED.read_text(encoding="utf-8").splitlines()[0])
+    doc = json.loads(require_shared("eval/dev/seed.jsonl").read_text(encoding="utf-8").splitlines()[0])
     text = doc["text"]
     sentences = [Sentence(m.start(), m.end(), m.group(0))
                  for m in re.finditer(r"[^.!?\s][^.!?\n]*(?:[.!?]+[\"”’]?|\n|$)", text)]
@@ -460,9 +457,7 @@ def parser():
 
 
 def test_seed_article_through_parse(parser):
-    if not SEED.exists():
-        pytest.skip("../shared/eval/dev/seed.jsonl is not available")
-    doc = json.loads(SEED.read_text(encoding="utf-8").splitlines()[0])
+    doc = json.loads(require_shared("eval/dev/seed.jsonl").read_text(encoding="utf-8").splitlines()[0])
     record = parser.parse(doc["text"], id=doc["id"]).to_record()
     by_km = {r["range_km"]: r for r in record["ranges"]}
     assert by_km[250]["origin"]["inferred"] and by_km[250]["origin"]["text"] == "Gaza"

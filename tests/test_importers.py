@@ -18,13 +18,21 @@ from pathlib import Path
 
 import pytest
 
+from conftest import SHARED, require_shared
 from gazetteer import Gazetteer
 from gazetteer.errors import GazetteerCorrupt, ImportFormatError
 from gazetteer.importers import detect_format, import_file
 from gazetteer.store import CODE, CURATED, GazetteerWriter
 
-RAW = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "raw"
-needs_raw = pytest.mark.skipif(not RAW.is_dir(), reason="../shared/data/raw is not present")
+RAW = SHARED / "data" / "raw"
+needs_raw = pytest.mark.usefixtures("shared_raw")
+
+
+@pytest.fixture
+def shared_raw() -> Path:
+    """../shared/data/raw, or a skip (a failure under CI) when it is absent."""
+    return require_shared("data/raw")
+
 
 # -- fixtures ------------------------------------------------------------------------------------------------
 #: GeoNames dump rows (19 columns). Real names and coordinates; Syria is skipped (countries come from the build).

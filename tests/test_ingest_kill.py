@@ -27,12 +27,10 @@ import threading
 import time
 from pathlib import Path
 
-import pytest
-
+from conftest import require_shared
 from geomap.store import ArticleStore
 
 REPO = Path(__file__).resolve().parents[1]
-DEV = REPO.parent / "shared" / "eval" / "dev"
 ARTICLES = 60
 ROUNDS = 6
 
@@ -40,7 +38,8 @@ ROUNDS = 6
 def write_corpus(path: Path) -> list[str]:
     """A JSONL of the sample article and dev articles (read from ../shared at run time); returns the ids."""
     lines = []
-    with open(DEV / "seed.jsonl") as seed, open(DEV / "geovirus.dev.jsonl") as geovirus:
+    dev = require_shared("eval/dev")
+    with open(dev / "seed.jsonl") as seed, open(dev / "geovirus.dev.jsonl") as geovirus:
         for line in itertools.islice(itertools.chain(seed, geovirus), ARTICLES):
             rec = json.loads(line)
             lines.append(json.dumps({"id": rec["id"], "text": rec["text"]}))
@@ -111,7 +110,6 @@ class Ingest:
         return committed_ids("".join(self.lines)), err
 
 
-@pytest.mark.skipif(not (DEV / "geovirus.dev.jsonl").exists(), reason="needs ../shared/eval/dev")
 def test_sigkill_at_random_moments_keeps_the_store_consistent(tmp_path):
     seed = int(os.environ.get("GEOMAP_KILL_SEED", time.time_ns() % 100_000))
     rng = random.Random(seed)
@@ -145,3 +143,88 @@ def test_sigkill_at_random_moments_keeps_the_store_consistent(tmp_path):
     again = Ingest(corpus, db)
     done, err = again.finish()
     assert not done and "0 new, 0 updated, 0 re-parsed" in err, err  # nothing is written again
+
+
+# --------------------------------------------------------------------------- workers die with their parent
+def own_corpus(path: Path, n: int) -> None:
+    """A JSONL of ``n`` short articles written for this test (own sentences, no corpus text)."""
+    towns = ["Aleppo", "Homs", "Hama", "Idlib", "Latakia", "Tartus", "Raqqa", "Deir ez-Zor", "Mosul", "Erbil"]
+    with path.open("w") as out:
+        for i in range(n):
+            a, b = towns[i % len(towns)], towns[(i * 3 + 1) % len(towns)]
+            text = (f"Report {i}: convoys left {a} at dawn and reached {b} by night. Officials in {a} said the "
+                    f"road to {b} stayed open, while shelling was heard north of {b}.")
+            out.write(json.dumps({"id": f"own-{i}", "text": text}) + "\n")
+
+
+def wait_gone(procs, timeout: float) -> list:
+    """The processes of ``procs`` still running (zombies count as gone) after up to ``timeout`` seconds."""
+    import psutil
+
+    deadline = time.monotonic() + timeout
+    alive = list(procs)
+    while alive and time.monotonic() < deadline:
+        alive = [p for p in alive if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+        time.sleep(0.2)
+    return alive
+
+
+def test_workers_exit_when_the_ingest_is_killed(tmp_path):
+    import psutil
+
+    corpus = tmp_path / "corpus.jsonl"
+    own_corpus(corpus, 2000)
+    run = Ingest(corpus, tmp_path / "store.sqlite")
+    children = []
+    try:
+        run.wait_for_commits(1)
+        assert run.proc.poll() is None, "the ingest ended before it could be killed"
+        children = psutil.Process(run.proc.pid).children(recursive=True)
+        assert len(children) >= 2, children     # the two workers (and multiprocessing's helpers)
+        os.kill(run.proc.pid, signal.SIGKILL)   # the parent only: its workers are left to notice
+        run.proc.wait(10)
+        left = wait_gone(children, 10.0)
+        assert not left, f"still running 10 s after the parent was killed: {[p.cmdline() for p in left]}"
+    finally:  # whatever happened, nothing of this ingest is left running (its own process group)
+        try:
+            os.killpg(run.proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+def _watched_child(parent_pid: int) -> None:
+    """A process that only runs the portable watchdog (no prctl), then waits to be ended by it."""
+    from geomap.text.batch import watch_parent
+
+    watch_parent(parent_pid, interval=0.2)
+    time.sleep(60)
+
+
+def _middle_process(ready) -> None:
+    """Starts the watched child, reports its pid, and sleeps until it is killed."""
+    import multiprocessing
+
+    child = multiprocessing.get_context("spawn").Process(target=_watched_child, args=(os.getpid(),))
+    child.start()
+    ready.put(child.pid)
+    time.sleep(60)
+
+
+def test_the_portable_watchdog_ends_a_worker_whose_parent_died():
+    import multiprocessing
+
+    import psutil
+
+    ctx = multiprocessing.get_context("spawn")
+    ready = ctx.Queue()
+    middle = ctx.Process(target=_middle_process, args=(ready,))
+    middle.start()
+    child = psutil.Process(ready.get(timeout=60))
+    time.sleep(1.0)  # the child is running its watchdog
+    assert child.is_running()
+    os.kill(middle.pid, signal.SIGKILL)
+    middle.join(10)
+    left = wait_gone([child], 10.0)
+    if left:
+        child.kill()
+    assert not left, "the watched process outlived its parent"

@@ -257,7 +257,7 @@ def test_cli_map_and_export_from_parse_jsonl(tmp_path, article):
     result = runner.invoke(main, ["map", str(records), "-o", str(out), "--offline", "--title", "Week 12"])
     assert result.exit_code == 0, result.output
     assert "no places found in article 'quiet'" in result.output
-    assert "2 articles, 11 places, 2 ranges, 1 corridors" in result.output
+    assert "2 articles, 11 places, 2 ranges, 1 corridor" in result.output
     html_text = out.read_text()
     assert "<title>Week 12</title>" in html_text and external_references(html_text) == []
     result = runner.invoke(main, ["export", str(records), "--format", "geojson"])

@@ -7,19 +7,17 @@ here, in a temporary directory, and never committed.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from click.testing import CliRunner
 
 from browser import browser_session, console_errors, count, load, outside_requests
+from conftest import require_shared
 from geomap.cli import main
 from geomap.output.maps import save_map
 from test_maps import CAMP_SENTENCE, many_articles, sample_article
 
 pytestmark = pytest.mark.browser
 
-SEED = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "dev" / "seed.jsonl"
 
 @pytest.fixture(scope="module")
 def browser():
@@ -78,11 +76,10 @@ def test_offline_map_of_hand_built_article(browser, tmp_path):
     assert console_errors(browser) == []
 
 
-@pytest.mark.skipif(not SEED.is_file(), reason="../shared/eval/dev/seed.jsonl is not there")
 def test_offline_map_of_the_sample_article(browser, tmp_path):
     """The issue's "done when": the sample article, parsed for real, renders offline with its claims."""
     out = tmp_path / "seed.html"
-    result = CliRunner().invoke(main, ["map", str(SEED), "--offline", "-o", str(out)])
+    result = CliRunner().invoke(main, ["map", str(require_shared("eval/dev/seed.jsonl")), "--offline", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert out.stat().st_size < 2 * 1024 * 1024
     load(browser, out)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import math
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from conftest import require_shared
 from gazetteer.place import Place
 from geomap.cli import main
 from geomap.errors import InputError
@@ -26,8 +26,6 @@ from geomap.evaluation import (
 )
 from geomap.model import Mention, Sentence
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-DEV = SHARED / "eval" / "dev"
 DEV_DOCUMENT_COUNTS = {"lgl.dev.jsonl": 294, "gwn.dev.jsonl": 100, "trnews.dev.jsonl": 59,
                        "geovirus.dev.jsonl": 114, "wiktor500.dev.jsonl": 250, "seed.jsonl": 1}
 
@@ -264,7 +262,7 @@ def test_evaluation_error_is_a_geomap_error_importable_from_its_old_places():
 
 @pytest.mark.parametrize("name", sorted(DEV_DOCUMENT_COUNTS))
 def test_dev_files_read_with_consistent_offsets(name):
-    documents = read_gold(DEV / name)
+    documents = read_gold(require_shared(f"eval/dev/{name}"))
     assert len(documents) == DEV_DOCUMENT_COUNTS[name]
     assert all(doc.text[t.start:t.end] == t.surface for doc in documents for t in doc.toponyms)
     assert sum(len(doc.toponyms) for doc in documents) > 0
@@ -272,7 +270,7 @@ def test_dev_files_read_with_consistent_offsets(name):
 
 
 def test_gold_against_itself_is_perfect():
-    documents = [doc for name in sorted(DEV_DOCUMENT_COUNTS) for doc in read_gold(DEV / name)]
+    documents = [doc for name in sorted(DEV_DOCUMENT_COUNTS) for doc in read_gold(require_shared(f"eval/dev/{name}"))]
 
     def predict_gold(doc):
         return [Prediction(t.start, t.end, t.lat, t.lon) for t in doc.toponyms]
@@ -322,7 +320,7 @@ def test_eval_command_reports_input_errors(tmp_path):
 
 def test_eval_command_scores_the_parser_the_same_with_workers():
     runner = CliRunner()
-    files = [str(DEV / "seed.jsonl"), str(DEV / "lgl.dev.jsonl")]
+    files = [str(require_shared("eval/dev/seed.jsonl")), str(require_shared("eval/dev/lgl.dev.jsonl"))]
     args = ["eval", *files, "--limit", "3", "--model", "none", "--json"]
     single = runner.invoke(main, args)
     assert single.exit_code == 0, single.output
@@ -342,7 +340,8 @@ def test_eval_command_scores_the_parser_the_same_with_workers():
 
 
 def test_eval_command_oracle_table():
-    result = CliRunner().invoke(main, ["eval", str(DEV / "seed.jsonl"), "--oracle", "--model", "none"])
+    seed = require_shared("eval/dev/seed.jsonl")
+    result = CliRunner().invoke(main, ["eval", str(seed), "--oracle", "--model", "none"])
     assert result.exit_code == 0, result.output
     header, _, row, note = result.stdout.splitlines()
     assert header.split()[:3] == ["corpus", "docs", "geo"] and "ex F1" not in header
@@ -353,7 +352,7 @@ def test_eval_command_oracle_table():
 def test_eval_command_follows_each_corpus_demonym_convention():
     # TR-News annotates demonyms ("Canadian"): auto counts them there, as --demonyms yes does
     runner = CliRunner()
-    args = ["eval", str(DEV / "trnews.dev.jsonl"), "--limit", "20", "--json"]
+    args = ["eval", str(require_shared("eval/dev/trnews.dev.jsonl")), "--limit", "20", "--json"]
     reports = {}
     for choice in ("auto", "yes", "no"):
         result = runner.invoke(main, [*args, "--demonyms", choice])

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from conftest import require_shared
 from gazetteer.place import Place
 from geomap.cli import main
 from geomap.errors import StoreCorrupt, StoreError
@@ -21,8 +21,6 @@ from geomap.model import Article, ClaimPlace, CorridorClaim, Mention, RangeClaim
 from geomap.store import ArticleStore
 from geomap.store.db import circle_bbox, distance_to_corridor_km, geodesic_km
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-SEED = SHARED / "eval" / "dev" / "seed.jsonl"
 
 ALBUKAMAL = Place("gn:174448", "Ālbū Kamāl", "city", 34.45226, 40.91854, "SY", "SY.05", 0, "test")
 MAYADIN = Place("gn:172515", "Al Mayādīn", "city", 35.01982, 40.45165, "SY", "SY.05", 0, "test")
@@ -407,21 +405,20 @@ def assert_acceptance_queries(db: str) -> None:
     assert "Polygon" in {f["geometry"]["type"] for f in json.loads(geojson.output)["features"]}
 
 
-@pytest.mark.skipif(not SEED.exists(), reason="needs ../shared/eval/dev/seed.jsonl")
 def test_sample_article_queries(tmp_path):
     """The acceptance queries after ingesting the sample article with worker processes."""
     db = str(tmp_path / "s.sqlite")
-    result = CliRunner().invoke(main, ["ingest", str(SEED), "--db", db, "--workers", "2"])
+    seed = require_shared("eval/dev/seed.jsonl")
+    result = CliRunner().invoke(main, ["ingest", str(seed), "--db", db, "--workers", "2"])
     assert result.exit_code == 0 and "1 new" in result.output, result.output
     assert_acceptance_queries(db)
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not SEED.exists(), reason="needs ../shared/eval/dev")
 def test_acceptance_queries_after_the_dev_corpora(tmp_path):
     """The same queries once the ~820 dev articles are in the store too (about a minute)."""
     db = str(tmp_path / "s.sqlite")
-    result = CliRunner().invoke(main, ["ingest", str(SEED.parent), "--db", db])
+    result = CliRunner().invoke(main, ["ingest", str(require_shared("eval/dev")), "--db", db])
     assert result.exit_code == 0 and "0 failed" in result.output, result.output
     assert_acceptance_queries(db)
     with ArticleStore.open(db) as store:

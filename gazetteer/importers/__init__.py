@@ -262,10 +262,9 @@ def consume(records: Iterable[PlaceRecord], writer: GazetteerWriter, report: Imp
 
     ``on_written(record, rid)`` is called after each write (the GeoNames importer remembers its ids).
     """
-    from tqdm import tqdm
+    from gazetteer.progress import progress_bar
 
-    with tqdm(desc=f"importing {report.path.name}", unit=" rows", disable=not progress, mininterval=0.5,
-              leave=False) as bar:
+    with progress_bar(desc=f"importing {report.path.name}", unit=" rows", enabled=progress, leave=False) as bar:
         shown = 0
         for record in records:
             rid = write_record(writer, report, record)

@@ -7,6 +7,7 @@ import json
 from gazetteer.sources import BuildContext
 from gazetteer.sources.common import looks_like_code, package_data
 from gazetteer.normalize import fold
+from gazetteer.progress import progress_bar
 from gazetteer.store import default_prominence
 
 #: The least population of a GeoNames cities500 place (other than the seat of a division).
@@ -30,11 +31,12 @@ def capital_ids(cities: dict, capitals: dict[str, str]) -> dict[str, int]:
     return {cc: gid for cc, (gid, _) in best.items()}
 
 
-def add_to(writer, ctx: BuildContext, progress=None) -> None:
+def add_to(writer, ctx: BuildContext, progress: bool = False) -> None:
+    """Add the cities, with a bar that counts them on a terminal when ``progress``."""
     cities = load_cities()
     capitals = set(capital_ids(cities, ctx.capitals).values())
     unplaced = {country.iso for country in ctx.unplaced_countries}
-    for gid in sorted(cities, key=int):
+    for gid in progress_bar(sorted(cities, key=int), desc="cities", unit=" places", enabled=progress):
         c = cities[gid]
         cc = c["countrycode"]
         lat, lon, pop = float(c["latitude"]), float(c["longitude"]), int(c.get("population") or 0)
@@ -55,6 +57,4 @@ def add_to(writer, ctx: BuildContext, progress=None) -> None:
             ctx.country_members.setdefault(cc, []).append((lat, lon, pop))
         if admin1:
             ctx.admin1_members.setdefault((cc, admin1), []).append((lat, lon, pop))
-        if progress is not None:
-            progress.update(1)
     ctx.counts["cities"] = len(cities)

@@ -7,11 +7,15 @@ import sys
 
 import click
 
-from geomap.cli.options import cli_errors, format_option, make_parser, parser_options, progress
+from geomap.cli.options import cli_errors, count_noun, format_option, make_parser, one_line, parser_options, progress
+
+#: How many places of each kind (inside, outside, not measured) the one-line summary of the other places names.
+SUMMARY_NAMES = 3
 
 
-def _range_lines(claim) -> list[str]:
-    """A range claim as table lines: weapon and range, origin, then each place measured against it."""
+def _range_lines(claim, verbose: bool = False) -> list[str]:
+    """A range claim as table lines: weapon and range, origin, the places it names, then the article's other
+    places measured against it: one line each when ``verbose``, else one line that sums them up."""
     from geomap.output.maps import range_label, target_text
 
     origin = "origin unknown"
@@ -21,17 +25,34 @@ def _range_lines(claim) -> list[str]:
     lines = [f"  {kind:<9}{range_label(claim)}  {origin}  [{claim.start}-{claim.end}]"]
     lines += [f"    target  {target_text(claim, t)}" for t in claim.targets]
     named = {t.place.id for t in claim.targets if t.place is not None}
-    lines += [f"    also    {target_text(claim, t)}" for t in claim.checks if t.place is None or t.place.id not in named]
-    lines.append(f"    “{claim.sentence.strip()}”")
+    others = [t for t in claim.checks if t.place is None or t.place.id not in named]
+    if verbose:
+        lines += [f"    also    {target_text(claim, t)}" for t in others]
+    elif others:
+        lines.append(f"    also    {_others_summary(claim, others)} (--verbose lists each)")
+    lines.append(f"    “{one_line(claim.sentence)}”")
     return lines
+
+
+def _others_summary(claim, others) -> str:
+    """``6 other places inside the 250 km range (Tyre, Sidon, Beirut...), 3 outside (Cairo, Iran, Iraq)``."""
+    rng = f"the {claim.range_km:,.0f} km range" if claim.range_km else "the claimed reach"
+    parts = []
+    for inside, where in ((True, f"inside {rng}"), (False, "outside"), (None, "not measured")):
+        names = list(dict.fromkeys(t.text for t in others if t.inside is inside))
+        if names:
+            shown = ", ".join(names[:SUMMARY_NAMES]) + ("..." if len(names) > SUMMARY_NAMES else "")
+            lead = count_noun(len(names), "other place") if not parts else str(len(names))
+            parts.append(f"{lead} {where} ({shown})")
+    return ", ".join(parts)
 
 
 def _corridor_lines(claim) -> list[str]:
     """A corridor as table lines: kind, name and waypoints in order."""
-    name = f" {claim.name}:" if claim.name else ":"
+    name = f"{claim.name}: " if claim.name else ""
     route = " -> ".join(w.text + ("" if w.lat is not None else " (unresolved)") for w in claim.waypoints)
-    return [f"  {claim.kind:<9}{name} {route or '(no place named)'}  [{claim.start}-{claim.end}]",
-            f"    “{claim.sentence.strip()}”"]
+    return [f"  {claim.kind:<9}{name}{route or '(no place named)'}  [{claim.start}-{claim.end}]",
+            f"    “{one_line(claim.sentence)}”"]
 
 
 def _json_record(article) -> dict:
@@ -52,9 +73,11 @@ def _json_record(article) -> dict:
               help="Width of the corridor buffers in GeoJSON output.")
 @click.option("--no-checks", is_flag=True, help="Table: list only the places each claim names, "
                                                 "not every place of the article.")
+@click.option("-v", "--verbose", is_flag=True, help="Table: a line for each other place of the article measured "
+                                                    "against a range, not one line summing them up.")
 @parser_options
 @cli_errors
-def claims(files, fmt, width_km, no_checks, config):
+def claims(files, fmt, width_km, no_checks, verbose, config):
     """List the weapon ranges, reach claims and corridors that FILES state.
 
     FILES are text, HTML or JSONL articles, or directories of them. A range with a
@@ -92,12 +115,11 @@ def claims(files, fmt, width_km, no_checks, config):
             for claim in article.corridors:
                 features += corridor_features(claim, width_km, article_id=article.id)
         else:
-            count = len(article.ranges) + len(article.corridors)
-            click.echo(f"{article.id}: {count} claim{'s' if count != 1 else ''}")
+            click.echo(f"{article.id}: {count_noun(len(article.ranges) + len(article.corridors), 'claim')}")
             for claim in article.ranges:
                 if no_checks:
                     claim.checks = []
-                click.echo("\n".join(_range_lines(claim)))
+                click.echo("\n".join(_range_lines(claim, verbose)))
             for claim in article.corridors:
                 click.echo("\n".join(_corridor_lines(claim)))
     if fmt == "geojson":

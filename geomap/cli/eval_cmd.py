@@ -8,7 +8,6 @@ processes, each holding its own :class:`geomap.Parser`) and prints the scores.
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable, Iterator, Sequence
 
 import click
@@ -102,7 +101,7 @@ def eval_cmd(gold_files, oracle, match, as_json, model, gazetteer_path, limit, w
       geomap eval ../shared/eval/dev/*.jsonl --workers 2
       geomap eval ../shared/eval/dev/lgl.dev.jsonl --oracle --limit 50 --json
     """
-    from tqdm import tqdm
+    from gazetteer.progress import progress_bar
 
     from geomap.errors import InputError
     from geomap.evaluation import read_gold_files, score_oracle, score_predictions
@@ -113,7 +112,7 @@ def eval_cmd(gold_files, oracle, match, as_json, model, gazetteer_path, limit, w
     task = _resolve_gold_spans if oracle else _predict_mentions
     outputs = _run_by_convention(task, documents, demonyms, model=model, gazetteer_path=gazetteer_path,
                                  workers=workers)
-    outputs = tqdm(outputs, total=len(documents), desc="eval", unit="doc", file=sys.stderr, disable=None)
+    outputs = progress_bar(outputs, total=len(documents), desc="eval", unit=" docs")
     pairs = zip(documents, outputs)
     result = score_oracle(pairs) if oracle else score_predictions(pairs, match=match)
     if as_json:

@@ -30,9 +30,15 @@ def ingest(paths, db_path, workers, reparse, progress, verbose, config):
     whole in its own transaction: its mentions with offsets and sentences, its resolved places
     and its range and corridor claims.
 
+    Article ids: a file's path relative to the folder given, without its suffix (`geomap
+    ingest corpus/` stores corpus/a/report.txt as "a/report"; a file given by itself is its
+    name, "report"); a JSONL line's "id" field (else FILE-LINENO).
+
     Ingesting is idempotent: an article whose id is stored with the same text and the same
-    pipeline version is skipped; a changed text replaces the stored article. Bad files and
-    lines are reported and skipped. The exit status is 1 only when no input could be used.
+    pipeline version is skipped; a changed text from the same file or URL replaces the stored
+    article. Another text under a stored id from another file or URL is reported and skipped,
+    never stored over the first. Bad files and lines are reported and skipped. The exit
+    status is 1 only when no input could be used.
 
     \b
     Examples:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from geomap.cli.options import cli_errors, db_option, make_parser, parser_options, progress
+from geomap.cli.options import cli_errors, count_noun, db_option, make_parser, parser_options, progress
 
 EXAMPLES_DIR = Path(__file__).resolve().parents[1] / "examples"
 
@@ -128,5 +128,5 @@ def map_cmd(articles, output, title, offline, cluster, example, db_path, article
     for article_id in summary.empty_articles:
         click.echo(f"warning: no places found in article {article_id!r}: nothing of it is on the map", err=True)
     click.echo(f"wrote {summary.path} ({summary.bytes / 1024:,.0f} KB{', offline' if offline else ''}): "
-               f"{summary.articles} article{'s' if summary.articles != 1 else ''}, {summary.places} places, "
-               f"{summary.ranges} ranges, {summary.corridors} corridors", err=True)
+               f"{count_noun(summary.articles, 'article')}, {count_noun(summary.places, 'place')}, "
+               f"{count_noun(summary.ranges, 'range')}, {count_noun(summary.corridors, 'corridor')}", err=True)

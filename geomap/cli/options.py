@@ -94,12 +94,28 @@ def make_parser(config, *, claims: bool = True, announce: bool = True):
     return parser
 
 
+def count_noun(n: int, noun: str, plural: str | None = None) -> str:
+    """``n`` and the noun, in the plural unless ``n`` is 1.
+
+    >>> count_noun(1, "range"), count_noun(2, "range"), count_noun(0, "place"), count_noun(3, "city", "cities")
+    ('1 range', '2 ranges', '0 places', '3 cities')
+    """
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
+
+
+def one_line(text: str) -> str:
+    """``text`` with every run of whitespace (line breaks included) as one space: a table cell.
+
+    >>> one_line("Shelling was heard\\n  north of Aleppo. ")
+    'Shelling was heard north of Aleppo.'
+    """
+    return " ".join(text.split())
+
+
 def progress(iterable=None, *, total=None, desc: str = "", unit: str = " articles", hidden: bool = False):
-    """A progress bar on stderr, hidden when stderr is not a terminal, under CI, and when ``hidden`` (a command
-    that prints each result on a terminal as it goes: its output shows the progress)."""
-    import os
+    """A progress bar on stderr (:func:`gazetteer.progress.progress_bar`: only on a terminal, not under CI),
+    hidden also when ``hidden`` (a command that prints each result on a terminal as it goes: its output shows
+    the progress)."""
+    from gazetteer.progress import progress_bar
 
-    from tqdm import tqdm
-
-    return tqdm(iterable, total=total, desc=desc, unit=unit, file=sys.stderr, mininterval=0.5,
-                disable=True if hidden or os.environ.get("CI") else None)
+    return progress_bar(iterable, total=total, desc=desc, unit=unit, enabled=not hidden)

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from geomap.cli.options import cli_errors, format_option, make_parser, parser_options, progress
+from geomap.cli.options import cli_errors, format_option, make_parser, one_line, parser_options, progress
 
 
 def place_rows(article) -> list[dict]:
@@ -58,7 +58,10 @@ def places(files, fmt, config):
         # built at the first good article: bad input is reported without waiting for the model to load
         parser = parser or make_parser(config, claims=False)
         article = parser.parse(item.text, id=item.id, title=item.title, source=item.source)
-        all_rows.extend(place_rows(article))
+        rows = place_rows(article)
+        if not rows:  # said, not left to an empty output
+            click.echo(f"no places found in article {article.id!r}", err=True)
+        all_rows.extend(rows)
     for err in errors:
         click.echo(f"skipped: {err}", err=True)
     write_rows(all_rows, fmt)
@@ -90,7 +93,7 @@ def write_rows(rows: list[dict], fmt: str) -> None:
                 current = r["article"]
                 click.echo(f"== {current}")
             where = f"{r['lat']:8.3f} {r['lon']:9.3f}" if r["lat"] is not None else "  (unresolved)   "
-            first = r["sentences"][0] if r["sentences"] else ""
+            first = one_line(r["sentences"][0]) if r["sentences"] else ""
             first = first if len(first) <= 90 else first[:87] + "..."
-            click.echo(f"{r['mentions']:>3}x {r['name'][:28]:<28} {str(r['kind'] or ''):<9} "
+            click.echo(f"{r['mentions']:>3}x {one_line(r['name'])[:28]:<28} {str(r['kind'] or ''):<9} "
                        f"{r['country_code'] or '--':<3}{where}  {first}")

@@ -167,16 +167,16 @@ def load_articles(paths, make_parser: Callable[[], object], on_error: Callable[[
     on_parsed : callable, optional
         Receives each article as it is parsed (a progress bar's count).
     """
-    from geomap.textio import expand_paths, read_articles
+    from geomap.textio import article_files, read_articles
 
     articles: list[Article] = []
     parser = None
-    for path in expand_paths(paths):
+    for file in article_files(paths):
         try:
-            if is_parse_jsonl(path):
-                articles.extend(read_parse_jsonl(path))
+            if is_parse_jsonl(file.path):
+                articles.extend(read_parse_jsonl(file.path))
                 continue
-            for item in read_articles([path], on_error=on_error):
+            for item in read_articles([file], on_error=on_error):
                 if parser is None:
                     parser = make_parser()
                 articles.append(parser.parse(item.text, id=item.id, title=item.title, source=item.source))

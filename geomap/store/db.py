@@ -32,6 +32,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from gazetteer.core import EARTH_RADIUS_KM, haversine_km
+from gazetteer.files import sqlite_application_id, unwritable_folder
 from gazetteer.normalize import name_key, query_keys
 from gazetteer.place import Place
 from geomap.errors import StoreCorrupt, StoreError
@@ -42,7 +43,6 @@ from geomap.store.schema import APPLICATION_ID, GAZETTEER_APPLICATION_ID, SCHEMA
 #: answers are geodesic. Spherical and WGS84 distances differ by less than 0.56 %: boxes are grown by this much
 #: to stay supersets.
 SPHERE_SLACK = 1.006
-SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 def default_store_path() -> Path:
@@ -381,6 +381,18 @@ class ArticleStore:
     def _fail(self, what: str, fix: str) -> StoreCorrupt:
         return StoreCorrupt(f"{self.path}: {what}; {fix}")
 
+    def _unwritable(self) -> StoreError | None:
+        """The error saying what to do when SQLite cannot write the store's file or its folder, else None."""
+        refused = unwritable_folder(self.path.parent)
+        if refused is None and self.path.exists() and not os.access(self.path, os.W_OK):
+            refused = (self.path, "the file is read-only")
+        if refused is None:
+            return None
+        folder, reason = refused
+        return StoreError(f"cannot write to {folder} ({reason}), where the article store {self.path} is kept "
+                          "(SQLite writes its -wal and -shm files beside it): give --db a file in a writable "
+                          "folder, or set GEOMAP_DB to one")
+
     def _connect(self, create: bool) -> sqlite3.Connection:
         path = self.path
         if path.is_dir():
@@ -388,18 +400,19 @@ class ArticleStore:
         if not path.exists():
             if not create:
                 raise StoreError(f"{path}: no article store here; create one with `geomap ingest ARTICLES --db {path}`")
-            path.parent.mkdir(parents=True, exist_ok=True)
-        else:
-            with open(path, "rb") as fh:
-                header = fh.read(100)
-            if header and not header.startswith(SQLITE_MAGIC):
-                raise self._fail("is not a SQLite file (a foreign or corrupt file)",
-                                 "give a geomap article store with --db, or a new file name to create one")
+            unwritable = self._unwritable()
+            if unwritable:
+                raise unwritable
+        elif path.stat().st_size and sqlite_application_id(path) is None:
+            raise self._fail("is not a SQLite file (a foreign or corrupt file)",
+                             "give a geomap article store with --db, or a new file name to create one")
         try:
             con = sqlite3.connect(path, isolation_level=None, timeout=30.0)
             con.execute("PRAGMA busy_timeout = 30000")
             app_id = con.execute("PRAGMA application_id").fetchone()[0]
             tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        except sqlite3.OperationalError as exc:  # cannot open or lock: the file is not to blame
+            raise self._unwritable() or StoreError(f"{path}: cannot open the article store ({exc})") from None
         except sqlite3.DatabaseError as exc:
             raise self._fail(f"cannot be read as a SQLite database ({exc})",
                              "it is corrupt: delete it and ingest the articles again") from None
@@ -492,6 +505,12 @@ class ArticleStore:
             row = self.con.execute("SELECT content_hash, pipeline_version FROM article WHERE id = ?",
                                    (article_id,)).fetchone()
         return (row[0], row[1]) if row else None
+
+    def article_source(self, article_id: str) -> str | None:
+        """The source (file, ``file:line`` or URL) a stored article was read from."""
+        with self._read_errors():
+            row = self.con.execute("SELECT source FROM article WHERE id = ?", (article_id,)).fetchone()
+        return row[0] if row else None
 
     def save_article(self, article: Article, content_hash: str, pipeline_version: str) -> None:
         """Store (or replace) one parsed article, all of it in one transaction."""

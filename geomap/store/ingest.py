@@ -10,6 +10,10 @@ The work splits in two on purpose:
   (:meth:`ArticleStore.save_record`): an article is stored whole or not at all, and a
   killed ingest loses no committed article.
 
+An article's id is unique per source (see :mod:`geomap.textio`). A second, different text under a
+stored id from another file or URL is a collision: it is reported and skipped, never stored over the
+first article; a changed text from the same file or URL updates its article.
+
 Only articles that need it are parsed: an article whose id is stored with the same
 content hash and the same pipeline version is left alone, so ingesting the same
 files again changes nothing. With ``reparse`` the ones parsed by another pipeline
@@ -28,10 +32,12 @@ from geomap.errors import WorkerDied
 from geomap.store.db import ArticleStore, article_record
 from geomap.text.batch import ParsePool
 from geomap.text.pipeline import ParserConfig
-from geomap.textio import ARTICLE_SUFFIXES, JSONL_SUFFIXES, ArticleInput, expand_paths, read_articles
+from geomap.textio import ArticleInput, count_articles, read_articles, same_origin
 
 #: What happened to one input article.
 NEW, UPDATED, REPARSED, UNCHANGED, STALE, FAILED = "new", "updated", "reparsed", "unchanged", "stale", "failed"
+#: An input whose id is stored for a different text from another file or URL (reported, not stored).
+COLLIDES = "collides"
 
 
 @dataclass(slots=True)
@@ -83,29 +89,14 @@ def parse_to_record(parser, article_id: str, text: str) -> dict:
 
 
 # --------------------------------------------------------------------------- parent side
-def count_inputs(paths: Iterable[str | Path]) -> int:
-    """About how many articles the inputs hold (files, plus non-empty JSONL lines): the progress total."""
-    total = 0
-    for path in expand_paths(paths):
-        if path.suffix.lower() in JSONL_SUFFIXES:
-            try:
-                with open(path, "rb") as fh:
-                    total += sum(1 for line in fh if line.strip())
-            except OSError:
-                total += 1
-        elif path.is_file() or path.suffix.lower() in ARTICLE_SUFFIXES:
-            total += 1
-    return total
-
-
 def _classify(store: ArticleStore, article: ArticleInput, version: str, reparse: bool) -> str:
-    """What to do with an input: NEW / UPDATED / REPARSED need parsing, UNCHANGED / STALE do not."""
+    """What to do with an input: NEW / UPDATED / REPARSED need parsing, UNCHANGED / STALE / COLLIDES do not."""
     status = store.article_status(article.id)
     if status is None:
         return NEW
     stored_hash, stored_version = status
     if stored_hash != article.content_hash:
-        return UPDATED
+        return UPDATED if same_origin(store.article_source(article.id), article.source) else COLLIDES
     if stored_version == version:
         return UNCHANGED
     return REPARSED if reparse else STALE
@@ -130,7 +121,7 @@ def ingest(paths: Iterable[str | Path], store: ArticleStore, *, config: ParserCo
         Parse again the stored articles parsed by another pipeline or gazetteer version, or for
         another home region.
     progress : bool
-        Show a tqdm progress bar on stderr (only when stderr is a terminal).
+        Show a progress bar on stderr (only on a terminal: :func:`gazetteer.progress.progress_bar`).
     on_stored : callable, optional
         Called as ``on_stored(outcome, article_id, article)`` after each article is committed.
 
@@ -138,14 +129,14 @@ def ingest(paths: Iterable[str | Path], store: ArticleStore, *, config: ParserCo
     -------
     IngestSummary
     """
-    from tqdm import tqdm
+    from gazetteer.progress import progress_bar
 
     paths = list(paths)
     started = time.perf_counter()
     summary = IngestSummary()
     workers = (os.cpu_count() or 1) if workers is None else workers
-    bar = tqdm(total=count_inputs(paths) if progress else None, unit="article", desc="ingest",
-               disable=None if progress else True, dynamic_ncols=True)
+    bar = progress_bar(total=count_articles(paths) if progress else None, unit=" articles", desc="ingest",
+                       enabled=progress)
 
     def fail(message: str) -> None:
         summary.failures.append(message)
@@ -202,5 +193,12 @@ def _plan(articles: Iterator[ArticleInput], store: ArticleStore, version: str, r
                 yield article, UNCHANGED
             continue
         seen[article.id] = (article.content_hash, article.source)
-        yield article, _classify(store, article, version, reparse)
+        outcome = _classify(store, article, version, reparse)
+        if outcome == COLLIDES:
+            fail(f"{article.source}: article id {article.id!r} is already stored from "
+                 f"{store.article_source(article.id)} with another text; not stored over it: give the articles "
+                 'distinct ids (ingest the folder above both files, so that ids keep the folders, or set the JSONL '
+                 '"id" field)')
+            continue
+        yield article, outcome
 
