@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from geomap.errors import WorkerDied
+from geomap.pipeline import ParserConfig
 from geomap.store.db import ArticleStore, article_record
 from geomap.text.batch import ParsePool
-from geomap.text.pipeline import ParserConfig
 from geomap.textio import ARTICLE_SUFFIXES, JSONL_SUFFIXES, ArticleInput, expand_paths, read_articles
 
 #: What happened to one input article.
