@@ -10,7 +10,10 @@ Filters keep out what only looks like a place: organisation, media and
 operation names (Quds Force, The Jerusalem Post, from the curated
 ``not_places`` table and from the model's ORG/PERSON entities), person names
 the model sometimes calls places (one sense per discourse: a surface the
-article mostly uses as a person is no place), and common words.
+article mostly uses as a person is no place), and common words. Each piece of evidence is one function
+below (:func:`settlement_cue`, :func:`model_label_allows`, :func:`word_frequency_allows`,
+:func:`used_as_surname`...), its thresholds fields of :class:`RecognitionWeights` (:mod:`geomap.text.weights`,
+where each value's reason is); :meth:`Recognizer.accept` weighs them in order.
 """
 
 from __future__ import annotations

@@ -16,7 +16,10 @@ the evidence an analyst uses:
 * the home region of the articles, when the caller gives one (a local paper's town): what the rest of
   the article does not decide is read near it.
 
-Every resolved mention gets a confidence; spans with no candidate stay unresolved.
+Each piece of evidence is one function below (``*_evidence``, :func:`surrounding_cue`,
+:func:`colocated_names`, :func:`article_regions`...), weighed by a field of :class:`ResolutionWeights`
+(:mod:`geomap.text.weights`, where each value's reason is); :meth:`Resolver.score` sums them. Every resolved
+mention gets a confidence (:func:`reading_confidence`); spans with no candidate stay unresolved.
 """
 
 from __future__ import annotations
