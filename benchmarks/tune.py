@@ -182,8 +182,10 @@ def _progress(iterable, total: int, desc: str):
 # --------------------------------------------------------------------------- the report
 
 def _ci(interval, signed: bool = False) -> str:
-    fmt = "{:+.3f}" if signed else "{:.3f}"
-    return f"{fmt.format(interval.estimate)} [{fmt.format(interval.low)}, {fmt.format(interval.high)}]"
+    def number(value: float) -> str:
+        return ("{:+.3f}" if signed else "{:.3f}").format(round(value, 3) or 0.0)  # no "-0.000"
+
+    return f"{number(interval.estimate)} [{number(interval.low)}, {number(interval.high)}]"
 
 
 def _verdict(interval) -> str:
