@@ -258,8 +258,11 @@ def main(argv=None) -> None:
 
     args = arguments(argv)
     sets = dict(parse_setting(s) for s in args.set)
-    base = EvidenceWeights().replace(**{name: values[0] for name, values in sets.items()})
-    candidates = candidate_configs(base, [parse_setting(g, grid=True) for g in args.grid])
+    try:
+        base = EvidenceWeights().replace(**{name: values[0] for name, values in sets.items()})
+        candidates = candidate_configs(base, [parse_setting(g, grid=True) for g in args.grid])
+    except ValueError as exc:
+        raise SystemExit(f"tune.py: {exc}") from None
     documents = read_documents(args.corpus, args.limit)
     configs = list(dict.fromkeys([EvidenceWeights()] + [weights for _, weights in candidates]))
     started = time.perf_counter()

@@ -44,6 +44,10 @@ def test_replace_finds_a_weight_by_name_in_either_part():
 def test_an_unknown_weight_is_a_clear_error():
     with pytest.raises(KeyError, match="no weight is called 'W_LISTS'.*w_list"):
         EvidenceWeights().replace(W_LISTS=0.5)
+    with pytest.raises(ValueError, match="CANDIDATES takes a whole number, not '12.5'"):
+        EvidenceWeights().replace(CANDIDATES="12.5")
+    with pytest.raises(ValueError, match="w_list takes a number, not 'high'"):
+        EvidenceWeights().replace(w_list="high")
 
 
 def test_every_weight_has_its_reason_beside_it():

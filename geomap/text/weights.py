@@ -206,6 +206,8 @@ class EvidenceWeights:
         ------
         KeyError
             For a name that is no field of either part (the message lists them).
+        ValueError
+            For a value that is no number of the field's type (``CANDIDATES=12.5``).
 
         >>> EvidenceWeights().replace(W_LIST=0.5, surname_prominence=0.7).recognition.surname_prominence
         0.7
@@ -216,8 +218,7 @@ class EvidenceWeights:
             part = next((p for p, obj in parts.items() if name.lower() in _field_names(obj)), None)
             if part is None:
                 raise KeyError(f"no weight is called {name!r}; the weights are: {', '.join(weight_names())}")
-            kind = type(getattr(parts[part], name.lower()))
-            updates[part][name.lower()] = kind(value)
+            updates[part][name.lower()] = _typed(name, type(getattr(parts[part], name.lower())), value)
         return EvidenceWeights(*(dataclasses.replace(obj, **updates[p]) for p, obj in parts.items()))
 
     def changed(self) -> dict[str, float]:
@@ -230,6 +231,17 @@ class EvidenceWeights:
         return {name: getattr(part, name)
                 for part, base in ((self.recognition, default.recognition), (self.resolution, default.resolution))
                 for name in _field_names(part) if getattr(part, name) != getattr(base, name)}
+
+
+def _typed(name: str, kind: type, value) -> float | int:
+    """``value`` (a number or its text) as the field's type: a whole number for an int field."""
+    try:
+        number = float(value)
+        if kind is int and not number.is_integer():
+            raise ValueError
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} takes {'a whole number' if kind is int else 'a number'}, not {value!r}") from None
+    return kind(number)
 
 
 def _field_names(obj) -> list[str]:
