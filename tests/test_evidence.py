@@ -36,8 +36,9 @@ def place(id="p", name="Dover", kind="city", lat=0.0, lon=0.0, cc="GB", admin1=N
 class _Ent:
     """The part of a spaCy entity recognition reads."""
 
-    def __init__(self, text: str, label: str):
+    def __init__(self, text: str, label: str, start: int = 0):
         self.text, self.label_ = text, label
+        self.start_char, self.end_char = start, start + len(text)
 
 
 def cand(p: Place, score: float = 0.5, match: str = "exact") -> Candidate:
@@ -106,6 +107,12 @@ def test_a_people_entity_is_a_place_when_it_is_a_prominent_rare_name():
     assert not rec.people_entity_allows(True, "Sderot", 0.55, PREFERRED | DEMONYM, RW)
     assert not rec.people_entity_allows(False, "Sderot", 0.55, PREFERRED, RW)
     assert not rec.people_entity_allows(True, "Sderot", 0.2, PREFERRED, RW)
+
+
+def test_a_product_entity_is_a_place_when_whole_prominent_and_no_common_word():
+    assert rec.product_entity_allows(True, "Kaliningrad", 0.6, RW)
+    assert not rec.product_entity_allows(True, "Windows", 0.6, RW)
+    assert not rec.product_entity_allows(True, "Kaliningrad", 0.3, RW)
 
 
 def test_model_label_allows_dispatches_on_the_label():
@@ -244,6 +251,20 @@ def test_recognizer_reads_its_thresholds_from_its_weights(gaz):
     # "Alabama" is a common enough word (Zipf 4.3) to need the prominence of a US state (0.66)
     strict = rec.Recognizer(gaz, [], weights=RecognitionWeights(prominent=0.7)).recognize(text)
     assert [s.text for s in strict] == ["Georgia"]
+
+
+def test_accept_weighs_the_evidence_in_order(gaz):
+    recognizer = rec.Recognizer(gaz, [])
+    text = "The Texas Rangers met the mayor of Zarqa; a girl named Zarqa sang."
+    org = rec.EntityIndex([_Ent("The Texas Rangers", "ORG", 0)], {"ORG"})
+    # the state's name inside a team's name counts for the state
+    assert recognizer.accept(text, *at(text, "Texas"), (0.75, PREFERRED, 2), org)
+    assert not recognizer.accept(text, *at(text, "Texas"), (0.2, PREFERRED, 2), org)
+    # a rare name of a middling town is the town; the same name given to a girl is not
+    assert recognizer.accept(text, *at(text, "Zarqa"), (0.5, PREFERRED, 3), org)
+    assert not recognizer.accept(text, *at(text, "Zarqa", 1), (0.5, PREFERRED, 3), org)
+    # unless the team curated it
+    assert recognizer.accept(text, *at(text, "Zarqa", 1), (0.5, CURATED, 3), org)
 
 
 # =========================================================================== resolution
@@ -475,6 +496,32 @@ def test_reading_confidence_grows_with_the_lead():
 
 
 # --------------------------------------------------------------------------- the resolver with a gazetteer
+
+def test_score_is_the_sum_of_the_evidence():
+    georgia = place("ga", "Georgia", "admin1", 32.7, -83.4, "US", "US.GA")
+    c = cand(georgia, 0.6)
+    ev = res.MentionEvidence(cue_kinds={"admin1"}, label="GPE", listed_with={"admin1": 1.0},
+                             countries=Counter({"US": 2.0, "GE": 2.0}), admins=Counter({"US.GA": 1.0}),
+                             in_article=True)
+    expected = (0.6 + W.w_exact + W.w_label + W.w_list + W.w_cue + W.w_country * 2.0 / 4.0 + W.w_admin1)
+    assert res.Resolver(None).score(c, ev) == pytest.approx(expected)
+    # the same reading with the list weighed at nothing loses exactly the list's part
+    unlisted = res.Resolver(None, weights=ResolutionWeights(w_list=0.0)).score(c, ev)
+    assert unlisted == pytest.approx(expected - W.w_list)
+
+
+def test_rank_drops_a_far_misspelling_and_keeps_the_best():
+    near = place("n", "Qasr", lat=31.0, lon=36.0)
+    far = place("f", "Qasr", lat=10.0, lon=10.0)
+    points = res.ContextPoints({(31.1, 35.9, "karak"): 1.0})
+    resolver = res.Resolver(None)
+    best, confidence = resolver.rank((cand(far, 0.9, "fuzzy"), cand(near, 0.5, "fuzzy")),
+                                     res.MentionEvidence(points=points, in_article=True))
+    assert best.place is near and 0 < confidence <= 1
+    assert resolver.rank((cand(far, 0.9, "fuzzy"),), res.MentionEvidence(points=points, in_article=True)) == (None, 0.0)
+    # before the article is known (the first reading), nothing is dropped
+    assert resolver.rank((cand(far, 0.9, "fuzzy"),), res.MentionEvidence())[0].place is far
+
 
 def test_a_container_decides_between_namesakes(gaz):
     text = "A storm damaged homes in Athens, Georgia, last week."
