@@ -83,7 +83,7 @@ def time_geomap(docs: list[tuple[str, str]], config, workers: int, parser) -> tu
 
 def measure_throughput(docs, parser, workers: int, repeats: int) -> dict:
     """Alternating timings of spaCy alone and geomap over the same documents."""
-    from geomap.text.pipeline import ParserConfig
+    from geomap.pipeline import ParserConfig
 
     config = ParserConfig()  # what `geomap parse` uses by default
     texts = [text for _, text in docs]
@@ -128,7 +128,7 @@ def throughput_rows(docs, runs: dict, workers: int) -> list[str]:
 
 def profile_geomap(docs, parser, top: int = 25) -> None:
     """Print where ``parse_many`` spends its time in geomap's and the gazetteer's own code."""
-    from geomap.text.pipeline import ParserConfig
+    from geomap.pipeline import ParserConfig
 
     profiler = cProfile.Profile()
     profiler.runcall(time_geomap, docs, ParserConfig(), 1, parser)

@@ -13,7 +13,7 @@ from geomap.model import (Article, ClaimPlace, CorridorClaim, Mention, PlaceMent
 def __getattr__(name):
     # The pipeline imports spaCy: load it only when asked for, so light commands start fast.
     if name in ("Parser", "parse", "ParserConfig"):
-        from geomap.text import pipeline
+        from geomap import pipeline
 
         return getattr(pipeline, name)
     raise AttributeError(f"module 'geomap' has no attribute {name!r}")

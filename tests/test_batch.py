@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from geomap.errors import ModelUnavailable
+from geomap.pipeline import Parser, ParserConfig
 from geomap.store.ingest import parse_to_record
 from geomap.text.batch import ParsePool, parse_many, to_record
-from geomap.text.pipeline import Parser, ParserConfig
 
 CONFIG = ParserConfig(model="none")  # gazetteer-only: quick to load in every worker
 TEXTS = {"a": "Strikes hit Albukamal and Deir ez-Zor.", "b": "   ", "c": "Aid reached Gaza from Cairo.",

@@ -17,12 +17,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from geomap.model import Article, ClaimPlace, CorridorClaim, Mention, RangeClaim, Sentence
+from geomap.text.sentences import split_sentences  # for articles built without sentences
 
 __all__ = ["extract_claims", "ArticleContext", "claim_place"]
-
-# A fallback sentence splitter for articles built without sentences (the pipeline sets them).
-_SENTENCE_END_RE = re.compile(r"[^.!?\n]+(?:[.!?]+[\"'”’)]*|\n|$)")
-
 
 # Names after these cues may be places a claim needs (origins, targets, waypoints).
 _CUED_NAME_RE = re.compile(
@@ -36,19 +33,6 @@ january february march april may june july august september october november dec
 wednesday thursday friday saturday sunday the a an this that these those it they he she we i
 """.split())
 _MIN_LOOKUP_SCORE = 0.6
-
-
-def split_sentences(text: str) -> list[Sentence]:
-    """Split text into sentences at ., !, ? and line breaks (used only when an Article has none)."""
-    out = []
-    for match in _SENTENCE_END_RE.finditer(text):
-        chunk = match.group(0)
-        lead = len(chunk) - len(chunk.lstrip())
-        body = chunk.strip()
-        if body:
-            start = match.start() + lead
-            out.append(Sentence(start, start + len(body), body))
-    return out
 
 
 def claim_place(mention: Mention, *, inferred: bool = False) -> ClaimPlace:

@@ -37,8 +37,8 @@ def _run_task(task: Callable, documents: Sequence, *, model: str, gazetteer_path
     stops the evaluation (its scores would be wrong).
     """
     from geomap.errors import EvaluationError
+    from geomap.pipeline import ParserConfig
     from geomap.text.batch import ParsePool
-    from geomap.text.pipeline import ParserConfig
 
     config = ParserConfig(gazetteer_path, model, claims=False, demonyms=demonyms)
     with ParsePool(config, min(workers, len(documents))) as pool:

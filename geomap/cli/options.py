@@ -65,11 +65,11 @@ home_option = click.option(
 
 def parser_options(func):
     """The options that configure parsing (--gazetteer, --model, --demonyms, --home), given to the command as
-    one :class:`~geomap.text.pipeline.ParserConfig` argument ``config``."""
+    one :class:`~geomap.pipeline.ParserConfig` argument ``config``."""
 
     @functools.wraps(func)
     def wrapper(*args, gazetteer_path, model, demonyms, home, **kwargs):
-        from geomap.text.pipeline import ParserConfig
+        from geomap.pipeline import ParserConfig
 
         return func(*args, config=ParserConfig(gazetteer_path, model, demonyms=demonyms, home=home), **kwargs)
 

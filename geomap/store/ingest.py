@@ -29,9 +29,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from geomap.errors import WorkerDied
+from geomap.pipeline import ParserConfig
 from geomap.store.db import ArticleStore, article_record
 from geomap.text.batch import ParsePool
-from geomap.text.pipeline import ParserConfig
 from geomap.textio import ArticleInput, count_articles, read_articles, same_origin
 
 #: What happened to one input article.

@@ -1,1 +1,4 @@
-"""Text processing: recognition (spaCy + gazetteer), filters, resolution and the parsing pipeline."""
+"""Text processing: the model, sentences, recognition and resolution, and their weights.
+
+The pipeline that runs them (and claims) is :mod:`geomap.pipeline`.
+"""

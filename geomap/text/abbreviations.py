@@ -1,7 +1,8 @@
 """US state abbreviations of news style in an article: "Athens, Ga.", "Charleston, W.Va.", "Columbia, S.C.".
 
-The abbreviations themselves are in :mod:`gazetteer.abbreviations`. Recognition uses them to find the abbreviation after a city as a mention of the state;
-resolution uses them both to resolve that mention and as a cue for the city before it.
+The abbreviations themselves are in :mod:`gazetteer.abbreviations`. Recognition uses them to find the
+abbreviation after a city as a mention of the state; resolution uses them both to resolve that mention and as a
+cue for the city before it.
 """
 
 from __future__ import annotations

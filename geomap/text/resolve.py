@@ -16,22 +16,25 @@ the evidence an analyst uses:
 * the home region of the articles, when the caller gives one (a local paper's town): what the rest of
   the article does not decide is read near it.
 
-Every resolved mention gets a confidence; spans with no candidate stay unresolved.
+Each piece of evidence is one function below (``*_evidence``, :func:`surrounding_cue`,
+:func:`colocated_names`, :func:`article_regions`...), weighed by a field of :class:`ResolutionWeights`
+(:mod:`geomap.text.weights`, where each value's reason is); :meth:`Resolver.score` sums them. Every resolved
+mention gets a confidence (:func:`reading_confidence`); spans with no candidate stay unresolved.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from gazetteer.abbreviations import us_state
-from gazetteer.core import EARTH_RADIUS_KM
+from gazetteer.geodesy import within_km
 from gazetteer.normalize import DIVISION_WORDS, SETTLEMENT_WORDS, name_key
 from gazetteer.place import Candidate, Place
 from geomap.text.abbreviations import state_after, state_before_comma
 from geomap.text.recognize import singular
+from geomap.text.weights import ResolutionWeights
 
 # "Idlib province", "Deir ez-Zor governorate", "Clarke County" (when the span stopped before it)
 ADMIN_AFTER = re.compile(rf"^\s+({'|'.join(DIVISION_WORDS)})\b", re.I)
@@ -46,8 +49,6 @@ WATER_AFTER = re.compile(r"^\s+(river|sea|lake|gulf|strait|bay)\b", re.I)
 INCORPORATED_AFTER = re.compile(r"^\s+(corporation|limited liability company|limited partnership|statutory trust|"
                                 r"general partnership)\b", re.I)
 BASE_AFTER = re.compile(r"^\s+(air ?base|base|airport|airfield)\b", re.I)
-# "X, Y": Y a state or country containing X
-COMMA_AFTER = re.compile(r"^,\s*")
 #: What a list of places says its members are: "states including Georgia, Oklahoma and California".
 LIST_INTRO = re.compile(r"\b(states|provinces|governorates|countries|nations|cities|towns)"
                         r"(\s+(including|such as|like|of))?\s*:?\s*$", re.I)
@@ -55,31 +56,9 @@ LIST_INTRO_KINDS = {"states": {"admin1"}, "provinces": {"admin1"}, "governorates
                     "countries": {"country"}, "nations": {"country"}, "cities": {"city"}, "towns": {"city"}}
 #: What separates the members of a list of places: "Georgia, Oklahoma, Pennsylvania, Wisconsin and California".
 LIST_SEPARATOR = re.compile(r"\s*(,|,?\s+(and|or)\b)\s*", re.I)
+#: How far before a list its introduction may start, in characters.
+LIST_INTRO_REACH = 40
 
-# Weights of the evidence (tuned on the dev corpora; see benchmarks/ and `geomap eval`).
-W_PRIOR = 1.0
-W_COUNTRY = 0.35
-W_ADMIN1 = 0.25
-W_NEAR = 0.25
-W_CUE = 0.4
-W_LABEL = 0.08
-W_EXACT = 0.25      # the name is the place's own main name, not one of its alternates
-NEAR_KM = 400.0
-W_COUNTRY_NAME = 0.25  # a country's own name: a bare "Jordan" among countries is the country
-#: A curated name of a place of no country (the Atlantic, the Sahel): such a place earns nothing from the
-#: article's countries, so a US town called Atlantic outscored the ocean in every US article.
-W_CURATED_NO_COUNTRY = 0.45
-#: Places listed together are of one kind: times the share of the other members read as the candidate's kind.
-#: At 0.3, with 30 candidates a name, "Washington" among sixteen states read as Washington, New Jersey.
-W_LIST = 0.45
-#: The Y of "X, Y" that has a place called X: more than a country's own name, for "Athens, Georgia" is the
-#: state (the country has no Athens).
-W_CONTAINS = W_CUE + W_COUNTRY_NAME
-#: A candidate with places of the article's other names near it, times the number of such names (at most 2):
-#: "Swansea" by "Pelion" is Swansea, South Carolina, "Edmonton" by "Tottenham" the one in north London.
-#: 0.15 gains LGL more (0.863) but loses GWN and GeoVirus 2-4 places each.
-W_COLOCATED = 0.1
-COLOCATED_KM = 25.0
 #: The matches of a name as written: the place's own name or a curated one, not an alternate, variant or typo.
 AS_WRITTEN = frozenset({"exact", "curated"})
 #: Kinds of place near everything, which no co-location speaks for.
@@ -91,19 +70,6 @@ SPEAKING_MATCHES = frozenset({"exact", "curated", "folded"})
 #: England, "Kampungu" as Flying Fish Cove): such a reading needs the article's other places near it, or the
 #: mention stays unresolved rather than put a marker where no place was meant.
 LOOSE_MATCHES = frozenset({"variant", "fuzzy"})
-#: How near the article's places a place read from a misspelling must lie: a locality's reach ("Qatraneh" 35 km
-#: from Karak is Al Qatranah), not a region's ("Kiwanja" by Goma is not Kayanza, Burundi, 145 km off).
-LOOSE_NEAR_KM = 100.0
-#: The share of a list's members first read as one kind that makes it a list of that kind.
-LIST_SAME_KIND = 0.75
-#: The least a resolved mention counts for in what the article is about, however unsure its reading.
-MIN_MENTION_WEIGHT = 0.2
-#: The home region counts as one mention of it read with this confidence. Alone it decides ("Arlington" in a
-#: Dallas paper is Arlington, Texas; "Richmond" in a London one is in London), and an article's own places
-#: outweigh it ("Paris" by "Lyon"). At 0.5 "Dublin" in an Ohio paper was Dublin, Ohio, but a bare "Paris" in a
-#: Dallas one was Paris, Texas, and "London" in a Toronto one London, Ontario, by "the British government"; at
-#: 1.0 "London" in an Ohio paper was London, Ohio.
-HOME_WEIGHT = 0.35
 #: The name key the home region's evidence is filed under: no span's name has it, so none leaves it out.
 HOME_KEY = "\0home"
 
@@ -114,24 +80,40 @@ LABEL_KINDS = {
 }
 
 
+#: How many characters around a span its cue words may occupy ("the border town of", "governorate").
+CUE_REACH = 40
+
+
 @dataclass(slots=True)
 class Resolution:
+    """A span's reading: the chosen candidate (None when unresolved), its confidence, and all candidates."""
+
     candidate: Candidate | None
     confidence: float
     candidates: tuple[Candidate, ...]
 
 
-def _cue_kinds(text: str, start: int, end: int) -> tuple[set[str] | None, str | None]:
-    """Kinds the words around a span call for, and a state/country code from "X, Y." when present."""
-    after = text[end:end + 40]
-    before = text[max(0, start - 40):start]
+# --------------------------------------------------------------------------- evidence in the words around a name
+
+def surrounding_cue(text: str, start: int, end: int) -> tuple[set[str] | None, str | None]:
+    """The kinds of place the words around a span call for, and a US state's code from "X, Ga." when present.
+
+    "Idlib province", "the state of Victoria", "a Delaware corporation" call for a first-level division,
+    "Ramon airbase" for a base, "the Jordan river" for water, "Jabalia camp" for a camp, "the port of Aqaba"
+    for a town. "the province of X" calls for nothing: Peru's provinces are missing from the gazetteer and
+    "Trujillo" read as Venezuela's state.
+
+    >>> text = "Fighting in Idlib province and near the town of Saraqib, Macon, Ga."
+    >>> sorted(surrounding_cue(text, 12, 17)[0]), surrounding_cue(text, 48, 55), surrounding_cue(text, 57, 62)
+    (['admin1', 'admin2'], ({'city'}, None), (None, 'GA'))
+    """
+    after = text[end:end + CUE_REACH]
+    before = text[max(0, start - CUE_REACH):start]
     found = state_after(text, end)
     state = found[2] if found else None
     if ADMIN_AFTER.match(after):
         return {"admin1", "admin2"}, state
-    if STATE_BEFORE.search(before):
-        return {"admin1"}, state
-    if INCORPORATED_AFTER.match(after):
+    if STATE_BEFORE.search(before) or INCORPORATED_AFTER.match(after):
         return {"admin1"}, state
     if BASE_AFTER.match(after):
         return {"base", "airport"}, state
@@ -144,13 +126,15 @@ def _cue_kinds(text: str, start: int, end: int) -> tuple[set[str] | None, str | 
     return None, state
 
 
-def within_km(lats, lons, lat: float, lon: float, km: float):
-    """Which of the points (numpy arrays of ``lats`` and ``lons`` in radians) lie within ``km`` of (``lat``,
-    ``lon``), also in radians, on the great circle: a boolean array."""
-    import numpy as np
+def list_intro_kinds(text: str, start: int) -> set[str] | None:
+    """The kind of place the words introducing a list starting at ``start`` name: "states including ...".
 
-    a = np.sin((lats - lat) / 2) ** 2 + math.cos(lat) * np.cos(lats) * np.sin((lons - lon) / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(a, 1.0))) < km
+    >>> text = "Snow fell in states such as Iowa, Ohio and Maine."
+    >>> list_intro_kinds(text, text.index("Iowa")), list_intro_kinds(text, text.index("Ohio"))
+    ({'admin1'}, None)
+    """
+    intro = LIST_INTRO.search(text, max(0, start - LIST_INTRO_REACH), start)
+    return LIST_INTRO_KINDS[intro.group(1).lower()] if intro else None
 
 
 def contains(container: Place, place: Place) -> bool:
@@ -188,7 +172,81 @@ def place_lists(text: str, spans: list) -> list[range]:
     return lists
 
 
-def colocated_names(names: dict[str, tuple[Candidate, ...]], km: float = COLOCATED_KM) -> dict[str, int]:
+def kind_lists(lists: list[range], first_kinds: list[str | None], w: ResolutionWeights) -> list[range]:
+    """The lists of places of one kind: those whose members were first read mostly as one kind
+    (:attr:`~ResolutionWeights.list_same_kind`). "Louisville and Lexington, Kentucky, Nashville, Tennessee"
+    lists towns with their states, and is none.
+
+    >>> w = ResolutionWeights()
+    >>> kind_lists([range(0, 3), range(3, 7)], ["admin1"] * 3 + ["city", "admin1", "city", "admin1"], w)
+    [range(0, 3)]
+    """
+    return [members for members in lists
+            if Counter(first_kinds[i] for i in members).most_common(1)[0][1] >= w.list_same_kind * len(members)]
+
+
+def listed_kinds(lists: list[range], first_kinds: list[str | None]) -> dict[int, tuple[tuple[str, float], ...]]:
+    """For each member of a list, the kinds its other members were first read as, with their shares.
+
+    >>> listed_kinds([range(0, 3)], ["admin1", "admin1", "city"])[2]
+    (('admin1', 1.0),)
+    """
+    out = {}
+    for members in lists:
+        kinds = [first_kinds[j] for j in members]
+        for n, i in enumerate(members):
+            others = Counter(kinds[:n] + kinds[n + 1:])
+            out[i] = tuple(sorted((k, v / (len(members) - 1)) for k, v in others.items() if k))
+    return out
+
+
+def comma_containers(text: str, spans: list, listed: set[int]) -> dict[int, int]:
+    """The "X, Y" pairs, as X's index -> Y's: the next span right after a comma ("Athens, Ga.", "Mayadin,
+    Syria"), unless X is a member of a list (the next member is no container).
+
+    >>> from collections import namedtuple
+    >>> S = namedtuple("S", "start end")
+    >>> comma_containers("Dayton, Ohio and Erie", [S(0, 6), S(8, 12), S(17, 21)], set())
+    {0: 1}
+    """
+    containers = {}
+    for i in range(len(spans) - 1):
+        gap = text[spans[i].end:spans[i + 1].start]
+        if re.fullmatch(r",\s*", gap) and i not in listed:
+            containers[i] = i + 1
+    return containers
+
+
+def one_reading_per_name(names: list[str], readings: list[Resolution], explained: set[int],
+                         keeps_own: set[int]) -> list[Resolution]:
+    """One place per name per article: every bare mention of a name takes the name's most confident reading.
+
+    Before any, a name takes the reading of its first mention when its neighbours explain it (``explained``:
+    a member of a list of its kind, "states including Georgia, ... and California", or one side of an "X,
+    Y"), which says more than a later bare "California". A mention with its own cue or container
+    (``keeps_own``) keeps its own reading: "Lowell, a city in North Carolina ... named after Lowell,
+    Massachusetts".
+
+    >>> low, high = Resolution("A", 0.4, ()), Resolution("B", 0.9, ())
+    >>> [r.candidate for r in one_reading_per_name(["x", "x"], [low, high], set(), set())]
+    ['B', 'B']
+    >>> [r.candidate for r in one_reading_per_name(["x", "x"], [low, high], {0}, set())]
+    ['A', 'A']
+    """
+    best: dict[str, Resolution] = {}
+    weight: dict[str, tuple[bool, float]] = {}
+    seen: set[str] = set()
+    for i, (k, r) in enumerate(zip(names, readings)):
+        evidence = (k not in seen and i in explained, r.confidence)
+        seen.add(k)
+        if r.candidate and (k not in best or evidence > weight[k]):
+            best[k], weight[k] = r, evidence
+    return [best[k] if k in best and i not in keeps_own else r for i, (k, r) in enumerate(zip(names, readings))]
+
+
+# --------------------------------------------------------------------------- spatial coherence between names
+
+def colocated_names(names: dict[str, tuple[Candidate, ...]], km: float) -> dict[str, int]:
     """For each candidate (by place id) of each name, how many of the other names have a candidate near it.
 
     Near: within ``km`` of it; or, for a first-level region, in it, and for a place, the region it is in
@@ -196,18 +254,29 @@ def colocated_names(names: dict[str, tuple[Candidate, ...]], km: float = COLOCAT
     folded) speak for others; countries, continents, regions and seas are near everything and left out, and
     so is a name that is one of them as written.
     """
-    import numpy as np
+    points, regions = _colocation_candidates(names)
+    support: dict[str, set] = defaultdict(set)
+    for found in (_support_within_regions(points, regions), _support_nearby(points, km)):
+        for place_id, others in found.items():
+            support[place_id] |= others
+    return {place_id: len(others) for place_id, others in support.items() if others}
 
+
+def _colocation_candidates(names: dict[str, tuple[Candidate, ...]]) -> tuple[list, list]:
+    """The (name, candidate) pairs that co-location weighs: places (points) and first-level regions."""
     points, regions = [], []
     for name, cands in names.items():
         if any(c.place.kind in WIDE_KINDS and c.match in AS_WRITTEN for c in cands):
             continue  # "China" among Texas towns is still the country, "Pacific" the ocean: no town gains
         for c in cands:
-            if c.place.kind in WIDE_KINDS:
-                continue
-            (regions if c.place.kind == "admin1" else points).append((name, c))
+            if c.place.kind not in WIDE_KINDS:
+                (regions if c.place.kind == "admin1" else points).append((name, c))
+    return points, regions
+
+
+def _support_within_regions(points: list, regions: list) -> dict[str, set]:
+    """A region supported by the names of places in it, and a place by the names of its region."""
     support: dict[str, set] = defaultdict(set)
-    # a place and a first-level region it is in
     in_region: dict[str, set] = defaultdict(set)
     for name, c in points:
         if c.place.admin1 and c.match in SPEAKING_MATCHES:
@@ -218,22 +287,33 @@ def colocated_names(names: dict[str, tuple[Candidate, ...]], km: float = COLOCAT
             for other, p in points:
                 if other != name and p.place.admin1 == c.place.admin1:
                     support[p.place.id].add(name)
-    # places near each other
-    if len(points) >= 2:
-        lat = np.radians([c.place.lat for _, c in points])
-        lon = np.radians([c.place.lon for _, c in points])
-        owners = [name for name, _ in points]
-        speaks = np.array([c.match in SPEAKING_MATCHES for _, c in points])
-        for i, (name, c) in enumerate(points):
-            near = within_km(lat, lon, lat[i], lon[i], km) & speaks
-            support[c.place.id].update(owners[j] for j in np.flatnonzero(near) if owners[j] != name)
-    return {place_id: len(others) for place_id, others in support.items() if others}
+    return support
 
+
+def _support_nearby(points: list, km: float) -> dict[str, set]:
+    """A place supported by the names with a place within ``km`` of it."""
+    import numpy as np
+
+    support: dict[str, set] = defaultdict(set)
+    if len(points) < 2:
+        return support
+    lat = np.array([c.place.lat for _, c in points])
+    lon = np.array([c.place.lon for _, c in points])
+    owners = [name for name, _ in points]
+    speaks = np.array([c.match in SPEAKING_MATCHES for _, c in points])
+    for i, (name, c) in enumerate(points):
+        near = within_km(lat, lon, lat[i], lon[i], km) & speaks
+        support[c.place.id].update(owners[j] for j in np.flatnonzero(near) if owners[j] != name)
+    return support
+
+
+# --------------------------------------------------------------------------- what the article is about
 
 @dataclass(slots=True)
-class ArticleContext:
+class ArticleRegions:
     """The countries and first-level regions an article's places were first read in, weighted, and each
-    name's own share of the regions."""
+    name's own share of them (not to be confused with the claims' :class:`geomap.claims.ArticleContext`,
+    an article's sentences and mentions indexed for claim extraction)."""
 
     countries: Counter
     admins: Counter
@@ -262,10 +342,21 @@ def _country_or_province(cands) -> bool:
         for p in written)
 
 
-def _near_others(place: Place, points: "ContextPoints | None") -> bool:
-    """Whether the article's other places (misspellings aside) lie within :data:`LOOSE_NEAR_KM` of a place."""
-    return (points is not None and place.kind not in WIDE_KINDS
-            and points.weight_near(place.lat, place.lon, LOOSE_NEAR_KM) > 0)
+def regions_for(cands, regions: ArticleRegions | None, name: str | None) -> tuple[Counter, Counter]:
+    """The article's countries and regions as evidence for the candidates of one name.
+
+    The regions of the rest of the article: a name mentioned six times does not make its own first reading
+    (Paris, France) the region an article about Paris, Texas is in. Its country still counts, once (with it
+    left out, "Paris" by "New York" was Paris, Texas), unless the name is a country and another country's
+    province ("Georgia"), which is no evidence of its country. A country or province named is what the
+    article is about: its name counts ("China" among Texas towns, "Ontario" by Toronto and Buffalo).
+    """
+    if regions is None:
+        return Counter(), Counter()
+    names_division = any(c.place.kind in ("country", "admin1") and c.match in AS_WRITTEN for c in cands)
+    countries = regions.countries_without(name) if _country_or_province(cands) else regions.countries
+    admins = regions.admins if names_division else regions.admins_without(name)
+    return countries, admins
 
 
 class ContextPoints:
@@ -274,43 +365,228 @@ class ContextPoints:
     def __init__(self, weights: dict[tuple[float, float, str], float]):
         import numpy as np
 
-        self.lat = np.radians([k[0] for k in weights])
-        self.lon = np.radians([k[1] for k in weights])
+        self.lat = np.array([k[0] for k in weights])
+        self.lon = np.array([k[1] for k in weights])
         self.keys = np.array([k[2] for k in weights], dtype=object)
         self.weights = np.array(list(weights.values()))
 
     def weight_near(self, lat: float, lon: float, km: float, exclude: str | None = None) -> float:
-        """The summed weight of the places within ``km`` (great circle) of a point, ``exclude`` left out."""
-        within = within_km(self.lat, self.lon, math.radians(lat), math.radians(lon), km)
+        """The summed weight of the places within ``km`` (WGS84) of a point, ``exclude`` left out."""
+        within = within_km(self.lat, self.lon, lat, lon, km)
         if exclude is not None:
             within &= self.keys != exclude
         return float(self.weights[within].sum())
 
 
-#: How many places of a name the resolver weighs. A small town's namesakes are many (Windsor, Troy, Richland):
-#: at 12, the one in the state the article names was often not among them (WikToR acc161_all 0.555; 0.600 at 30,
-#: the same at 40 and 60; the news corpora gained or held).
-CANDIDATES = 30
+def home_reading(home: Place | None, w: ResolutionWeights) -> list[tuple[Candidate, float]]:
+    """The home region as one more reading of every article's, with :attr:`~ResolutionWeights.home_weight`
+    as its confidence (none without a home region)."""
+    return [(Candidate(home, w.home_weight, home.name, "exact"), w.home_weight)] if home else []
 
+
+def article_regions(readings: list[tuple[Candidate | None, float]], names: list[str], w: ResolutionWeights
+                    ) -> tuple[ArticleRegions, ContextPoints | None]:
+    """What an article is about, from the first reading of each of its spans (``names``: their name keys).
+
+    A name speaks for its country and region once, however often it is said: "Dublin Arts Council" twelve
+    times is not twelve votes for Ireland against the article's one "Ohio". Every reading counts for at least
+    :attr:`~ResolutionWeights.min_mention_weight`, a country named for
+    :attr:`~ResolutionWeights.country_named_share` times that; a reading from a misspelling places no point.
+    """
+    own_admins: dict[str, Counter] = defaultdict(Counter)
+    own_countries: dict[str, Counter] = defaultdict(Counter)
+    weights: Counter = Counter()      # one point per place, its mentions' weights summed
+    for (cand, conf), name in zip(readings, names):
+        if cand is None:
+            continue
+        p = cand.place
+        weight = max(conf, w.min_mention_weight)
+        if p.country_code:
+            share = weight * (w.country_named_share if p.kind == "country" else 1.0)
+            own_countries[name][p.country_code] = max(own_countries[name][p.country_code], share)
+        if p.admin1:
+            own_admins[name][p.admin1] = max(own_admins[name][p.admin1], weight)
+        if p.kind not in WIDE_KINDS and cand.match not in LOOSE_MATCHES:  # no misspelling supports itself
+            weights[(p.lat, p.lon, name_key(p.name))] += weight
+    countries, admins = sum(own_countries.values(), Counter()), sum(own_admins.values(), Counter())
+    return (ArticleRegions(countries, admins, dict(own_admins), dict(own_countries)),
+            ContextPoints(weights) if weights else None)
+
+
+# --------------------------------------------------------------------------- evidence for one candidate
+
+@dataclass(slots=True)
+class MentionEvidence:
+    """What the text and the rest of the article say about one mention, for ranking its candidates.
+
+    ``cue_kinds``, ``state``: :func:`surrounding_cue` (or a list's introduction); ``label``: the model's;
+    ``container``: the chosen reading of the Y of "X, Y" for X; ``contents``: X's candidates for Y;
+    ``listed_with``: :func:`listed_kinds`; ``support``: :func:`colocated_names`; ``countries``, ``admins``:
+    :func:`regions_for`; ``points``: the article's places; ``name``: this mention's name key, left out of
+    the proximity; ``in_article``: False in the first reading, before anything of the article is known.
+    """
+
+    cue_kinds: set[str] | frozenset | None = None
+    state: str | None = None
+    label: str | None = None
+    container: Candidate | None = None
+    contents: tuple[Candidate, ...] = ()
+    listed_with: dict[str, float] = field(default_factory=dict)
+    support: dict[str, int] | None = None
+    countries: Counter = field(default_factory=Counter)
+    admins: Counter = field(default_factory=Counter)
+    points: ContextPoints | None = None
+    name: str | None = None
+    in_article: bool = False
+    total_countries: float = 0
+    total_admins: float = 0
+
+    def __post_init__(self):
+        self.total_countries = sum(self.countries.values())
+        self.total_admins = sum(self.admins.values())
+
+
+def prior_evidence(c: Candidate, demonyms: bool, w: ResolutionWeights) -> float:
+    """The gazetteer's own ranking of the candidate, and a bonus when the name is written as the place's own.
+
+    With demonyms counted, "Canadian" is written as Canada's adjective, as surely as Canadian, Texas's name.
+
+    >>> from gazetteer.place import Place
+    >>> p = Place("x", "Dover", "city", 51.1, 1.3, "GB")
+    >>> prior_evidence(Candidate(p, 0.5, "Dover", "exact"), False, ResolutionWeights())
+    0.75
+    """
+    as_written = c.match in AS_WRITTEN or (c.match == "demonym" and demonyms)
+    return w.w_prior * c.score + (w.w_exact if as_written else 0.0)
+
+
+def model_label_evidence(place: Place, label: str | None, w: ResolutionWeights) -> float:
+    """A little for a candidate of a kind the model's label fits (GPE: a town or country; LOC: a region or
+    water; FAC: a building or base)."""
+    return w.w_label if label in LABEL_KINDS and place.kind in LABEL_KINDS[label] else 0.0
+
+
+def curated_no_country_evidence(c: Candidate, w: ResolutionWeights) -> float:
+    """A fixed credit for a curated name of a place of no country (the Atlantic, the Sahel), which earns
+    nothing from the article's countries."""
+    return w.w_curated_no_country if c.match == "curated" and not c.place.country_code else 0.0
+
+
+def colocation_evidence(place: Place, support: dict[str, int] | None, w: ResolutionWeights) -> float:
+    """Spatial coherence between names: the other names with a candidate near this one (at most
+    :attr:`~ResolutionWeights.colocated_max_names` count; see :func:`colocated_names`)."""
+    return w.w_colocated * min(w.colocated_max_names, support.get(place.id, 0)) if support else 0.0
+
+
+def list_kind_evidence(place: Place, listed_with: dict[str, float], w: ResolutionWeights) -> float:
+    """Places listed together are of one kind: the share of the list's other members read as this kind."""
+    return w.w_list * listed_with.get(place.kind, 0.0) if listed_with else 0.0
+
+
+def country_name_evidence(c: Candidate, w: ResolutionWeights) -> float:
+    """A country's own name as written: a bare "Jordan" among countries is the country."""
+    return w.w_country_name if c.place.kind == "country" and c.match in AS_WRITTEN else 0.0
+
+
+def cue_kind_evidence(place: Place, cue_kinds, w: ResolutionWeights) -> float:
+    """The kind the words around the name call for ("Idlib province"): gained when the candidate is of it,
+    partly lost when not (:attr:`~ResolutionWeights.cue_mismatch`)."""
+    if not cue_kinds:
+        return 0.0
+    return w.w_cue if place.kind in cue_kinds else -w.w_cue * w.cue_mismatch
+
+
+def state_cue_evidence(place: Place, state: str | None, w: ResolutionWeights) -> float:
+    """The US state written after the name ("Athens, Ga."): gained by a candidate in it, partly lost by
+    the others."""
+    if not state:
+        return 0.0
+    return w.w_cue if (place.country_code == "US" and place.admin1 == f"US.{state}") else -w.w_cue * w.cue_mismatch
+
+
+def container_evidence(place: Place, container: Candidate | None, w: ResolutionWeights) -> float:
+    """For X of "X, Y": a candidate in the place Y was read as."""
+    return w.w_cue if container is not None and contains(container.place, place) else 0.0
+
+
+def contents_evidence(place: Place, contents: tuple[Candidate, ...], w: ResolutionWeights) -> float:
+    """For Y of "X, Y": a candidate that has a place called X ("Atlanta, Georgia" is the state)."""
+    return w.w_contains if contents and any(contains(place, content.place) for content in contents) else 0.0
+
+
+def country_share_evidence(place: Place, countries: Counter, total: float, w: ResolutionWeights) -> float:
+    """The share of the article's reading in the candidate's country."""
+    return w.w_country * countries.get(place.country_code, 0) / total if total else 0.0
+
+
+def region_share_evidence(place: Place, admins: Counter, total: float, w: ResolutionWeights) -> float:
+    """The share of the article's reading in the candidate's first-level region."""
+    return w.w_admin1 * admins.get(place.admin1, 0) / total if total and place.admin1 else 0.0
+
+
+def proximity_evidence(place: Place, points: ContextPoints | None, name: str | None, w: ResolutionWeights) -> float:
+    """The article's other places within :attr:`~ResolutionWeights.near_km`, up to
+    :attr:`~ResolutionWeights.near_saturation` of them (countries, regions and seas are near everything)."""
+    if points is None or place.kind in WIDE_KINDS:
+        return 0.0
+    near = points.weight_near(place.lat, place.lon, w.near_km, name)
+    return w.w_near * min(1.0, near / w.near_saturation) if near else 0.0
+
+
+def loose_reading_allowed(place: Place, points: ContextPoints | None, w: ResolutionWeights) -> bool:
+    """Whether a place read from a misspelling or transliteration variant lies near the article's other
+    places (:attr:`~ResolutionWeights.loose_near_km`): else it is not what the writer meant."""
+    return (points is not None and place.kind not in WIDE_KINDS
+            and points.weight_near(place.lat, place.lon, w.loose_near_km) > 0)
+
+
+def reading_confidence(scored: list[tuple[float, Candidate]], w: ResolutionWeights) -> float:
+    """The confidence of the best of ``scored`` (sorted, best first): its prior, times its lead over the
+    second (full from :attr:`~ResolutionWeights.confident_margin`).
+
+    >>> from gazetteer.place import Place
+    >>> c = Candidate(Place("x", "Dover", "city", 51.1, 1.3, "GB"), 0.8, "Dover", "exact")
+    >>> reading_confidence([(1.2, c), (1.0, c)], ResolutionWeights())
+    0.8
+    """
+    top_s, top = scored[0]
+    margin = top_s - scored[1][0] if len(scored) > 1 else w.lone_candidate_margin
+    lead = min(1.0, margin / w.confident_margin)
+    return max(w.min_confidence, min(1.0, top.score * (w.confidence_base + (1.0 - w.confidence_base) * lead)))
+
+
+# --------------------------------------------------------------------------- the resolver
 
 class Resolver:
-    """Ranks gazetteer candidates for the spans of one article at a time."""
+    """Ranks gazetteer candidates for the spans of one article at a time.
 
-    def __init__(self, gazetteer, *, candidates: int = CANDIDATES, demonyms: bool = False,
-                 home: Place | None = None):
+    Parameters
+    ----------
+    gazetteer : gazetteer.Gazetteer
+    demonyms : bool
+        Count adjectives of places ("Syrian") as written mentions of them.
+    home : Place, optional
+        Where the articles come from: what an article leaves open is read near it.
+    weights : ResolutionWeights
+        The weights of the evidence (:mod:`geomap.text.weights`).
+    """
+
+    def __init__(self, gazetteer, *, demonyms: bool = False, home: Place | None = None,
+                 weights: ResolutionWeights = ResolutionWeights()):
         self.gaz = gazetteer
-        self.limit = candidates
         self.demonyms = demonyms
         self.home = home
-        # the home region, as one more reading of the article's (see HOME_WEIGHT)
-        self._home_pick = [(Candidate(home, HOME_WEIGHT, home.name, "exact"), HOME_WEIGHT)] if home else []
+        self.weights = weights
+        self._home_pick = home_reading(home, weights)
 
     def candidates_for(self, surface: str, label: str | None) -> tuple[Candidate, ...]:
+        """The places a surface may name (:attr:`~ResolutionWeights.candidates` of them), best first."""
+        limit = self.weights.candidates
         demonyms = self.demonyms or label == "NORP"
-        cands = self.gaz.lookup(surface, limit=self.limit, fuzzy=label is not None, demonyms=demonyms)
+        cands = self.gaz.lookup(surface, limit=limit, fuzzy=label is not None, demonyms=demonyms)
         if demonyms and singular(surface) != surface and all(c.match in LOOSE_MATCHES for c in cands):
             # "Russians": the plural of a demonym, which the gazetteer lists in the singular
-            cands = self.gaz.lookup(singular(surface), limit=self.limit, fuzzy=False, demonyms=True) or cands
+            cands = self.gaz.lookup(singular(surface), limit=limit, fuzzy=False, demonyms=True) or cands
         if label == "NORP" and any(c.match == "demonym" for c in cands):
             # the model read "Canadian" as a nationality: Canada, never Canadian, Texas
             cands = [c for c in cands if c.match == "demonym"]
@@ -321,55 +597,61 @@ class Resolver:
         return tuple(us_state(self.gaz, code))
 
     def resolve(self, text: str, spans: list) -> list[Resolution]:
-        """Resolve spans (objects with start, end, text, label) of one text, in order."""
+        """Resolve spans (objects with start, end, text, label) of one text, in order.
+
+        First each span is read on its own evidence (prior, cues); that reading says what the article is
+        about; then each is read again with the article's countries, regions and places, its list and its
+        "X, Y" container; last, each name gets one reading (:func:`one_reading_per_name`).
+        """
         codes = [state_before_comma(text, s.start, s.end) for s in spans]   # "Athens, [Ga.]"
         cands = [self.state_candidates(code) if code else self.candidates_for(s.text, getattr(s, "label", None))
                  for s, code in zip(spans, codes)]
-        cues = [(*_cue_kinds(text, s.start, s.end), getattr(s, "label", None)) for s in spans]
-        for members in place_lists(text, spans):
-            intro = LIST_INTRO.search(text, max(0, spans[members[0]].start - 40), spans[members[0]].start)
-            if intro:  # "states including Georgia, ... and California": each member is of that kind
-                kinds = LIST_INTRO_KINDS[intro.group(1).lower()]
-                for i in members:
-                    cues[i] = (cues[i][0] or kinds, *cues[i][1:])
+        lists = place_lists(text, spans)
+        cues = self._cues(text, spans, lists)
         # A surface with the same cues resolves the same way wherever it occurs: rank it once (long articles
         # name the same places hundreds of times).
         keys = [(s.text, code, frozenset(kinds or ()), state, label)
                 for s, code, (kinds, state, label) in zip(spans, codes, cues)]
-        # pass 1: the prior alone, to learn what the article is about
+        first = self._first_reading(keys, cands, cues)
+        names = [name_key(s.text) for s in spans]
+        first_kinds = [pick.place.kind if pick else None for pick, _ in first]
+        lists = kind_lists(lists, first_kinds, self.weights)
+        list_kinds = listed_kinds(lists, first_kinds)
+        containers = comma_containers(text, spans, {i for members in lists for i in members})
+        readings = self._second_reading(keys, cands, cues, names, first, containers, list_kinds)
+        explained = set(list_kinds) | set(containers) | set(containers.values())
+        keeps_own = {i for i, cue in enumerate(cues) if cue[0]} | set(containers)
+        return one_reading_per_name(names, readings, explained, keeps_own)
+
+    def _cues(self, text: str, spans: list, lists: list[range]) -> list[tuple]:
+        """Each span's (cue kinds, state code, model label); a list's introduction cues its members' kind."""
+        cues = [(*surrounding_cue(text, s.start, s.end), getattr(s, "label", None)) for s in spans]
+        for members in lists:
+            kinds = list_intro_kinds(text, spans[members[0]].start)
+            if kinds:  # "states including Georgia, ... and California": each member is of that kind
+                for i in members:
+                    cues[i] = (cues[i][0] or kinds, *cues[i][1:])
+        return cues
+
+    def _first_reading(self, keys: list, cands: list, cues: list) -> list[tuple[Candidate | None, float]]:
+        """Each span read on its own evidence, to learn what the article is about."""
         ranked: dict = {}
         for key, c, cue in zip(keys, cands, cues):
             if key not in ranked:
-                ranked[key] = self._best(c, cue, None, None, None)
-        first = [ranked[key] for key in keys]
-        context, points = self._context(first, [name_key(s.text) for s in spans])
-        support = colocated_names({name_key(s.text): c for s, c in zip(spans, cands)})
-        # lists of places of one kind ("Georgia, Oklahoma and Texas"): not "Louisville and Lexington, Kentucky,
-        # Nashville, Tennessee", which lists places with their states
-        first_kinds = [pick.place.kind if pick else None for pick, _ in first]
-        lists = [members for members in place_lists(text, spans)
-                 if Counter(first_kinds[i] for i in members).most_common(1)[0][1] >= LIST_SAME_KIND * len(members)]
-        listed = {i for members in lists for i in members}
-        # comma-linked containers: "Athens, Ga." or "Mayadin, Syria" (the next span right after a comma), but
-        # not the next member of a list
-        containers: dict[int, int] = {}
-        for i in range(len(spans) - 1):
-            gap = text[spans[i].end:spans[i + 1].start]
-            if re.fullmatch(r",\s*", gap) and i not in listed:
-                containers[i] = i + 1
+                ranked[key] = self.rank(c, MentionEvidence(*cue))
+        return [ranked[key] for key in keys]
+
+    def _second_reading(self, keys: list, cands: list, cues: list, names: list[str], first: list,
+                        containers: dict[int, int], list_kinds: dict) -> list[Resolution]:
+        """Each span read with the article's countries, regions and places, its list and its container."""
+        regions, points = article_regions(first + self._home_pick, names + [HOME_KEY] * len(self._home_pick),
+                                          self.weights)
+        support = colocated_names(dict(zip(names, cands)), self.weights.colocated_km)
         # what a container contains: "Atlanta, Georgia" is the state, which has an Atlanta, not the country
         contents = {j: i for i, j in containers.items()}
-        container_picks = {j: self._best(cands[j], cues[j], None, None, None, contents=cands[i])[0]
+        container_picks = {j: self.rank(cands[j], MentionEvidence(*cues[j], contents=cands[i]))[0]
                            for j, i in contents.items()}
-        # the kinds the other members of a span's list were first read as: {kind: share}
-        list_kinds: dict[int, tuple] = {}
-        for members in lists:
-            kinds = [first_kinds[j] for j in members]
-            for n, i in enumerate(members):
-                others = Counter(kinds[:n] + kinds[n + 1:])
-                list_kinds[i] = tuple(sorted((k, v / (len(members) - 1)) for k, v in others.items() if k))
-        # pass 2: with the article's countries, regions and places
-        ranked = {}
+        ranked: dict = {}
         result = []
         for i, (key, c, cue) in enumerate(zip(keys, cands, cues)):
             container = container_picks.get(containers[i]) if i in containers else None
@@ -378,114 +660,41 @@ class Resolver:
             full_key = (key, container.place.id if container else None, listed_with,
                         keys[contained] if contained is not None else None)
             if full_key not in ranked:
-                ranked[full_key] = self._best(c, cue, context, points, container,
-                                              exclude=name_key(spans[i].text), listed_with=dict(listed_with),
-                                              contents=cands[contained] if contained is not None else (),
-                                              support=support)
+                countries, admins = regions_for(c, regions, names[i])
+                evidence = MentionEvidence(*cue, container=container, listed_with=dict(listed_with),
+                                           contents=cands[contained] if contained is not None else (),
+                                           support=support, countries=countries, admins=admins, points=points,
+                                           name=names[i], in_article=True)
+                ranked[full_key] = self.rank(c, evidence)
             best, conf = ranked[full_key]
             result.append(Resolution(best, conf, c))
-        # one place per name per article: every bare mention of a name takes its most confident resolution,
-        # and before any, that of its first mention when its neighbours explain it: a list of its kind ("states
-        # including Georgia, ... and California") or its container ("Athens, Ga.") say more than a later bare
-        # "California". A mention with its container keeps its own reading: "Lowell, a city in North Carolina
-        # ... named after Lowell, Massachusetts"
-        by_key: dict[str, Resolution] = {}
-        weight: dict[str, tuple[bool, float]] = {}
-        first: set[str] = set()
-        for i, (s, r) in enumerate(zip(spans, result)):
-            k = name_key(s.text)
-            explained = k not in first and (i in list_kinds or i in containers or i in contents)
-            first.add(k)
-            evidence = (explained, r.confidence)
-            if r.candidate and (k not in by_key or evidence > weight[k]):
-                by_key[k], weight[k] = r, evidence
-        final = []
-        for i, (s, r) in enumerate(zip(spans, result)):
-            k = name_key(s.text)
-            final.append(by_key[k] if k in by_key and not cues[i][0] and i not in containers else r)
-        return final
+        return result
 
-    def _context(self, picks, names: list[str]) -> tuple["ArticleContext", "ContextPoints | None"]:
-        """What the article is about, from the first reading of each of its spans (``names``: their name keys)."""
-        # a name speaks for its country and region once, however often it is said: "Dublin Arts Council" twelve
-        # times is not twelve votes for Ireland against the article's one "Ohio"
-        own_admins: dict[str, Counter] = defaultdict(Counter)
-        own_countries: dict[str, Counter] = defaultdict(Counter)
-        weights: Counter = Counter()      # one point per place, its mentions' weights summed
-        home = self._home_pick
-        for (cand, conf), name in zip(picks + home, names + [HOME_KEY] * len(home)):
-            if cand is None:
-                continue
-            p = cand.place
-            w = max(conf, MIN_MENTION_WEIGHT)
-            if p.country_code:
-                share = w * (1.5 if p.kind == "country" else 1.0)
-                own_countries[name][p.country_code] = max(own_countries[name][p.country_code], share)
-            if p.admin1:
-                own_admins[name][p.admin1] = max(own_admins[name][p.admin1], w)
-            if p.kind not in WIDE_KINDS and cand.match not in LOOSE_MATCHES:  # no misspelling supports itself
-                weights[(p.lat, p.lon, name_key(p.name))] += w
-        countries, admins = sum(own_countries.values(), Counter()), sum(own_admins.values(), Counter())
-        return (ArticleContext(countries, admins, dict(own_admins), dict(own_countries)),
-                ContextPoints(weights) if weights else None)
+    def rank(self, cands: tuple[Candidate, ...], evidence: MentionEvidence) -> tuple[Candidate | None, float]:
+        """The best candidate on the evidence, with its confidence; (None, 0.0) when there is none.
 
-    def _best(self, cands, cue, context, points, container, exclude: str | None = None,
-              listed_with: dict[str, float] | None = None, contents: tuple[Candidate, ...] = (),
-              support: dict[str, int] | None = None):
-        if not cands:
-            return None, 0.0
-        cue_kinds, state, label = cue
-        scored = []
-        # the regions of the rest of the article: a name mentioned six times does not make its own first
-        # reading (Paris, France) the region an article about Paris, Texas is in. Its country still counts, once
-        # (with it left out, "Paris" by "New York" was Paris, Texas). A country or province named is what the
-        # article is about: its name counts ("China" among Texas towns, "Ontario" by Toronto and Buffalo)
-        names_division = any(c.place.kind in ("country", "admin1") and c.match in AS_WRITTEN for c in cands)
-        if context is None:
-            countries, admins = Counter(), Counter()
-        else:
-            # a name that is a country and another country's province ("Georgia") is no evidence of its country
-            countries = context.countries_without(exclude) if _country_or_province(cands) else context.countries
-            admins = context.admins if names_division else context.admins_without(exclude)
-        total_c, total_a = sum(countries.values()), sum(admins.values())
-        for c in cands:
-            p = c.place
-            if c.match in LOOSE_MATCHES and context is not None and not _near_others(p, points):
-                continue  # a misspelling of a place far from the article's others is not what it meant
-            # with demonyms asked for, "Canadian" is written as Canada's adjective, as surely as Canadian (Texas)
-            as_written = c.match in AS_WRITTEN or (c.match == "demonym" and self.demonyms)
-            s = W_PRIOR * c.score + (W_EXACT if as_written else 0.0)
-            if label in LABEL_KINDS and p.kind in LABEL_KINDS[label]:
-                s += W_LABEL
-            if c.match == "curated" and not p.country_code:
-                s += W_CURATED_NO_COUNTRY
-            if support:
-                s += W_COLOCATED * min(2, support.get(p.id, 0))
-            if listed_with:
-                s += W_LIST * listed_with.get(p.kind, 0.0)
-            if p.kind == "country" and c.match in AS_WRITTEN:
-                s += W_COUNTRY_NAME   # "China" among Texas towns is still the country
-            if cue_kinds:
-                s += W_CUE if p.kind in cue_kinds else -W_CUE / 2
-            if state:
-                s += W_CUE if (p.country_code == "US" and p.admin1 == f"US.{state}") else -W_CUE / 2
-            if container is not None and contains(container.place, p):
-                s += W_CUE
-            if contents and any(contains(p, content.place) for content in contents):
-                s += W_CONTAINS  # the Y of "X, Y" that has an X
-            if total_c:
-                s += W_COUNTRY * countries.get(p.country_code, 0) / total_c
-            if total_a and p.admin1:
-                s += W_ADMIN1 * admins.get(p.admin1, 0) / total_a
-            if points is not None and p.kind not in WIDE_KINDS:
-                near = points.weight_near(p.lat, p.lon, NEAR_KM, exclude)
-                if near:
-                    s += W_NEAR * min(1.0, near / 3)
-            scored.append((s, c))
+        In the article, a reading from a misspelling far from its other places is dropped
+        (:func:`loose_reading_allowed`).
+        """
+        scored = [(self.score(c, evidence), c) for c in cands
+                  if not (c.match in LOOSE_MATCHES and evidence.in_article
+                          and not loose_reading_allowed(c.place, evidence.points, self.weights))]
         if not scored:
             return None, 0.0
         scored.sort(key=lambda t: (-t[0], -t[1].place.population, t[1].place.id))
-        top_s, top = scored[0]
-        margin = top_s - scored[1][0] if len(scored) > 1 else 0.5
-        conf = max(0.05, min(1.0, top.score * (0.6 + 0.4 * min(1.0, margin / 0.15))))
-        return top, conf
+        return scored[0][1], reading_confidence(scored, self.weights)
+
+    def score(self, c: Candidate, ev: MentionEvidence) -> float:
+        """A candidate's score: the sum of its evidence, each term weighed by :class:`ResolutionWeights`."""
+        p, w = c.place, self.weights
+        s = prior_evidence(c, self.demonyms, w)
+        for term in (model_label_evidence(p, ev.label, w), curated_no_country_evidence(c, w),
+                     colocation_evidence(p, ev.support, w), list_kind_evidence(p, ev.listed_with, w),
+                     country_name_evidence(c, w), cue_kind_evidence(p, ev.cue_kinds, w),
+                     state_cue_evidence(p, ev.state, w), container_evidence(p, ev.container, w),
+                     contents_evidence(p, ev.contents, w),
+                     country_share_evidence(p, ev.countries, ev.total_countries, w),
+                     region_share_evidence(p, ev.admins, ev.total_admins, w),
+                     proximity_evidence(p, ev.points, ev.name, w)):
+            s += term
+        return s

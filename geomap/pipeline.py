@@ -1,70 +1,45 @@
 """The parsing pipeline: text -> sentences and mentions -> resolved places -> claims.
 
-``Parser.parse`` is a pure function of (id, text) given the Parser's
-configuration, so it can run in worker processes or on a cluster engine.
+The orchestration above :mod:`geomap.text` (recognition, resolution) and :mod:`geomap.claims`.
+``Parser.parse`` is a pure function of (id, text) given the Parser's configuration
+(:class:`ParserConfig`, weights included), so it can run in worker processes or on a cluster engine.
 """
 
 from __future__ import annotations
 
 import bisect
-import re
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field, fields
 
 from gazetteer.place import Place
 from geomap.errors import InputError
 from geomap.model import Article, Mention, Sentence
-from geomap.text.nlp import ModelChoice, choose_model, load_nlp
+from geomap.text.nlp import ModelChoice, analyse, choose_model, load_nlp
 from geomap.text.recognize import Recognizer, Span
 from geomap.text.resolve import Resolver
+from geomap.text.sentences import split_sentences
+from geomap.text.weights import EvidenceWeights
 
 PIPELINE_VERSION = "1"
-_PARAGRAPH = re.compile(r"\n\s*\n")
-#: spaCy handles long texts in pieces of at most this many characters (cut at paragraph breaks).
-CHUNK_CHARS = 100_000
 
 
 @dataclass(frozen=True)
 class ParserConfig:
-    """What a :class:`Parser` does; everything it needs is here, no hidden globals."""
+    """What a :class:`Parser` does; everything it needs is here, no hidden globals.
+
+    ``weights`` are the weights and thresholds of recognition and resolution, each with its reason
+    (:mod:`geomap.text.weights`); ``benchmarks/tune.py`` evaluates other values.
+
+    >>> ParserConfig().weights.resolution.home_weight
+    0.35
+    """
 
     gazetteer_path: str | None = None
     model: str = "auto"
     claims: bool = True
     demonyms: bool = False
     home: str | None = None
-
-
-def split_sentences(text: str, doc=None) -> list[Sentence]:
-    """Sentences from the model's sentencizer, also split at paragraph breaks; headlines are sentences too."""
-    bounds = [(s.start_char, s.end_char) for s in doc.sents] if doc is not None else [(0, len(text))]
-    out = []
-    for start, end in bounds:
-        pos = start
-        for m in _PARAGRAPH.finditer(text, start, end):
-            out.append((pos, m.start()))
-            pos = m.end()
-        out.append((pos, end))
-    sentences = []
-    for s, e in out:
-        seg = text[s:e]
-        lead = len(seg) - len(seg.lstrip())
-        trail = len(seg.rstrip())
-        if trail > lead:
-            sentences.append(Sentence(s + lead, s + trail, seg[lead:trail]))
-    return sentences
-
-
-def chunks(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, int]]:
-    """Cut a long text at paragraph (else line, else space) breaks into pieces of at most ``size`` chars."""
-    out, pos = [], 0
-    while len(text) - pos > size:
-        window = text[pos:pos + size]
-        cut = max(window.rfind("\n\n"), window.rfind("\n"), window.rfind(" "))
-        cut = cut + 1 if cut > size // 2 else size
-        out.append((pos, pos + cut))
-        pos += cut
-    out.append((pos, len(text)))
-    return out
+    weights: EvidenceWeights = field(default_factory=EvidenceWeights)
 
 
 def home_place(gazetteer, home: str) -> Place:
@@ -83,28 +58,6 @@ def home_place(gazetteer, home: str) -> Place:
         raise InputError(f"home region {home!r}: no place has that name or id in the gazetteer; give another "
                          "spelling, or a place id from `geomap gazetteer lookup NAME`")
     return found[0].place
-
-
-class _ShiftedDoc:
-    """Entities and sentences of several spaCy docs over chunks of one text, in text offsets."""
-
-    @dataclass
-    class Ent:
-        start_char: int
-        end_char: int
-        label_: str
-        text: str
-
-    @dataclass
-    class Sent:
-        start_char: int
-        end_char: int
-
-    def __init__(self, text: str, docs_offsets):
-        self.ents, self.sents = [], []
-        for doc, off in docs_offsets:
-            self.ents += [self.Ent(e.start_char + off, e.end_char + off, e.label_, e.text) for e in doc.ents]
-            self.sents += [self.Sent(s.start_char + off, s.end_char + off) for s in doc.sents]
 
 
 class Parser:
@@ -129,6 +82,8 @@ class Parser:
         it ("Arlington" in a Dallas paper is Arlington, Texas); the article's
         own places outweigh it. :class:`~geomap.errors.InputError` when no
         place has that id or name.
+    weights : EvidenceWeights, optional
+        The weights of recognition and resolution (:mod:`geomap.text.weights`); the defaults when None.
     gazetteer : gazetteer.Gazetteer, optional
         An already open gazetteer (overrides ``gazetteer_path``).
 
@@ -140,17 +95,25 @@ class Parser:
     """
 
     def __init__(self, gazetteer_path: str | None = None, model: str = "auto", *, claims: bool = True,
-                 demonyms: bool = False, home: str | None = None, gazetteer=None, quiet: bool = False):
+                 demonyms: bool = False, home: str | None = None, weights: EvidenceWeights | None = None,
+                 gazetteer=None, quiet: bool = False):
         from gazetteer import Gazetteer
         from gazetteer.sources.curated import not_place_phrases
 
-        self.config = ParserConfig(gazetteer_path, model, claims, demonyms, home)
+        weights = weights or EvidenceWeights()
+        self.config = ParserConfig(gazetteer_path, model, claims, demonyms, home, weights)
         self.gazetteer = gazetteer or Gazetteer.open(gazetteer_path, quiet=quiet)
         self.home: Place | None = home_place(self.gazetteer, home) if home else None
         self.model: ModelChoice = choose_model(model)
         self.nlp = load_nlp(self.model)
-        self.recognizer = Recognizer(self.gazetteer, not_place_phrases(), demonyms=demonyms)
-        self.resolver = Resolver(self.gazetteer, demonyms=demonyms, home=self.home)
+        self.recognizer = Recognizer(self.gazetteer, not_place_phrases(), demonyms=demonyms,
+                                     weights=weights.recognition)
+        self.resolver = Resolver(self.gazetteer, demonyms=demonyms, home=self.home, weights=weights.resolution)
+
+    @classmethod
+    def from_config(cls, config: ParserConfig, *, gazetteer=None, quiet: bool = False) -> Parser:
+        """The parser a :class:`ParserConfig` describes (what worker processes build)."""
+        return cls(**{f.name: getattr(config, f.name) for f in fields(config)}, gazetteer=gazetteer, quiet=quiet)
 
     @property
     def mode(self) -> str:
@@ -161,13 +124,18 @@ class Parser:
     def version(self) -> str:
         """Identifies what produced a result: pipeline, model and gazetteer versions."""
         home = f";home={self.home.id}" if self.home else ""  # another home can read a name as another place
-        return f"pipeline={PIPELINE_VERSION};model={self.model.name};gazetteer={self.gazetteer.version}{home}"
+        changed = self.config.weights.changed()  # other weights can read a name as another place too
+        weights = f";weights={json.dumps(changed, sort_keys=True, separators=(',', ':'))}" if changed else ""
+        return (f"pipeline={PIPELINE_VERSION};model={self.model.name};gazetteer={self.gazetteer.version}"
+                f"{home}{weights}")
 
-    def _doc(self, text: str):
-        pieces = chunks(text)
-        if len(pieces) == 1:
-            return self.nlp(text)
-        return _ShiftedDoc(text, [(self.nlp(text[s:e]), s) for s, e in pieces])
+    def analyse(self, text: str):
+        """The model's analysis of a text: its entities and sentences (see :func:`geomap.text.nlp.analyse`)."""
+        return analyse(self.nlp, text)
+
+    def recognize(self, text: str, doc) -> list[Span]:
+        """The place-name spans of a text, given its analysis (:meth:`analyse`)."""
+        return self.recognizer.recognize(text, None if self.model.gazetteer_only else doc)
 
     def parse(self, text: str, *, id: str | None = None, title: str | None = None,
               source: str | None = None) -> Article:
@@ -176,11 +144,11 @@ class Parser:
             raise InputError(f"article {id or ''}: text must be a string, not {type(text).__name__}")
         if not text.strip():
             raise InputError(f"article {id or ''}: the text is empty".replace("article : ", ""))
-        doc = self._doc(text)
+        doc = self.analyse(text)
         sentences = split_sentences(text, doc)
-        spans = self.recognizer.recognize(text, None if self.model.gazetteer_only else doc)
+        spans = self.recognize(text, doc)
         article = Article(id=id or "article", text=text, sentences=sentences, title=title, source=source)
-        article.mentions = self._mentions(text, sentences, spans)
+        article.mentions = self.mentions(text, sentences, spans)
         if self.config.claims:
             from geomap.claims import extract_claims
 
@@ -189,15 +157,16 @@ class Parser:
 
     def resolve_spans(self, text: str, spans: list[tuple[int, int]]) -> list[Mention]:
         """Resolution only, for spans given by the caller (``geomap resolve``, oracle evaluation)."""
-        doc = self._doc(text)
+        doc = self.analyse(text)
         sentences = split_sentences(text, doc)
         labels = {}
         for e in getattr(doc, "ents", ()):
             labels[(e.start_char, e.end_char)] = e.label_
         given = [Span(s, e, text[s:e], "given", labels.get((s, e))) for s, e in spans]
-        return self._mentions(text, sentences, given)
+        return self.mentions(text, sentences, given)
 
-    def _mentions(self, text: str, sentences: list[Sentence], spans: list[Span]) -> list[Mention]:
+    def mentions(self, text: str, sentences: list[Sentence], spans: list[Span]) -> list[Mention]:
+        """The spans resolved, as mentions quoting their sentences."""
         starts = [s.start for s in sentences]
         resolutions = self.resolver.resolve(text, spans)
         mentions = []
