@@ -1,8 +1,8 @@
 """geomap: find, resolve and map the places and spatial claims in news articles, offline.
 
 >>> import geomap
->>> article = geomap.parse("Rockets were fired from Gaza toward Eilat.")   # doctest: +SKIP
->>> [(p.place.name, p.count) for p in article.places]                      # doctest: +SKIP
+>>> article = geomap.parse("Rockets were fired from Gaza toward Eilat.")
+>>> [(p.place.name, p.count) for p in article.places]
 [('Gaza', 1), ('Eilat', 1)]
 """
 
