@@ -7,12 +7,18 @@
 """
 
 from gazetteer.core import Gazetteer, haversine_km
-from gazetteer.errors import (GazetteerCorrupt, GazetteerError, GazetteerNotFound, GazetteerStale,
-                              ImportFormatError, PlaceNotFound)
+from gazetteer.errors import (
+    GazetteerCorrupt,
+    GazetteerError,
+    GazetteerNotFound,
+    GazetteerStale,
+    ImportFormatError,
+    PlaceNotFound,
+)
 from gazetteer.place import KINDS, Candidate, Place
 
-__all__ = ["Gazetteer", "OfflineGeocoder", "Place", "Candidate", "KINDS", "haversine_km", "GazetteerError", "GazetteerNotFound",
-           "GazetteerCorrupt", "GazetteerStale", "ImportFormatError", "PlaceNotFound"]
+__all__ = ["Gazetteer", "OfflineGeocoder", "Place", "Candidate", "KINDS", "haversine_km", "GazetteerError",
+           "GazetteerNotFound", "GazetteerCorrupt", "GazetteerStale", "ImportFormatError", "PlaceNotFound"]
 
 
 def __getattr__(name: str):

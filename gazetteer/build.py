@@ -29,8 +29,13 @@ from pathlib import Path
 
 from gazetteer.errors import GazetteerError
 from gazetteer.sources.common import package_version
-from gazetteer.store import SCHEMA_VERSION, GazetteerWriter, read_file_meta, remove_orphaned_temp_files
-from gazetteer.store import fcntl  # None where not POSIX
+from gazetteer.store import (
+    SCHEMA_VERSION,
+    GazetteerWriter,
+    fcntl,  # None where not POSIX
+    read_file_meta,
+    remove_orphaned_temp_files,
+)
 
 #: Bump when the build logic changes in a way that changes the file.
 BUILD_VERSION = 4

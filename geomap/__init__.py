@@ -6,8 +6,7 @@
 [('Gaza', 1), ('Eilat', 1)]
 """
 
-from geomap.model import (Article, ClaimPlace, CorridorClaim, Mention, PlaceMentions, RangeClaim, RangeTarget,
-                          Sentence)
+from geomap.model import Article, ClaimPlace, CorridorClaim, Mention, PlaceMentions, RangeClaim, RangeTarget, Sentence
 
 
 def __getattr__(name):

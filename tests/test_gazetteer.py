@@ -377,8 +377,15 @@ def test_variant_filter_agrees_with_variant_similarity(gaz):
 def plain_ranking(gaz, name, limit, **kw):
     """A lookup's folded and variant matches by the definition, from the tables: every place of every
     matching key scored, best first (no index, no early stop)."""
-    from gazetteer.core import (GLUED_ARTICLE_PENALTY, MATCH_EXACT, MATCH_VARIANT, MATCH_WEIGHT,
-                                PROMINENCE_WEIGHT, _flag_quality, similar_variants)
+    from gazetteer.core import (
+        GLUED_ARTICLE_PENALTY,
+        MATCH_EXACT,
+        MATCH_VARIANT,
+        MATCH_WEIGHT,
+        PROMINENCE_WEIGHT,
+        _flag_quality,
+        similar_variants,
+    )
     from gazetteer.normalize import fold
     from gazetteer.store import CODE, DEMONYM
 

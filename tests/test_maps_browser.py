@@ -10,12 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
 from browser import browser_session, console_errors, count, load, outside_requests
+from click.testing import CliRunner
+from test_maps import CAMP_SENTENCE, many_articles, sample_article
+
 from geomap.cli import main
 from geomap.output.maps import save_map
-from test_maps import CAMP_SENTENCE, many_articles, sample_article
 
 pytestmark = pytest.mark.browser
 

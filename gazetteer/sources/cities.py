@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
+from gazetteer.normalize import fold
 from gazetteer.sources import BuildContext
 from gazetteer.sources.common import looks_like_code, package_data
-from gazetteer.normalize import fold
 from gazetteer.store import default_prominence
 
 #: The least population of a GeoNames cities500 place (other than the seat of a division).

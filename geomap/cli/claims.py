@@ -21,7 +21,8 @@ def _range_lines(claim) -> list[str]:
     lines = [f"  {kind:<9}{range_label(claim)}  {origin}  [{claim.start}-{claim.end}]"]
     lines += [f"    target  {target_text(claim, t)}" for t in claim.targets]
     named = {t.place.id for t in claim.targets if t.place is not None}
-    lines += [f"    also    {target_text(claim, t)}" for t in claim.checks if t.place is None or t.place.id not in named]
+    lines += [f"    also    {target_text(claim, t)}" for t in claim.checks
+              if t.place is None or t.place.id not in named]
     lines.append(f"    “{claim.sentence.strip()}”")
     return lines
 
