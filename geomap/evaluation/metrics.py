@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from gazetteer.core import haversine_km
+from gazetteer.core import EARTH_RADIUS_KM, haversine_km  # noqa: F401 (EARTH_RADIUS_KM: geomap.evaluation exports it)
 from geomap.errors import EvaluationError
 from geomap.evaluation.corpus import GoldDocument
 
