@@ -1,6 +1,7 @@
 # The two commands of the README's quick start:
 #   make demo   installs geomap in .venv and maps an example article (maps/demo.html)
-#   make test   installs geomap with its test tools (and Chromium for the browser tests) and runs every test
+#   make test   installs geomap with its test tools (and Chromium for the browser tests), checks the code with ruff
+#               (the configuration in pyproject.toml) and runs every test
 PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
@@ -28,6 +29,7 @@ demo: install
 	$(BIN)/geomap map geomap/examples/iran_corridor.txt -o maps/demo.html --offline
 
 test: install-test browser
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 maps: install

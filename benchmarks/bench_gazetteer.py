@@ -397,11 +397,12 @@ def containing_parsed_per_call(gaz, lat: float, lon: float) -> list[str]:
 def measure_containing(path: Path, repeats: int) -> tuple[list[float], list[float], float, bool]:
     """containing() calls per second, indexed and parsed per call; the indexed first call's ms (it builds the
     index); and whether both answered every point alike."""
-    from gazetteer import Gazetteer
-
     import shapely  # noqa: F401  (imported before the first call: the imports are not the index's cost)
 
-    from gazetteer import geodesy  # noqa: F401
+    from gazetteer import (
+        Gazetteer,
+        geodesy,  # noqa: F401
+    )
 
     points = containing_points()
     with Gazetteer(path) as gaz:

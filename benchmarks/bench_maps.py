@@ -15,6 +15,7 @@ import argparse
 import statistics
 
 from _common import timings  # the benchmarks' folder is on the path
+
 from gazetteer.place import Place
 from geomap.model import Article, Mention, Sentence
 from geomap.output.maps import place_popup, place_tooltip, render_map

@@ -39,8 +39,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from _common import (DEV, DEV_CORPORA, ROOT, dev_documents, run_child, table_header,  # noqa: E402
-                     table_row, write_jsonl)
+from _common import DEV, DEV_CORPORA, ROOT, dev_documents, run_child, table_header, table_row, write_jsonl  # noqa: E402
 
 GOAL_RATIO = 0.7
 GOAL_COLD_S = 3.0

@@ -43,7 +43,8 @@ def write_corpus(path: Path, limit: int) -> int:
     """The first ``limit`` dev articles (the sample article first) as one JSONL of {id, text}."""
     n = 0
     with path.open("w", encoding="utf-8") as out:
-        streams = [open(DEV / f"{name}.jsonl", encoding="utf-8") for name in DEV_CORPORA if (DEV / f"{name}.jsonl").exists()]
+        streams = [open(DEV / f"{name}.jsonl", encoding="utf-8") for name in DEV_CORPORA
+                   if (DEV / f"{name}.jsonl").exists()]
         if not streams:
             raise SystemExit(f"no dev corpora in {DEV}: the benchmark reads them from ../shared/eval/dev")
         for line in itertools.islice(itertools.chain(*streams), limit):

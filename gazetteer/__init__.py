@@ -1,14 +1,20 @@
 """geomap's offline gazetteer: "where is this name?" with no network.
 
 >>> from gazetteer import Gazetteer
->>> gaz = Gazetteer.open()                       # doctest: +SKIP
->>> [c.place.name for c in gaz.lookup("Deir Ezzor", limit=1)]   # doctest: +SKIP
+>>> gaz = Gazetteer.open()
+>>> [c.place.name for c in gaz.lookup("Deir Ezzor", limit=1)]
 ['Deir ez-Zor']
 """
 
 from gazetteer.core import Gazetteer
-from gazetteer.errors import (GazetteerCorrupt, GazetteerError, GazetteerNotFound, GazetteerStale,
-                              ImportFormatError, PlaceNotFound)
+from gazetteer.errors import (
+    GazetteerCorrupt,
+    GazetteerError,
+    GazetteerNotFound,
+    GazetteerStale,
+    ImportFormatError,
+    PlaceNotFound,
+)
 from gazetteer.place import KINDS, Candidate, Place
 
 __all__ = ["Gazetteer", "OfflineGeocoder", "Place", "Candidate", "KINDS", "GazetteerError", "GazetteerNotFound",

@@ -51,7 +51,8 @@ def state_code(abbreviation: str) -> str | None:
 def us_state(gazetteer, code: str) -> list:
     """The candidates (one at most) of the US state of a postal code, looked up in ``gazetteer``.
 
-    >>> us_state(Gazetteer.open(), "GA")[0].place.admin1     # doctest: +SKIP
+    >>> from gazetteer import Gazetteer
+    >>> us_state(Gazetteer.open(), "GA")[0].place.admin1
     'US.GA'
     """
     return gazetteer.lookup(US_STATES[code], country="US", kinds=("admin1",), limit=1, fuzzy=False)

@@ -34,10 +34,10 @@ from gazetteer.store import (
     SCHEMA_VERSION,
     GazetteerWriter,
     check_writable,
+    fcntl,  # None where not POSIX
     read_file_meta,
     remove_orphaned_temp_files,
 )
-from gazetteer.store import fcntl  # None where not POSIX
 
 #: Bump when the build logic changes in a way that changes the file.
 BUILD_VERSION = 4

@@ -29,9 +29,9 @@ except ImportError:  # not POSIX: writers take no locks, and orphaned temporary 
 
 from gazetteer.errors import GazetteerCorrupt, GazetteerNotFound, GazetteerNotWritable, GazetteerStale
 from gazetteer.files import sqlite_application_id, unwritable_folder
-from gazetteer.progress import step
 from gazetteer.index import build_lookup_tables, fold_checksum, select_in_chunks
 from gazetteer.normalize import fold, is_latin, name_key
+from gazetteer.progress import step
 
 APPLICATION_ID = 0x67656F6D  # "geom"
 #: 2: the name index and the fuzzy fallback's spelling buckets (gazetteer.index) are stored in the file.

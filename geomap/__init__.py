@@ -1,13 +1,12 @@
 """geomap: find, resolve and map the places and spatial claims in news articles, offline.
 
 >>> import geomap
->>> article = geomap.parse("Rockets were fired from Gaza toward Eilat.")   # doctest: +SKIP
->>> [(p.place.name, p.count) for p in article.places]                      # doctest: +SKIP
+>>> article = geomap.parse("Rockets were fired from Gaza toward Eilat.")
+>>> [(p.place.name, p.count) for p in article.places]
 [('Gaza', 1), ('Eilat', 1)]
 """
 
-from geomap.model import (Article, ClaimPlace, CorridorClaim, Mention, PlaceMentions, RangeClaim, RangeTarget,
-                          Sentence)
+from geomap.model import Article, ClaimPlace, CorridorClaim, Mention, PlaceMentions, RangeClaim, RangeTarget, Sentence
 
 
 def __getattr__(name):

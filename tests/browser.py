@@ -22,7 +22,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
 from conftest import skip_or_fail
 
 CHROMEDRIVER = os.environ.get("GEOMAP_CHROMEDRIVER", "/usr/bin/chromedriver")

@@ -18,7 +18,6 @@ from geomap.claims import extract_claims
 from geomap.claims.quantities import find_distances
 from geomap.model import Article, Mention, Sentence
 
-
 # Real coordinates (WGS84), by the surface used in the passages.
 COORDS = {
     "Gaza": (31.5017, 34.4668), "Gaza Strip": (31.42, 34.37), "Eilat": (29.5581, 34.9482),

@@ -21,13 +21,13 @@ import pytest
 from geopy.distance import geodesic
 
 from gazetteer.place import KINDS
+from gazetteer.sources.curated import NON_PLACE_TABLES  # one list: the build and these checks agree
 
 CURATED_DIR = Path(__file__).resolve().parents[1] / "gazetteer" / "curated"
 PLACE_COLUMNS = ["id", "name", "kind", "lat", "lon", "country_code", "aliases", "source"]
 ALIAS_COLUMNS = ["alias", "target", "source"]
 DEMONYM_COLUMNS = ["demonym", "target", "source"]
 NOT_PLACE_COLUMNS = ["phrase", "reason", "source"]
-from gazetteer.sources.curated import NON_PLACE_TABLES  # one list: the build and these checks agree
 
 #: Aliases that deliberately point at several places: the resolver picks by context.
 DELIBERATELY_AMBIGUOUS = {"tripoli", "tarabulus", "congo", "newcastle", "red river"}

@@ -47,7 +47,7 @@ def km(place, lat, lon):
     ("Israel", 31.5, 34.75, {}),
     ("Jordan", 31.0, 36.0, {}),
     ("Egypt", 27.0, 30.0, {}),
-    ("United States", 39.76, -98.5, {}),
+    ("United States", 38.0, -97.0, {}),  # countryinfo's point (the World Factbook's); points.tsv moves no country
     ("Tehran", 35.694, 51.422, {}),
     ("Jerusalem", 31.769, 35.216, {}),
 ])
@@ -450,8 +450,15 @@ def test_variant_filter_agrees_with_variant_similarity(gaz):
 def plain_ranking(gaz, name, limit, **kw):
     """A lookup's folded and variant matches by the definition, from the tables: every place of every
     matching key scored, best first (no index, no early stop)."""
-    from gazetteer.core import (GLUED_ARTICLE_PENALTY, MATCH_EXACT, MATCH_VARIANT, MATCH_WEIGHT,
-                                PROMINENCE_WEIGHT, _flag_quality, similar_variants)
+    from gazetteer.core import (
+        GLUED_ARTICLE_PENALTY,
+        MATCH_EXACT,
+        MATCH_VARIANT,
+        MATCH_WEIGHT,
+        PROMINENCE_WEIGHT,
+        _flag_quality,
+        similar_variants,
+    )
     from gazetteer.normalize import fold
     from gazetteer.store import CODE, DEMONYM
 

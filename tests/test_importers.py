@@ -226,7 +226,7 @@ OURAIRPORTS_CSV = """\
 4181,"LLNV","medium_airport","Nevatim Air Base",31.208299636799996,35.012298584,1330,"AS","IL","IL-D","Beersheba","no","LLNV","VTM",,,,
 7001,"IL-0001","heliport","Rambam Hospital Heliport",32.8337,34.9872,10,"AS","IL","IL-HA","Haifa","no",,,,,,
 4200,"OSXX","small_airport","Broken Field",north,east,0,"AS","SY","SY-HI",,"no",,,,,,
-"""
+"""  # noqa: E501 (OurAirports' own lines)
 
 
 def test_ourairports_bases_keywords_codes_and_merge(tmp_path, base):

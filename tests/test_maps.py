@@ -38,10 +38,10 @@ PLACES = {
     "Mediterranean": Place("cur:med", "Mediterranean Sea", "water", 34.0, 18.0, None, source="curated"),
 }
 
-RANGE_SENTENCE = "The missile fired from Gaza has a range of 250 km, enough to hit Eilat, Aqaba and Ramon Airport."
-SHORT_RANGE_SENTENCE = "The first rocket from Gaza had a range of only two kilometers."
-CORRIDOR_SENTENCE = "Iran built a corridor from Iraq to Syria via the border town of Albukamal."
-CAMP_SENTENCE = "Fighters gathered in the Yarmouk camp near Damascus and at T-4."
+RANGE_SENTENCE = "Gaza's engineers boast a rocket with a range of 250 km that can strike Eilat, Aqaba or Ramon Airport."
+SHORT_RANGE_SENTENCE = "Early rockets launched from Gaza flew a range of only two kilometers."
+CORRIDOR_SENTENCE = "Tehran's trucks take a corridor out of Iraq into Syria at the border town of Albukamal."
+CAMP_SENTENCE = "Gunmen patrolled the Yarmouk camp outside Damascus and the runway at T-4."
 
 
 def make_article(article_id: str, sentences: list[str], *, title: str | None = None, ranges=(), corridors=(),
@@ -78,7 +78,7 @@ def sample_article() -> Article:
     big = RangeClaim("missile", 250, None, 250, None, claim_place("Gaza", inferred=True),
                      [target("Gaza", n, 250) for n in ("Eilat", "Aqaba", "Ramon Airport", "Beirut")],
                      RANGE_SENTENCE, 0, 0, "a range of 250 km")
-    small = RangeClaim("first rocket", 2, None, 2, None, claim_place("Gaza"), [], SHORT_RANGE_SENTENCE, 0, 0,
+    small = RangeClaim("early rockets", 2, None, 2, None, claim_place("Gaza"), [], SHORT_RANGE_SENTENCE, 0, 0,
                        "a range of only two kilometers")
     corridor = CorridorClaim("corridor", "Iranian corridor",
                              [claim_place("Iraq"), claim_place("Albukamal"), claim_place("Syria")],

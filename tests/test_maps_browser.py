@@ -8,13 +8,13 @@ here, in a temporary directory, and never committed.
 from __future__ import annotations
 
 import pytest
-from click.testing import CliRunner
-
 from browser import browser_session, console_errors, count, load, outside_requests
+from click.testing import CliRunner
+from test_maps import CAMP_SENTENCE, many_articles, sample_article
+
 from conftest import require_shared
 from geomap.cli import main
 from geomap.output.maps import save_map
-from test_maps import CAMP_SENTENCE, many_articles, sample_article
 
 pytestmark = pytest.mark.browser
 

@@ -22,7 +22,6 @@ from geomap.evaluation import (
     evaluate_oracle,
     great_circle_km,
     read_gold,
-    score_document,
 )
 from geomap.model import Mention, Sentence
 

@@ -21,7 +21,6 @@ from geomap.model import Article, ClaimPlace, CorridorClaim, Mention, RangeClaim
 from geomap.store import ArticleStore
 from geomap.store.db import circle_bbox, distance_to_corridor_km, geodesic_km
 
-
 ALBUKAMAL = Place("gn:174448", "Ālbū Kamāl", "city", 34.45226, 40.91854, "SY", "SY.05", 0, "test")
 MAYADIN = Place("gn:172515", "Al Mayādīn", "city", 35.01982, 40.45165, "SY", "SY.05", 0, "test")
 DAMASCUS = Place("gn:170654", "Damascus", "city", 33.5102, 36.29128, "SY", "SY.13", 1569394, "test")
@@ -52,7 +51,7 @@ def make_article(article_id: str, sentences: list[str], places: dict[str, Place]
 
 
 def corridor_article(article_id="corridor-1") -> Article:
-    sentence = "Soleimani carved out the Iranian corridor from Iraq to Syria via the border town of Albukamal."
+    sentence = "Tehran's trucks use the Iranian corridor, which leaves Iraq and enters Syria at Albukamal."
     corridor = CorridorClaim("corridor", "Iranian corridor",
                              [ClaimPlace("Iraq", IRAQ.lat, IRAQ.lon, IRAQ),
                               ClaimPlace("Albukamal", ALBUKAMAL.lat, ALBUKAMAL.lon, ALBUKAMAL),
@@ -62,15 +61,15 @@ def corridor_article(article_id="corridor-1") -> Article:
 
 
 def sample_article() -> Article:
-    claim_sentence = "Today the resistance in Gaza has a missile with a range of 250 km."
+    claim_sentence = "Militants in Gaza now field a missile with a range of 250 km."
     article = make_article("sample", [
-        "Iran built a nexus of power in Albukamal by 2018.",
-        "Fighters stood in Mayadin and Albukamal.",
-        "Soleimani was seen in Damascus and in the Yarmouk camp.",
+        "By 2018 Iran held a stronghold in Albukamal.",
+        "Militia posts dotted Mayadin and Albukamal.",
+        "A commander toured Damascus and the Yarmouk camp.",
         claim_sentence,
-        "The missile was fired toward Eilat.",
-        "The corridor runs from Iraq to Syria via Albukamal.",
-        "A second missile had a range of 2 km from Gaza.",
+        "One such missile flew toward Eilat.",
+        "The corridor joins Iraq to Syria at Albukamal.",
+        "An older rocket from Gaza had a range of 2 km.",
     ], {"Albukamal": ALBUKAMAL, "Mayadin": MAYADIN, "Damascus": DAMASCUS, "Yarmouk": YARMOUK, "Eilat": EILAT,
         "Gaza": GAZA, "Iraq": IRAQ, "Syria": SYRIA})
     start = article.text.index(claim_sentence)
@@ -80,7 +79,7 @@ def sample_article() -> Article:
         RangeClaim("missile", 250.0, None, 250.0, None, origin,
                    [RangeTarget("Eilat", EILAT.lat, EILAT.lon, eilat_km, True, True, EILAT)], claim_sentence,
                    start, start + len(claim_sentence), "a range of 250 km"),
-        RangeClaim("second missile", 2.0, None, 2.0, None, origin, [], "A second missile had a range of 2 km.",
+        RangeClaim("older rocket", 2.0, None, 2.0, None, origin, [], "An older rocket from Gaza had a range of 2 km.",
                    0, 10, "a range of 2 km"),
     ]
     article.corridors = corridor_article().corridors
@@ -148,7 +147,7 @@ def test_places_of_article_counts_mentions_and_quotes_sentences(filled):
     places = {p.place.name: p for p in filled.places_of_article("sample")}
     assert places["Ālbū Kamāl"].count == 3
     assert places["Ālbū Kamāl"].surfaces == ["Albukamal"]
-    assert places["Ālbū Kamāl"].sentences[0] == "Iran built a nexus of power in Albukamal by 2018."
+    assert places["Ālbū Kamāl"].sentences[0] == "By 2018 Iran held a stronghold in Albukamal."
     assert {"Al Mayādīn", "Eilat", "al-Yarmūk"} <= set(places)
     assert list(places)[0] == "Ālbū Kamāl"  # most mentioned first
     with pytest.raises(StoreError, match="no article with id 'missing'"):
@@ -159,7 +158,7 @@ def test_articles_by_surface_form_by_stored_name_and_by_id(filled):
     by_surface = filled.articles_mentioning(rids(filled, "Albukamal"))
     assert [a.id for a in by_surface.articles] == ["sample"]
     assert by_surface.articles[0].count == 3
-    assert "Fighters stood in Mayadin and Albukamal." in by_surface.articles[0].sentences
+    assert "Militia posts dotted Mayadin and Albukamal." in by_surface.articles[0].sentences
     assert rids(filled, "al-Bukamal") == rids(filled, "Albukamal")          # folded: article and hyphen
     assert rids(filled, "gn:174448") == rids(filled, "Albukamal")
     damascus = filled.articles_mentioning(rids(filled, "Damascus"))

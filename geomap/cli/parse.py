@@ -11,7 +11,6 @@ import click
 from geomap.cli.options import cli_errors, parser_options, progress, workers_option
 from geomap.textio import MAX_ARTICLE_CHARS
 
-
 #: The help of `geomap parse` (a format string: it names the longest article the parser takes).
 PARSE_HELP = f"""Parse every article of INPUTS: text, Markdown and HTML files, JSONL files (one
 {{"id", "text", ...}} a line) and directories of them, as the other commands read them.
