@@ -15,7 +15,8 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 from geomap.errors import InputError
 
@@ -189,29 +190,37 @@ def iter_jsonl_articles(path: str | Path, on_error: Callable[[InputError], None]
     """
     path = Path(path)
     check_file(path)
-    seen_line = False
     with path.open("rb") as stream:
-        if looks_binary(stream.read(SNIFF_BYTES)):
-            raise InputError(f"{path}: looks like a binary file, not JSON Lines; give one JSON object a line")
-        stream.seek(0)
-        for lineno, raw in enumerate(stream, 1):
-            if not raw.strip():
-                continue
-            seen_line = True
-            where = f"{path}:{lineno}"
-            try:
-                rec = _article_record(decode_text(raw, where, file=str(path)), where)
-            except InputError as exc:
-                if on_error is None:
-                    raise
-                on_error(exc)
-                continue
-            doc_id = str(rec.get("id") if rec.get("id") is not None else f"{path.stem}-{lineno}")
-            meta = {k: v for k, v in rec.items() if k not in ("id", "text", "title")}
-            yield ArticleInput(id=doc_id, text=rec["text"], source=rec.get("url") or where,
-                               title=rec.get("title"), meta=meta)
+        yield from iter_jsonl_stream(stream, str(path), on_error)
+
+
+def iter_jsonl_stream(stream: BinaryIO, name: str, on_error: Callable[[InputError], None] | None = None
+                      ) -> Iterator[ArticleInput]:
+    """:func:`iter_jsonl_articles` from an open, seekable binary stream (a local file, or a URL opened with
+    fsspec) called ``name`` in messages; an article without an id is called after ``name``'s stem and line."""
+    stem = PurePosixPath(name).stem
+    seen_line = False
+    if looks_binary(stream.read(SNIFF_BYTES)):
+        raise InputError(f"{name}: looks like a binary file, not JSON Lines; give one JSON object a line")
+    stream.seek(0)
+    for lineno, raw in enumerate(stream, 1):
+        if not raw.strip():
+            continue
+        seen_line = True
+        where = f"{name}:{lineno}"
+        try:
+            rec = _article_record(decode_text(raw, where, file=name), where)
+        except InputError as exc:
+            if on_error is None:
+                raise
+            on_error(exc)
+            continue
+        doc_id = str(rec.get("id") if rec.get("id") is not None else f"{stem}-{lineno}")
+        meta = {k: v for k, v in rec.items() if k not in ("id", "text", "title")}
+        yield ArticleInput(id=doc_id, text=rec["text"], source=rec.get("url") or where,
+                           title=rec.get("title"), meta=meta)
     if not seen_line:
-        exc = InputError(f'{path}: holds no article lines (expected one {{"id", "text"}} object a line)')
+        exc = InputError(f'{name}: holds no article lines (expected one {{"id", "text"}} object a line)')
         if on_error is None:
             raise exc
         on_error(exc)
