@@ -41,10 +41,6 @@ from geomap.text.pipeline import Parser, ParserConfig
 
 __all__ = ["INSTALL_CLUSTER", "ClusterSpec", "DaskPool", "open_pool"]
 
-#: Seconds to wait for an existing scheduler to answer.
-CONNECT_TIMEOUT = 30
-
-
 @dataclass(frozen=True)
 class ClusterSpec:
     """Where to parse: the address of a running Dask scheduler, or a local cluster of ``local_workers``
@@ -89,10 +85,10 @@ class DaskPool:
             Gazetteer.open(config.gazetteer_path).close()
             self._cluster = distributed.LocalCluster(
                 n_workers=spec.local_workers, processes=True, threads_per_worker=1, host="127.0.0.1",
-                dashboard_address=None, silence_logs=logging.ERROR)
+                dashboard_address=":0", silence_logs=logging.ERROR)  # any free port
             address = self._cluster.scheduler_address
         try:
-            self.client = distributed.Client(address, timeout=CONNECT_TIMEOUT)
+            self.client = distributed.Client(address)  # waits distributed.comm.timeouts.connect
         except (OSError, TimeoutError, ValueError) as exc:
             self._close_cluster()
             raise ClusterError(f"cannot reach the Dask scheduler at {address} ({exc}); start one with "
