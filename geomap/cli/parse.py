@@ -88,7 +88,8 @@ def parse(inputs, output, fmt, no_claims, workers, cluster, config):
     config = replace(config, claims=not no_claims)
     n = 0
     bar = progress(total=count_input_lines(files), desc="parsing")
-    with open_pool(config, workers=workers, cluster=cluster) as pool, open_output(output, fmt) as write, bar:
+    # The output first: a missing Parquet package is said before a cluster starts.
+    with open_output(output, fmt) as write, open_pool(config, workers=workers, cluster=cluster) as pool, bar:
         bar.update(len(errors))  # the bad lines before the first article
         for doc_id, record, error in pool.map(to_record, jobs):
             bar.update(1)
