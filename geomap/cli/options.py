@@ -52,6 +52,32 @@ demonyms_option = click.option(
     "--demonyms", is_flag=True,
     help="Count adjectives of places ('Syrian', 'Canadians') as mentions of them [default: off].")
 
+workers_option = click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+                              help="Parallel worker processes (each loads its own model).")
+
+
+home_option = click.option(
+    "--home", default=None, metavar="PLACE", envvar="GEOMAP_HOME",
+    help="Where the articles come from: a town, state or country, by name or place id ('Dallas', 'Ohio', "
+         "'gn:4684888'). A name an article leaves open is read near it (in a Dallas paper, 'Arlington' is in "
+         "Texas); the article's own places outweigh it [default: none; env GEOMAP_HOME].")
+
+
+def parser_options(func):
+    """The options that configure parsing (--gazetteer, --model, --demonyms, --home), given to the command as
+    one :class:`~geomap.text.pipeline.ParserConfig` argument ``config``."""
+
+    @functools.wraps(func)
+    def wrapper(*args, gazetteer_path, model, demonyms, home, **kwargs):
+        from geomap.text.pipeline import ParserConfig
+
+        return func(*args, config=ParserConfig(gazetteer_path, model, demonyms=demonyms, home=home), **kwargs)
+
+    for option in (home_option, demonyms_option, model_option, gazetteer_option):
+        wrapper = option(wrapper)
+    return wrapper
+
+
 def cluster_options(func):
     """The options that send parsing to a Dask cluster (--scheduler, --dask, --partition-size), given to the
     command as one :class:`~geomap.cluster.ClusterSpec` argument ``cluster`` (None: parse on this machine's
@@ -90,32 +116,6 @@ def cluster_options(func):
                      help="Articles sent to a Dask worker at a time."),
     )
     for option in reversed(options):
-        wrapper = option(wrapper)
-    return wrapper
-
-
-workers_option = click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
-                              help="Parallel worker processes (each loads its own model).")
-
-
-home_option = click.option(
-    "--home", default=None, metavar="PLACE", envvar="GEOMAP_HOME",
-    help="Where the articles come from: a town, state or country, by name or place id ('Dallas', 'Ohio', "
-         "'gn:4684888'). A name an article leaves open is read near it (in a Dallas paper, 'Arlington' is in "
-         "Texas); the article's own places outweigh it [default: none; env GEOMAP_HOME].")
-
-
-def parser_options(func):
-    """The options that configure parsing (--gazetteer, --model, --demonyms, --home), given to the command as
-    one :class:`~geomap.text.pipeline.ParserConfig` argument ``config``."""
-
-    @functools.wraps(func)
-    def wrapper(*args, gazetteer_path, model, demonyms, home, **kwargs):
-        from geomap.text.pipeline import ParserConfig
-
-        return func(*args, config=ParserConfig(gazetteer_path, model, demonyms=demonyms, home=home), **kwargs)
-
-    for option in (home_option, demonyms_option, model_option, gazetteer_option):
         wrapper = option(wrapper)
     return wrapper
 

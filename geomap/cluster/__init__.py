@@ -41,6 +41,7 @@ from geomap.text.pipeline import Parser, ParserConfig
 
 __all__ = ["INSTALL_CLUSTER", "ClusterSpec", "DaskPool", "open_pool"]
 
+
 @dataclass(frozen=True)
 class ClusterSpec:
     """Where to parse: the address of a running Dask scheduler, or a local cluster of ``local_workers``
@@ -74,6 +75,8 @@ class DaskPool:
 
     def __init__(self, config: ParserConfig, spec: ClusterSpec):
         distributed = require("distributed", "parsing on a Dask cluster")
+        from geomap.cluster import worker  # imports distributed: only now that it is known to be there
+
         started = time.perf_counter()
         self._cluster = None
         self.partition_size = max(1, spec.partition_size)
@@ -93,18 +96,12 @@ class DaskPool:
             self._close_cluster()
             raise ClusterError(f"cannot reach the Dask scheduler at {address} ({exc}); start one with "
                                "`dask scheduler`, or give --dask N for workers on this machine") from None
-        self.plugin_name = self._register(config)
-        from geomap.cluster.worker import worker_version
-
-        self._version = self.client.submit(worker_version, self.plugin_name, pure=False).result()
+        plugin = worker.ParserPlugin(config)
+        self.client.register_plugin(plugin)  # returns once every worker has loaded its parser (or failed to)
+        self.plugin_name = plugin.name
+        self._parse_partition = worker.parse_partition
+        self._version = self.client.submit(worker.worker_version, self.plugin_name, pure=False).result()
         self.startup_seconds = time.perf_counter() - started
-
-    def _register(self, config: ParserConfig) -> str:
-        from geomap.cluster.worker import ParserPlugin
-
-        plugin = ParserPlugin(config)
-        self.client.register_plugin(plugin)
-        return plugin.name
 
     @property
     def version(self) -> str:
@@ -149,9 +146,7 @@ class DaskPool:
                 self._submit(pending, keys_of, next_index, task, batch)
 
     def _submit(self, pending, keys_of: dict, index: int, task: Callable, batch: list[tuple[Any, tuple]]) -> None:
-        from geomap.cluster.worker import parse_partition
-
-        future = self.client.submit(parse_partition, self.plugin_name, task, [args for _, args in batch],
+        future = self.client.submit(self._parse_partition, self.plugin_name, task, [args for _, args in batch],
                                     pure=False, key=f"geomap-partition-{index}-{time.time_ns()}")
         keys_of[future.key] = (index, [key for key, _ in batch])
         pending.add(future)
