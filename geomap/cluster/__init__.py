@@ -42,9 +42,10 @@ from geomap.text.pipeline import Parser, ParserConfig
 __all__ = ["INSTALL_CLUSTER", "ClusterSpec", "DaskPool", "open_pool"]
 
 
-#: The settings of a local cluster: no statistical profiler (it samples each worker's stack every 10 ms, a
-#: sixth of a worker's CPU time on a deep spaCy stack), and slower housekeeping ticks. A worker of a cluster
-#: started by hand takes the same from DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False and the like.
+#: The settings of a local cluster: no statistical profiler (it samples each worker's stack every 10 ms) and
+#: slower housekeeping ticks; together they took a quarter of a local cluster's CPU time while it parsed
+#: (benchmarks/bench_dask.py). A worker started by hand takes the same from the environment:
+#: DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False and the like.
 LOCAL_CLUSTER_CONFIG = {
     "distributed.worker.profile.enabled": False,
     "distributed.admin.tick.interval": "1s",
