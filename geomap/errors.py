@@ -37,3 +37,7 @@ class EvaluationError(GeomapError, ValueError):
 
 class WorkerDied(GeomapError, RuntimeError):
     """A parser worker process ended abruptly (killed, or out of memory)."""
+
+
+class ClusterError(GeomapError, RuntimeError):
+    """A Dask cluster cannot be used: its packages are not installed, or its scheduler cannot be reached."""

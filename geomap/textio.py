@@ -27,7 +27,8 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 from geomap.errors import InputError
 
@@ -324,45 +325,54 @@ def iter_jsonl_articles(path: str | Path | ArticleFile, on_error: Callable[[Inpu
     file = path if isinstance(path, ArticleFile) else ArticleFile(Path(path), Path(path).parent)
     path = file.path
     check_file(path)
-    seen_line = False
     with path.open("rb") as stream:
-        head = stream.read(SNIFF_BYTES)
-        stream.seek(0)
-        codec = byte_order_mark(head)
-        lines: Iterable[bytes] = stream
-        if codec is not None and codec != "utf-8-sig":  # UTF-16 or UTF-32: decoded as a stream, line by line
-            assumed_encoding(str(path), codec)
-            lines = _reencoded_lines(stream, codec, path)
-        elif looks_binary(head):
-            raise InputError(f"{path}: looks like a binary file, not JSON Lines; give one JSON object a line")
-        for lineno, raw in enumerate(lines, 1):
-            if not raw.strip():
-                continue
-            if not seen_line and raw.removeprefix(b"\xef\xbb\xbf").lstrip()[:1] not in (b"{", b"[", b'"'):
-                start = raw.strip()[:40].decode("utf-8", "replace")
-                raise InputError(f"{path}: does not look like JSON Lines (line {lineno} starts with {start!r}); "
-                                 "give a text article a .txt, .md or .html name, or write one JSON object a line")
-            seen_line = True
-            where = f"{path}:{lineno}"
-            try:
-                rec = _article_record(decode_jsonl_line(raw.removeprefix(codecs.BOM_UTF8), where, str(path)), where)
-            except InputError as exc:
-                if on_error is None:
-                    raise
-                on_error(exc)
-                continue
-            doc_id = str(rec.get("id") if rec.get("id") is not None else f"{file.id}-{lineno}")
-            meta = {k: v for k, v in rec.items() if k not in ("id", "text", "title")}
-            yield ArticleInput(id=doc_id, text=rec["text"], source=rec.get("url") or where,
-                               title=rec.get("title"), meta=meta)
+        yield from iter_jsonl_stream(stream, str(path), on_error, stem=file.id)
+
+
+def iter_jsonl_stream(stream: BinaryIO, name: str, on_error: Callable[[InputError], None] | None = None, *,
+                      stem: str | None = None) -> Iterator[ArticleInput]:
+    """:func:`iter_jsonl_articles` from an open, seekable binary stream (a local file, or a URL opened with
+    fsspec) called ``name`` in messages; an article without an id is called ``STEM-LINE`` (``stem``: by default
+    ``name``'s stem)."""
+    stem = stem if stem is not None else PurePosixPath(name).stem
+    seen_line = False
+    head = stream.read(SNIFF_BYTES)
+    stream.seek(0)
+    codec = byte_order_mark(head)
+    lines: Iterable[bytes] = stream
+    if codec is not None and codec != "utf-8-sig":  # UTF-16 or UTF-32: decoded as a stream, line by line
+        assumed_encoding(name, codec)
+        lines = _reencoded_lines(stream, codec, name)
+    elif looks_binary(head):
+        raise InputError(f"{name}: looks like a binary file, not JSON Lines; give one JSON object a line")
+    for lineno, raw in enumerate(lines, 1):
+        if not raw.strip():
+            continue
+        if not seen_line and raw.removeprefix(b"\xef\xbb\xbf").lstrip()[:1] not in (b"{", b"[", b'"'):
+            start = raw.strip()[:40].decode("utf-8", "replace")
+            raise InputError(f"{name}: does not look like JSON Lines (line {lineno} starts with {start!r}); "
+                             "give a text article a .txt, .md or .html name, or write one JSON object a line")
+        seen_line = True
+        where = f"{name}:{lineno}"
+        try:
+            rec = _article_record(decode_jsonl_line(raw.removeprefix(codecs.BOM_UTF8), where, name), where)
+        except InputError as exc:
+            if on_error is None:
+                raise
+            on_error(exc)
+            continue
+        doc_id = str(rec.get("id") if rec.get("id") is not None else f"{stem}-{lineno}")
+        meta = {k: v for k, v in rec.items() if k not in ("id", "text", "title")}
+        yield ArticleInput(id=doc_id, text=rec["text"], source=rec.get("url") or where,
+                           title=rec.get("title"), meta=meta)
     if not seen_line:
-        exc = InputError(f'{path}: holds no article lines (expected one {{"id", "text"}} object a line)')
+        exc = InputError(f'{name}: holds no article lines (expected one {{"id", "text"}} object a line)')
         if on_error is None:
             raise exc
         on_error(exc)
 
 
-def _reencoded_lines(stream, codec: str, path: Path) -> Iterator[bytes]:
+def _reencoded_lines(stream, codec: str, path: str | Path) -> Iterator[bytes]:
     """The lines of a UTF-16 or UTF-32 stream, as UTF-8 bytes."""
     try:
         for line in io.TextIOWrapper(stream, encoding=codec, newline="\n"):

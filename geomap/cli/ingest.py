@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from geomap.cli.options import cli_errors, db_option, parser_options
+from geomap.cli.options import cli_errors, cluster_options, db_option, parser_options
 
 
 @click.command("ingest")
@@ -20,9 +20,10 @@ from geomap.cli.options import cli_errors, db_option, parser_options
               help="Progress bar on stderr (shown only on a terminal).")
 @click.option("-v", "--verbose", is_flag=True,
               help="Print 'OUTCOME<TAB>ID' on stdout as each article is committed (new, updated, reparsed).")
+@cluster_options
 @parser_options
 @cli_errors
-def ingest(paths, db_path, workers, reparse, progress, verbose, config):
+def ingest(paths, db_path, workers, reparse, progress, verbose, cluster, config):
     """Parse the articles in PATHS and keep them in the article store for `geomap query`.
 
     PATHS are text and Markdown files, HTML files (reduced to their text), JSON Lines of
@@ -45,6 +46,8 @@ def ingest(paths, db_path, workers, reparse, progress, verbose, config):
       geomap ingest articles/ feed.jsonl
       geomap ingest --db newsroom.sqlite --workers 4 archive/
       geomap ingest --reparse archive/          after upgrading geomap or its gazetteer
+      geomap ingest --dask 8 archive/           parse on 8 local Dask workers
+      geomap ingest --scheduler tcp://10.0.0.5:8786 archive/
       geomap query articles --place Albukamal
     """
     from geomap.store import ArticleStore, default_store_path
@@ -55,7 +58,8 @@ def ingest(paths, db_path, workers, reparse, progress, verbose, config):
 
     with ArticleStore.open(db_path or default_store_path(), create=True) as store:
         summary = run_ingest(paths, store, config=config, workers=workers,
-                             reparse=reparse, progress=progress, on_stored=log if verbose else None)
+                             reparse=reparse, progress=progress, on_stored=log if verbose else None,
+                             cluster=cluster)
         for line in summary.lines(store.path):
             click.echo(line, err=True)
     if summary.interrupted:

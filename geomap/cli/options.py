@@ -78,6 +78,48 @@ def parser_options(func):
     return wrapper
 
 
+def cluster_options(func):
+    """The options that send parsing to a Dask cluster (--scheduler, --dask, --partition-size), given to the
+    command as one :class:`~geomap.cluster.ClusterSpec` argument ``cluster`` (None: parse on this machine's
+    process pool, as --workers says)."""
+
+    @functools.wraps(func)
+    def wrapper(*args, scheduler, dask, partition_size, **kwargs):
+        from click.core import ParameterSource
+
+        from geomap.cluster import ClusterSpec
+        from geomap.cluster.inputs import require
+
+        source = click.get_current_context().get_parameter_source
+        if dask and scheduler and source("scheduler") is not ParameterSource.ENVIRONMENT:
+            raise click.UsageError("give --scheduler (a running cluster) or --dask N (a local one), not both")
+        if not (dask or scheduler):
+            return func(*args, cluster=None, **kwargs)
+        if source("workers") is ParameterSource.COMMANDLINE:
+            raise click.UsageError("--workers sets the process pool; on a Dask cluster the workers are its own "
+                                   "(--dask N starts N)")
+        try:
+            require("distributed", "--dask and --scheduler")
+        except GeomapError as exc:
+            raise click.ClickException(str(exc)) from exc
+        cluster = ClusterSpec(scheduler=None if dask else scheduler, local_workers=dask,
+                              partition_size=partition_size)
+        return func(*args, cluster=cluster, **kwargs)
+
+    options = (
+        click.option("--scheduler", metavar="tcp://HOST:PORT", envvar="DASK_SCHEDULER_ADDRESS", default=None,
+                     help="Parse on a running Dask cluster (workers need geomap and its gazetteer file) "
+                          "[env DASK_SCHEDULER_ADDRESS]. Needs pip install \"geomap-mentions[cluster]\"."),
+        click.option("--dask", type=click.IntRange(1, 256), default=None, metavar="N",
+                     help="Parse on a local Dask cluster of N worker processes, one thread each."),
+        click.option("--partition-size", type=click.IntRange(1, 100_000), default=16, show_default=True,
+                     help="Articles sent to a Dask worker at a time."),
+    )
+    for option in reversed(options):
+        wrapper = option(wrapper)
+    return wrapper
+
+
 def make_parser(config, *, claims: bool = True, announce: bool = True):
     """Build a :class:`geomap.Parser` from a ``ParserConfig`` (with ``claims`` or not) and, with ``announce``,
     say on stderr which recognition mode and home region are active."""

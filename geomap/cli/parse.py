@@ -1,19 +1,26 @@
-"""`geomap parse INPUTS -o OUT.jsonl`: mentions and claims of every article, as JSON Lines."""
+"""`geomap parse INPUTS -o OUT`: mentions and claims of every article, as JSON Lines or GeoParquet."""
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 import click
 
-from geomap.cli.options import cli_errors, parser_options, progress, workers_option
+from geomap.cli.options import cli_errors, cluster_options, format_option, parser_options, progress, workers_option
 from geomap.textio import MAX_ARTICLE_CHARS
 
 #: The help of `geomap parse` (a format string: it names the longest article the parser takes).
 PARSE_HELP = f"""Parse every article of INPUTS: text, Markdown and HTML files, JSONL files (one
 {{"id", "text", ...}} a line) and directories of them, as the other commands read them.
+
+\b
+INPUTS may also be globs ('feeds/2024-*.jsonl', quoted) and JSONL URLs read
+through fsspec ('s3://bucket/news/*.jsonl' with s3fs installed), read in the
+order given.
 
 \b
 Each output line (a stable format):
@@ -28,22 +35,38 @@ skipped; the batch goes on. The exit status is 1 when no article could be
 parsed.
 
 \b
+--format parquet writes a directory OUTPUT of GeoParquet tables instead:
+articles, mentions, ranges and corridors (WKB geometry, lon/lat), for
+DuckDB, GeoPandas or Spark.
+
+\b
+Larger collections: --dask N parses on N local Dask worker processes;
+--scheduler tcp://HOST:PORT on a running cluster. The output is the same,
+in input order. Both need: pip install "geomap-mentions[cluster]".
+
+\b
 Examples:
-  geomap parse feed.jsonl -o parsed.jsonl
+  geomap parse feed.jsonl -o parsed.jsonl --workers 2
   geomap parse article.txt articles/ -o - | jq .ranges
+  geomap parse 'archive/*.jsonl' -o parsed.jsonl --dask 8
+  geomap parse 's3://news/2024/*.jsonl' -o parsed/ --format parquet --scheduler tcp://10.0.0.5:8786
 """
 
 
 @click.command(help=PARSE_HELP)
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True))
-@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="Output JSONL file ('-': stdout).")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("-o", "--output", type=click.Path(), required=True,
+              help="Output JSONL file ('-': stdout), or the directory of the Parquet tables.")
+@format_option("jsonl", "parquet")
 @click.option("--no-claims", is_flag=True, help="Skip range and corridor claims.")
 @workers_option
+@cluster_options
 @parser_options
 @cli_errors
-def parse(inputs, output, no_claims, workers, config):
-    from geomap.text.batch import parse_many
-    from geomap.textio import count_articles, read_articles
+def parse(inputs, output, fmt, no_claims, workers, cluster, config):
+    from geomap.cluster import open_pool
+    from geomap.cluster.inputs import count_input_lines, expand_inputs, read_inputs
+    from geomap.text.batch import to_record
 
     errors: list[str] = []
     bar = None  # the progress bar, once parsing starts: a skipped bad line moves it on too
@@ -53,31 +76,49 @@ def parse(inputs, output, no_claims, workers, config):
         if bar is not None:
             bar.update(1)
 
-    articles = read_articles(inputs, on_error=skipped)
+    files = expand_inputs(inputs)
+    articles = read_inputs(files, on_error=skipped)
     first = next(articles, None)  # a binary or empty input fails here, before the model loads
+    named = " ".join(inputs)
     if first is None:
         report_skipped(errors)
-        click.echo(f"no article to parse in {' '.join(inputs)}; nothing written", err=True)
+        click.echo(f"no article to parse in {named}; nothing written", err=True)
         raise SystemExit(1)
+    if fmt == "parquet" and output == "-":
+        raise click.UsageError("--format parquet writes a directory of tables: give its path with -o")
     # Read lazily: a long batch is never held in memory whole.
-    items = ((a.id, a.text) for a in itertools.chain([first], articles))
+    jobs = ((a.id, (a.id, a.text)) for a in itertools.chain([first], articles))
     config = replace(config, claims=not no_claims)
-    out = click.open_file(output, "w", encoding="utf-8", atomic=output != "-")
     n = 0
-    bar = progress(total=count_articles(inputs), desc="parsing")
-    with out, bar:
+    bar = progress(total=count_input_lines(files), desc="parsing")
+    # The output first: a missing Parquet package is said before a cluster starts.
+    with open_output(output, fmt) as write, open_pool(config, workers=workers, cluster=cluster) as pool, bar:
         bar.update(len(errors))  # the bad lines before the first article
-        for doc_id, record, error in parse_many(items, config, workers=workers):
+        for doc_id, record, error in pool.map(to_record, jobs):
             bar.update(1)
             if error:
-                errors.append(f"article {doc_id}: {error}")
+                errors.append(f"{named}: article {doc_id}: {error}")
                 continue
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            write(record)
             n += 1
     report_skipped(errors)
     click.echo(f"parsed {n} article(s) into {output}" + (f"; {len(errors)} skipped" if errors else ""), err=True)
     if errors and not n:
         raise SystemExit(1)
+
+
+@contextlib.contextmanager
+def open_output(output: str, fmt: str) -> Iterator[Callable[[dict], None]]:
+    """A function writing one parse record to ``output``: a JSON line, or rows of the Parquet tables. The
+    output appears whole when the run ends well (a JSONL file is written under another name until then)."""
+    if fmt == "parquet":
+        from geomap.output.parquet import ParquetWriter
+
+        with ParquetWriter(output) as tables:
+            yield tables.write
+        return
+    with click.open_file(output, "w", encoding="utf-8", atomic=output != "-") as out:
+        yield lambda record: out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
 def report_skipped(errors: list[str]) -> None:

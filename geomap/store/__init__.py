@@ -7,8 +7,20 @@
 ['seed-0']
 """
 
-from geomap.store.db import (ArticleMatch, ArticleMatches, ArticleStore, CorridorMatch, IntegrityReport, NearbyPlace,
-                             NearResult, PlaceInArticle, QueryPoint, RangeMatch, article_record, default_store_path)
+from geomap.store.db import (
+                             ArticleMatch,
+                             ArticleMatches,
+                             ArticleStore,
+                             CorridorMatch,
+                             IntegrityReport,
+                             NearbyPlace,
+                             NearResult,
+                             PlaceInArticle,
+                             QueryPoint,
+                             RangeMatch,
+                             article_record,
+                             default_store_path,
+)
 
 __all__ = ["ArticleStore", "article_record", "default_store_path", "ArticleMatch", "ArticleMatches", "CorridorMatch",
            "IntegrityReport", "NearbyPlace", "NearResult", "PlaceInArticle", "QueryPoint", "RangeMatch"]

@@ -4,8 +4,8 @@ The work splits in two on purpose:
 
 - **parse** (:func:`parse_to_record`) is a pure function of ``(id, text)`` returning a
   plain store record (:func:`geomap.store.db.article_record`). It runs in the worker
-  processes of a :class:`geomap.text.batch.ParsePool`, each holding one :class:`geomap.Parser`;
-  the same function could run as a map step on a cluster engine, its records written by one writer.
+  processes of a :class:`geomap.text.batch.ParsePool`, or on the workers of a Dask cluster
+  (:class:`geomap.cluster.DaskPool`), each holding one :class:`geomap.Parser`.
 - **write** happens only in the parent, one transaction per article
   (:meth:`ArticleStore.save_record`): an article is stored whole or not at all, and a
   killed ingest loses no committed article.
@@ -28,10 +28,10 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from geomap.cluster import ClusterSpec, open_pool
 from geomap.errors import WorkerDied
 from geomap.pipeline import ParserConfig
 from geomap.store.db import ArticleStore, article_record
-from geomap.text.batch import ParsePool
 from geomap.textio import ArticleInput, count_articles, read_articles, same_origin
 
 #: What happened to one input article.
@@ -104,7 +104,8 @@ def _classify(store: ArticleStore, article: ArticleInput, version: str, reparse:
 
 def ingest(paths: Iterable[str | Path], store: ArticleStore, *, config: ParserConfig | None = None,
            workers: int | None = None, reparse: bool = False, progress: bool = True,
-           on_stored: Callable[[str, str, ArticleInput], None] | None = None) -> IngestSummary:
+           on_stored: Callable[[str, str, ArticleInput], None] | None = None,
+           cluster: ClusterSpec | None = None) -> IngestSummary:
     """Parse and store the articles in ``paths`` (files, directories, JSONL).
 
     Parameters
@@ -124,6 +125,8 @@ def ingest(paths: Iterable[str | Path], store: ArticleStore, *, config: ParserCo
         Show a progress bar on stderr (only on a terminal: :func:`gazetteer.progress.progress_bar`).
     on_stored : callable, optional
         Called as ``on_stored(outcome, article_id, article)`` after each article is committed.
+    cluster : ClusterSpec, optional
+        Parse on this Dask cluster instead of ``workers`` local processes.
 
     Returns
     -------
@@ -154,7 +157,7 @@ def ingest(paths: Iterable[str | Path], store: ArticleStore, *, config: ParserCo
 
     try:
         # Leaving the pool on an exception (Ctrl-C included) cancels what is not parsed yet.
-        with ParsePool(config or ParserConfig(), workers) as pool:
+        with open_pool(config or ParserConfig(), workers=workers, cluster=cluster) as pool:
             summary.pipeline_version = pool.version
             # Written as they come: a slow article does not hold back the commits of the others.
             for (article, outcome), record, error in pool.map(parse_to_record, parse_jobs(), ordered=False):
