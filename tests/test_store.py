@@ -1,5 +1,10 @@
 """The article store: saving whole articles, queries by place, radius and claim, files that are not stores.
 
+One suite for both stores: the ``db`` fixture is a new SQLite file or a new database of a
+real PostgreSQL 15 + PostGIS cluster (started for the session by ``tests/pg.py``), and every
+test taking ``db``, ``store`` or ``filled`` runs on each. Tests of SQLite files as such
+(corrupt files, WAL, schema upgrades) use SQLite only.
+
 Most tests use articles built by hand with real coordinates (fast, no parser);
 the CLI tests run the real parser on small inputs, and one test checks the
 acceptance queries after ingesting the sample article (read from ../shared).
@@ -8,7 +13,10 @@ acceptance queries after ingesting the sample article (read from ../shared).
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -18,8 +26,9 @@ from gazetteer.place import Place
 from geomap.cli import main
 from geomap.errors import StoreCorrupt, StoreError
 from geomap.model import Article, ClaimPlace, CorridorClaim, Mention, RangeClaim, RangeTarget, Sentence
-from geomap.store import ArticleStore
-from geomap.store.db import circle_bbox, distance_to_corridor_km, geodesic_km
+from geomap.store import ArticleStore, open_store, store_location
+from geomap.store.base import distance_to_corridor_km, geodesic_km
+from geomap.store.schema import SCHEMA_VERSION
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SEED = SHARED / "eval" / "dev" / "seed.jsonl"
@@ -89,18 +98,40 @@ def sample_article() -> Article:
     return article
 
 
+@pytest.fixture(scope="session")
+def postgis_template(postgres_cluster) -> str:
+    """A database holding an empty store (made by geomap: the postgis extension, the schema), to copy."""
+    name = postgres_cluster.new_database()
+    with open_store(postgres_cluster.url(name), create=True):
+        pass
+    return name
+
+
+@pytest.fixture(params=["sqlite", "postgis"])
+def db(request, tmp_path) -> str:
+    """What ``--db`` takes for a new store: a SQLite file name, or the URL of a new PostgreSQL database."""
+    if request.param == "sqlite":
+        return str(tmp_path / "articles.sqlite")
+    cluster = request.getfixturevalue("postgres_cluster")
+    return cluster.url(cluster.new_database(template=request.getfixturevalue("postgis_template")))
+
+
 @pytest.fixture
-def store(tmp_path):
-    with ArticleStore.open(tmp_path / "articles.sqlite", create=True) as s:
+def store(db):
+    with open_store(db, create=True) as s:
         yield s
 
 
-@pytest.fixture
-def filled(store):
+def fill(store):
     store.save_article(sample_article(), "hash-sample", "v1")
     store.save_article(make_article("damascus-only", ["Shelling hit Damascus again."], {"Damascus": DAMASCUS}),
                        "hash-d", "v1")
     return store
+
+
+@pytest.fixture
+def filled(store):
+    return fill(store)
 
 
 def rids(store, name):
@@ -218,15 +249,37 @@ def test_distance_to_corridor_against_geodesic_distances():
         geodesic_km(EILAT.lat, EILAT.lon, GAZA.lat, GAZA.lon))
 
 
-@pytest.mark.parametrize("lat,lon,km", [(33.5, 36.3, 30), (69.6, 18.9, 1500), (-16.5, 179.5, 300),
-                                        (0.0, 0.0, 4000), (85.0, 10.0, 800)])
-def test_circle_bbox_contains_the_geodesic_circle(lat, lon, km):
-    from geomap.claims.geometry import destination
+FIJI_EAST = Place("gn:9000001", "Eastern Islet", "island", -16.9, 179.9, "FJ", None, 0, "test")
+FIJI_WEST = Place("gn:9000002", "Western Islet", "island", -17.2, -179.8, "FJ", None, 0, "test")
 
-    min_lat, max_lat, min_lon, max_lon = circle_bbox(lat, lon, km)
-    for bearing in range(0, 360, 5):
-        plat, plon = destination((lat, lon), bearing, km)
-        assert min_lat <= plat <= max_lat and min_lon <= plon <= max_lon, (bearing, plat, plon)
+
+def antimeridian_article() -> Article:
+    """Places, a range claim and a corridor on both sides of the 180th meridian."""
+    sentence = "Boats sailed from Eastern Islet to Western Islet, and a drone with a range of 60 km flew."
+    article = make_article("fiji", [sentence], {"Eastern Islet": FIJI_EAST, "Western Islet": FIJI_WEST})
+    origin = ClaimPlace("Eastern Islet", FIJI_EAST.lat, FIJI_EAST.lon, FIJI_EAST)
+    article.ranges = [RangeClaim("drone", 60.0, None, 60.0, None, origin, [], sentence, 0, len(sentence),
+                                 "a range of 60 km")]
+    article.corridors = [CorridorClaim("route", "islet route", [
+        origin, ClaimPlace("Western Islet", FIJI_WEST.lat, FIJI_WEST.lon, FIJI_WEST)], sentence, 0, len(sentence))]
+    return article
+
+
+def test_queries_across_the_antimeridian(store):
+    store.save_article(antimeridian_article(), "hash-fiji", "v1")
+    west_of_180 = store.resolve_point("-17.0,-179.99")
+    assert {n.place.name for n in store.near(west_of_180, 150).places} == {"Eastern Islet", "Western Islet"}
+    east_of_180 = store.resolve_point("-16.95,179.95")
+    assert [n.place.name for n in store.near(east_of_180, 10).places] == ["Eastern Islet"]
+    # the drone's 60 km circle around Eastern Islet (lon 179.9) reaches over 180 to lon -179.7 ...
+    assert [c.weapon for c in store.claims_covering(store.resolve_point("-16.9,-179.7"))] == ["drone"]
+    # ... and not to lon -179.2 (about 115 km away)
+    assert store.claims_covering(store.resolve_point("-16.9,-179.2")) == []
+    # the route's geodesic crosses the meridian: a point on 180 itself is on it
+    crossing = store.corridors_near(store.resolve_point("-17.0,180"), 5)
+    assert [c.name for c in crossing] == ["islet route"] and crossing[0].distance_km < 2
+    assert store.corridors_near(store.resolve_point("-17.0,178.5"), 5) == []
+    assert store.check().ok
 
 
 def test_select_ids_for_maps(filled):
@@ -236,8 +289,7 @@ def test_select_ids_for_maps(filled):
     assert filled.select_ids(article="damascus-only") == ["damascus-only"]
 
 
-def test_cli_map_draws_the_articles_the_selectors_pick(filled, tmp_path):
-    db = str(filled.path)
+def test_cli_map_draws_the_articles_the_selectors_pick(db, filled, tmp_path):
     runner = CliRunner()
     out = tmp_path / "albukamal.html"
     result = runner.invoke(main, ["map", "--db", db, "--place", "Albukamal", "-o", str(out)])
@@ -257,7 +309,8 @@ def test_cli_map_draws_the_articles_the_selectors_pick(filled, tmp_path):
 
 
 # --------------------------------------------------------------------------- files
-def test_reader_sees_committed_articles_while_a_writer_is_in_a_transaction(filled):
+def test_reader_sees_committed_articles_while_a_writer_is_in_a_transaction(tmp_path):
+    filled = fill(ArticleStore.open(tmp_path / "articles.sqlite", create=True))
     reader = ArticleStore.open(filled.path)
     committed = sum(p.count for p in reader.places_of_article("sample"))
     filled.con.execute("BEGIN IMMEDIATE")
@@ -267,6 +320,7 @@ def test_reader_sees_committed_articles_while_a_writer_is_in_a_transaction(fille
     filled.con.execute("ROLLBACK")
     assert filled.con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     reader.close()
+    filled.close()
 
 
 def test_missing_store_is_not_created_by_queries(tmp_path):
@@ -314,7 +368,7 @@ def test_cli_reports_a_corrupt_store_naming_the_file(tmp_path):
 
 
 # --------------------------------------------------------------------------- CLI with the real parser
-def test_ingest_is_idempotent_reports_bad_files_and_reparses_old_versions(tmp_path):
+def test_ingest_is_idempotent_reports_bad_files_and_reparses_old_versions(db, tmp_path):
     articles = tmp_path / "articles"
     articles.mkdir()
     (articles / "eilat.txt").write_text("A missile with a range of 250 km was fired from Gaza toward Eilat.\n")
@@ -324,23 +378,22 @@ def test_ingest_is_idempotent_reports_bad_files_and_reparses_old_versions(tmp_pa
     (articles / "feed.jsonl").write_text(json.dumps({"id": "j1", "title": "Beirut", "url": "https://x.test/1",
                                                      "date": "2024-01-01", "text": "Protests in Beirut."})
                                          + "\n{not json\n")
-    db = tmp_path / "s.sqlite"
     runner = CliRunner()
-    args = ["ingest", str(articles), "--db", str(db), "--workers", "1", "--model", "none"]
+    args = ["ingest", str(articles), "--db", db, "--workers", "1", "--model", "none"]
     first = runner.invoke(main, [*args, "-v"])
     assert first.exit_code == 0, first.output
     assert "3 new" in first.output and "2 failed" in first.output
     assert "binary.txt" in first.output and "feed.jsonl:2" in first.output
     assert "new\teilat" in first.output
-    with ArticleStore.open(db) as s:
-        assert sorted(s.article_ids()) == ["damascus", "eilat", "j1"]
+    with open_store(db) as s:
+        assert s.article_ids() == ["damascus", "eilat", "j1"]
         [j1] = s.load_articles(["j1"])
         assert j1.title == "Beirut" and j1.meta["date"] == "2024-01-01" and j1.source == "https://x.test/1"
         assert "<script>" not in s.load_articles(["damascus"])[0].text
         snapshot = s.con.execute("SELECT id, ingested_at FROM article ORDER BY id").fetchall()
     again = runner.invoke(main, args)
     assert "0 new" in again.output and "3 unchanged" in again.output
-    with ArticleStore.open(db) as s:
+    with open_store(db) as s:
         assert s.con.execute("SELECT id, ingested_at FROM article ORDER BY id").fetchall() == snapshot
         s.con.execute("UPDATE article SET pipeline_version = 'old' WHERE id = 'eilat'")
     stale = runner.invoke(main, args)
@@ -350,19 +403,18 @@ def test_ingest_is_idempotent_reports_bad_files_and_reparses_old_versions(tmp_pa
     (articles / "eilat.txt").write_text("Now the missile flew toward Aqaba.\n")
     updated = runner.invoke(main, args)
     assert "1 updated" in updated.output
-    with ArticleStore.open(db) as s:
+    with open_store(db) as s:
         assert "Aqaba" in s.load_articles(["eilat"])[0].text
         assert s.check().ok
 
 
-def test_ingest_with_another_home_region_asks_to_reparse_and_then_reads_the_names_near_it(tmp_path):
+def test_ingest_with_another_home_region_asks_to_reparse_and_then_reads_the_names_near_it(db, tmp_path):
     (tmp_path / "richmond.txt").write_text("Richmond residents objected to the plan for the riverside.\n")
-    db = tmp_path / "s.sqlite"
     runner = CliRunner()
-    args = ["ingest", str(tmp_path / "richmond.txt"), "--db", str(db), "--workers", "1"]
+    args = ["ingest", str(tmp_path / "richmond.txt"), "--db", db, "--workers", "1"]
 
     def stored_country():
-        with ArticleStore.open(db) as s:
+        with open_store(db) as s:
             [article] = s.load_articles(["richmond"])
             return {m.place.country_code for m in article.mentions if m.text == "Richmond"}
 
@@ -373,13 +425,13 @@ def test_ingest_with_another_home_region_asks_to_reparse_and_then_reads_the_name
     assert "1 re-parsed" in redo.output and stored_country() == {"GB"}
 
 
-def test_ingest_refuses_two_different_articles_with_one_id(tmp_path):
+def test_ingest_refuses_two_different_articles_with_one_id(db, tmp_path):
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     (tmp_path / "a" / "report.txt").write_text("Fighting near Aleppo.")
     (tmp_path / "b" / "report.txt").write_text("Fighting near Homs.")
-    result = CliRunner().invoke(main, ["ingest", str(tmp_path / "a"), str(tmp_path / "b"), "--db",
-                                       str(tmp_path / "s.sqlite"), "--workers", "1", "--model", "none"])
+    result = CliRunner().invoke(main, ["ingest", str(tmp_path / "a"), str(tmp_path / "b"), "--db", db,
+                                       "--workers", "1", "--model", "none"])
     assert "1 new" in result.output and "already used by" in result.output
 
 
@@ -408,9 +460,8 @@ def assert_acceptance_queries(db: str) -> None:
 
 
 @pytest.mark.skipif(not SEED.exists(), reason="needs ../shared/eval/dev/seed.jsonl")
-def test_sample_article_queries(tmp_path):
+def test_sample_article_queries(db):
     """The acceptance queries after ingesting the sample article with worker processes."""
-    db = str(tmp_path / "s.sqlite")
     result = CliRunner().invoke(main, ["ingest", str(SEED), "--db", db, "--workers", "2"])
     assert result.exit_code == 0 and "1 new" in result.output, result.output
     assert_acceptance_queries(db)
@@ -418,11 +469,10 @@ def test_sample_article_queries(tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.skipif(not SEED.exists(), reason="needs ../shared/eval/dev")
-def test_acceptance_queries_after_the_dev_corpora(tmp_path):
+def test_acceptance_queries_after_the_dev_corpora(db):
     """The same queries once the ~820 dev articles are in the store too (about a minute)."""
-    db = str(tmp_path / "s.sqlite")
     result = CliRunner().invoke(main, ["ingest", str(SEED.parent), "--db", db])
     assert result.exit_code == 0 and "0 failed" in result.output, result.output
     assert_acceptance_queries(db)
-    with ArticleStore.open(db) as store:
+    with open_store(db) as store:
         assert store.count() > 800 and store.check().ok

@@ -41,13 +41,13 @@ def ingest(paths, db_path, workers, reparse, progress, verbose, config):
       geomap ingest --reparse archive/          after upgrading geomap or its gazetteer
       geomap query articles --place Albukamal
     """
-    from geomap.store import ArticleStore, default_store_path
+    from geomap.store import open_store
     from geomap.store.ingest import ingest as run_ingest
 
     def log(outcome: str, article_id: str, _article) -> None:
         click.echo(f"{outcome}\t{article_id}")
 
-    with ArticleStore.open(db_path or default_store_path(), create=True) as store:
+    with open_store(db_path, create=True) as store:
         summary = run_ingest(paths, store, config=config, workers=workers,
                              reparse=reparse, progress=progress, on_stored=log if verbose else None)
         for line in summary.lines(store.path):
