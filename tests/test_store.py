@@ -13,7 +13,6 @@ acceptance queries after ingesting the sample article (read from ../shared).
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import subprocess
 import sys
@@ -476,3 +475,192 @@ def test_acceptance_queries_after_the_dev_corpora(db):
     assert_acceptance_queries(db)
     with open_store(db) as store:
         assert store.count() > 800 and store.check().ok
+
+
+# --------------------------------------------------------------------------- which store --db means
+def test_a_url_is_never_taken_for_a_file_name(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert store_location("postgresql://ana@db.example/news") == "postgresql://ana@db.example/news"
+    assert store_location("postgres:///news?host=/run/pg") == "postgres:///news?host=/run/pg"
+    assert store_location("archive/news.sqlite") == Path("archive/news.sqlite")
+    monkeypatch.setenv("GEOMAP_DB", "postgresql:///from_env")
+    assert store_location(None) == "postgresql:///from_env"
+    runner = CliRunner()
+    # a server that is not there: a clear error, and no folder named 'postgresql:' appears
+    gone = runner.invoke(main, ["ingest", str(tmp_path), "--db", f"postgresql:///news?host={tmp_path / 'none'}"])
+    assert gone.exit_code == 1 and "cannot connect to PostgreSQL" in gone.output, gone.output
+    mysql = runner.invoke(main, ["query", "near", "33.5,36.3", "--km", "5", "--db", "mysql://db.example/news"])
+    assert mysql.exit_code == 1 and "not a mysql:// URL" in mysql.output, mysql.output
+    from_env = runner.invoke(main, ["query", "near", "33.5,36.3", "--km", "5"],
+                             env={"GEOMAP_DB": f"postgresql:///news?host={tmp_path / 'none'}"})
+    assert from_env.exit_code == 1 and "cannot connect to PostgreSQL" in from_env.output, from_env.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_both_stores_answer_every_query_with_the_same_json(tmp_path, postgres_cluster, postgis_template):
+    urls = [str(tmp_path / "articles.sqlite"), postgres_cluster.url(postgres_cluster.new_database(postgis_template))]
+    for db in urls:
+        with open_store(db, create=True) as store:
+            fill(store)
+            store.save_article(corridor_article("corridor-2"), "hash-c", "v1")
+            store.save_article(antimeridian_article(), "hash-fiji", "v1")
+    runner = CliRunner()
+    queries = [["places", "--article", "sample"], ["articles", "--place", "Albukamal"],
+               ["articles", "--place", "Damascus", "--limit", "1"], ["near", "Damascus", "--km", "30"],
+               ["near", "34.0,39.0", "--km", "400"], ["near", "--km", "150", "--", "-17.0,-179.99"],
+               ["claims", "--covering", "Eilat"], ["claims", "--covering", "-16.9,-179.7"],
+               ["claims", "--near", "Mayadin", "--km", "100"], ["claims"]]
+    for query in queries:
+        answers = []
+        for db in urls:
+            result = runner.invoke(main, ["query", query[0], "--db", db, "--format", "json", *query[1:]])
+            assert result.exit_code == 0, (query, result.output)
+            answers.append(result.output)
+        assert json.loads(answers[0]) and answers[0] == answers[1], query
+    args = ["--near", "Albukamal", "--km", "50", "-o", str(tmp_path / "m.html")]
+    maps = [runner.invoke(main, ["map", "--db", db, *args]).output for db in urls]
+    assert "2 articles" in maps[0] and maps[0] == maps[1]
+
+
+# --------------------------------------------------------------------------- writers at once
+def test_two_ingests_of_the_same_articles_at_once_leave_one_copy(db, tmp_path):
+    corpus = tmp_path / "corpus.jsonl"
+    with corpus.open("w") as out:
+        for i in range(40):
+            out.write(json.dumps({"id": f"a{i:02d}", "text": f"Report {i}: shelling near Damascus and Aleppo, "
+                                  f"then talks in Beirut."}) + "\n")
+    cmd = [sys.executable, "-c", "from geomap.cli import main; main()", "ingest", str(corpus), "--db", db,
+           "--workers", "1", "--model", "none", "--no-progress"]
+    with open_store(db, create=True):
+        pass  # both find the store; creating it at once is tested by the schema lock, not here
+    procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outputs = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outputs
+    with open_store(db) as store:
+        assert store.article_ids() == [f"a{i:02d}" for i in range(40)]
+        assert store.check().ok, store.check().problems
+        damascus = store.articles_mentioning([rid for rid, _, _ in store.find_places("Damascus")[0]], limit=None)
+        assert damascus.total == 40 and all(a.count == 1 for a in damascus.articles)
+
+
+# --------------------------------------------------------------------------- schema upgrades
+#: The store schema 1 (git show 4df9c56^:geomap/store/schema.py), abridged to its DDL: R*Tree boxes keyed by
+#: the claim's rid, widened to every longitude when a circle crossed the antimeridian.
+SCHEMA_1 = """
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE article(rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, title TEXT, source TEXT,
+    meta TEXT NOT NULL DEFAULT '{}', text TEXT NOT NULL, content_hash TEXT NOT NULL, pipeline_version TEXT NOT NULL,
+    sentence_count INTEGER NOT NULL, mention_count INTEGER NOT NULL, range_count INTEGER NOT NULL,
+    corridor_count INTEGER NOT NULL, ingested_at TEXT NOT NULL);
+CREATE TABLE sentence(article_rid INTEGER NOT NULL, idx INTEGER NOT NULL, start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL, text TEXT, PRIMARY KEY(article_rid, idx)) WITHOUT ROWID;
+CREATE TABLE place(rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, name TEXT NOT NULL, kind TEXT NOT NULL,
+    lat REAL NOT NULL, lon REAL NOT NULL, country_code TEXT, admin1 TEXT, population INTEGER NOT NULL DEFAULT 0,
+    source TEXT NOT NULL DEFAULT '');
+CREATE VIRTUAL TABLE place_rtree USING rtree(rid, min_lat, max_lat, min_lon, max_lon);
+CREATE TABLE place_name(key TEXT NOT NULL, place_rid INTEGER NOT NULL, PRIMARY KEY(key, place_rid)) WITHOUT ROWID;
+CREATE TABLE mention(article_rid INTEGER NOT NULL, idx INTEGER NOT NULL, start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL, text TEXT NOT NULL, sentence_idx INTEGER NOT NULL, source TEXT NOT NULL, label TEXT,
+    place_rid INTEGER, score REAL NOT NULL, PRIMARY KEY(article_rid, idx)) WITHOUT ROWID;
+CREATE INDEX mention_place ON mention(place_rid, article_rid);
+CREATE TABLE range_claim(rid INTEGER PRIMARY KEY, article_rid INTEGER NOT NULL, idx INTEGER NOT NULL, weapon TEXT,
+    range_km REAL, origin_lat REAL, origin_lon REAL, sentence TEXT NOT NULL, data TEXT NOT NULL);
+CREATE INDEX range_claim_article ON range_claim(article_rid);
+CREATE VIRTUAL TABLE range_rtree USING rtree(rid, min_lat, max_lat, min_lon, max_lon);
+CREATE TABLE corridor(rid INTEGER PRIMARY KEY, article_rid INTEGER NOT NULL, idx INTEGER NOT NULL,
+    kind TEXT NOT NULL, name TEXT, sentence TEXT NOT NULL, data TEXT NOT NULL);
+CREATE INDEX corridor_article ON corridor(article_rid);
+CREATE VIRTUAL TABLE corridor_rtree USING rtree(rid, min_lat, max_lat, min_lon, max_lon);
+PRAGMA application_id = 1734700897;
+INSERT INTO meta(key, value) VALUES ('schema_version', '1');
+"""
+
+
+def make_schema_1_store(path: Path) -> None:
+    """A store as geomap wrote it at schema 1: the Fiji article, its drone claim's box widened to 360 degrees."""
+    from geomap.store.base import article_record
+
+    record = article_record(antimeridian_article())
+    con = sqlite3.connect(path)
+    con.executescript(SCHEMA_1)
+    with con:
+        con.execute("INSERT INTO article VALUES (1, 'fiji', 'Fiji', NULL, '{}', ?, 'h', 'v1', ?, ?, 1, 1, 'then')",
+                    (record["text"], len(record["sentences"]), len(record["mentions"])))
+        con.executemany('INSERT INTO sentence VALUES (1, ?, ?, ?, ?)',
+                        [(i, s[0], s[1], s[2]) for i, s in enumerate(record["sentences"])])
+        for rid, p in enumerate(record["places"], 1):
+            con.execute("INSERT INTO place VALUES (?,?,?,?,?,?,?,?,?,?)", (rid, p["id"], p["name"], p["kind"],
+                        p["lat"], p["lon"], p["country_code"], p["admin1"], p["population"], p["source"]))
+            con.execute("INSERT INTO place_rtree VALUES (?,?,?,?,?)", (rid, p["lat"], p["lat"], p["lon"], p["lon"]))
+            con.execute("INSERT INTO place_name VALUES (lower(?), ?)", (p["name"], rid))
+        rids = {p["id"]: rid for rid, p in enumerate(record["places"], 1)}
+        con.executemany("INSERT INTO mention VALUES (1,?,?,?,?,?,?,?,?,?)",
+                        [(i, m["start"], m["end"], m["text"], m["sentence"], m["source"], m["label"],
+                          rids[m["place_id"]], m["score"]) for i, m in enumerate(record["mentions"])])
+        drone = record["ranges"][0]
+        con.execute("INSERT INTO range_claim VALUES (1, 1, 0, 'drone', 60.0, ?, ?, ?, ?)",
+                    (FIJI_EAST.lat, FIJI_EAST.lon, drone["sentence"], json.dumps(drone)))
+        con.execute("INSERT INTO range_rtree VALUES (1, -17.45, -16.35, -180.0, 180.0)")
+        con.execute("INSERT INTO corridor VALUES (1, 1, 0, 'route', 'islet route', ?, ?)",
+                    (drone["sentence"], json.dumps(record["corridors"][0])))
+        con.execute("INSERT INTO corridor_rtree VALUES (1, -17.22, -16.88, -180.0, 180.0)")
+    con.close()
+
+
+def test_a_schema_1_store_is_upgraded_on_open_and_its_articles_stay_queryable(tmp_path):
+    path = tmp_path / "old.sqlite"
+    make_schema_1_store(path)
+    with ArticleStore.open(path) as store:
+        assert store.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == \
+            str(SCHEMA_VERSION)
+        assert store.check().ok, store.check().problems
+        assert [a.id for a in store.load_articles(["fiji"])] == ["fiji"]
+        assert [c.weapon for c in store.claims_covering(store.resolve_point("-16.9,-179.7"))] == ["drone"]
+        assert [c.name for c in store.corridors_near(store.resolve_point("-17.0,180"), 5)] == ["islet route"]
+        # the circle's two boxes, one each side of 180, replace the 360-degree one
+        boxes = store.con.execute("SELECT box, min_lon, max_lon FROM range_rtree ORDER BY box").fetchall()
+        assert [b[0] for b in boxes] == [2, 3] and boxes[0][1] > 179 and boxes[0][2] == 180
+        assert boxes[1][1] == -180 and -179.6 < boxes[1][2] < -179.4
+        store.save_article(sample_article(), "hash-sample", "v1")  # and takes new articles
+        assert store.article_ids() == ["fiji", "sample"]
+    result = CliRunner().invoke(main, ["query", "near", "--km", "150", "--db", str(path), "--", "-17.0,-179.99"])
+    assert result.exit_code == 0 and "Eastern Islet" in result.output, result.output
+
+
+def test_a_store_from_a_newer_geomap_is_refused_clearly(tmp_path):
+    path = tmp_path / "new.sqlite"
+    ArticleStore.open(path, create=True).close()
+    con = sqlite3.connect(path)
+    with con:
+        con.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    con.close()
+    with pytest.raises(StoreCorrupt, match="schema 99, made by a newer geomap"):
+        ArticleStore.open(path)
+
+
+# --------------------------------------------------------------------------- the postgis extension
+def test_the_postgis_extension_is_created_when_the_user_may_and_named_when_not(postgres_cluster):
+    fresh = postgres_cluster.new_database()
+    with open_store(postgres_cluster.url(fresh), create=True) as store:
+        assert store.count() == 0
+        assert store.con.execute("SELECT extname FROM pg_extension WHERE extname = 'postgis'").fetchall()
+    postgres_cluster.sql("CREATE ROLE reporter LOGIN")
+    owned = postgres_cluster.new_database(owner="reporter")
+    with pytest.raises(StoreError) as info:
+        open_store(postgres_cluster.url(owned, user="reporter"), create=True)
+    message = str(info.value)
+    assert "CREATE EXTENSION postgis;" in message and f"database {owned}" in message and "'reporter'" in message
+    postgres_cluster.sql("CREATE EXTENSION postgis", dbname=owned)  # what the owner was asked to do
+    with open_store(postgres_cluster.url(owned, user="reporter"), create=True) as store:
+        store.save_article(sample_article(), "hash-sample", "v1")
+        assert store.article_ids() == ["sample"]
+
+
+def test_a_database_without_a_store_or_with_foreign_tables_is_refused_clearly(postgres_cluster):
+    empty = postgres_cluster.new_database()
+    with pytest.raises(StoreError, match=f"no article store in database '{empty}'; create one with `geomap ingest"):
+        open_store(postgres_cluster.url(empty))
+    foreign = postgres_cluster.new_database()
+    postgres_cluster.sql("CREATE TABLE meta(key text)", dbname=foreign)
+    with pytest.raises(StoreCorrupt, match=f"database '{foreign}' has a table 'meta' but is not a geomap"):
+        open_store(postgres_cluster.url(foreign), create=True)

@@ -27,8 +27,9 @@ def ingest(paths, db_path, workers, reparse, progress, verbose, config):
 
     PATHS are text and Markdown files, HTML files (reduced to their text), JSON Lines of
     {"id", "title", "url", "date", "text"}, or directories of them. Each article is stored
-    whole in its own transaction: its mentions with offsets and sentences, its resolved places
-    and its range and corridor claims.
+    whole (a transaction per batch): its mentions with offsets and sentences, its resolved places
+    and its range and corridor claims. --db takes a SQLite file or a PostgreSQL + PostGIS URL,
+    which several ingests, on several machines, may write at once.
 
     Ingesting is idempotent: an article whose id is stored with the same text and the same
     pipeline version is skipped; a changed text replaces the stored article. Bad files and
@@ -38,6 +39,7 @@ def ingest(paths, db_path, workers, reparse, progress, verbose, config):
     Examples:
       geomap ingest articles/ feed.jsonl
       geomap ingest --db newsroom.sqlite --workers 4 archive/
+      geomap ingest --db postgresql://ana@dbhost/news archive/
       geomap ingest --reparse archive/          after upgrading geomap or its gazetteer
       geomap query articles --place Albukamal
     """

@@ -145,8 +145,10 @@ class PostgisStore(StoreBase):
                 raise StoreError(f"{self.path}: no article store in database {self.dbname!r}; create one with "
                                  f"`geomap ingest ARTICLES --db {self.path}`")
             self._create()
-        with self._read_errors():
+        try:
             meta = dict(self._rows("SELECT key, value FROM meta"))
+        except self._psycopg.Error:
+            meta = {}  # a table 'meta' of another shape: not a store
         if meta.get("application") != APPLICATION:
             raise StoreCorrupt(f"{self.path}: database {self.dbname!r} has a table 'meta' but is not a geomap "
                                "article store; give another database with --db")
