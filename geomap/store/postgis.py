@@ -28,6 +28,8 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from functools import lru_cache
 
+import numpy as np
+
 from gazetteer import geodesy
 from gazetteer.normalize import name_key
 from geomap.errors import StoreCorrupt, StoreError
@@ -74,9 +76,10 @@ def _boxes_wkt(boxes: Sequence[geodesy.Box]) -> str | None:
 def _line_wkt(waypoints: list[dict]) -> str | None:
     """A corridor's densified geodesic line as WKT (a POINT for one located waypoint), or None."""
     path = corridor_path(tuple(located_points(waypoints)))
-    coords = [f"{geodesy.normalize_lon(lon)} {lat}" for lat, lon in path]
-    if not coords:
+    if not path:
         return None
+    lons = np.atleast_1d(geodesy.normalize_lon(np.array([lon for _, lon in path])))
+    coords = [f"{lon!r} {lat!r}" for (lat, _), lon in zip(path, lons.tolist())]
     return f"POINT({coords[0]})" if len(coords) == 1 else f"LINESTRING({', '.join(coords)})"
 
 
@@ -99,6 +102,9 @@ class PostgisStore(StoreBase):
         super().__init__(gazetteer_path)
         self.url = url
         self.path = redact(url)
+        #: Places this connection has committed, as written: (values, rid) by id; a batch skips those unchanged.
+        self._places_written: dict[str, tuple[tuple, int]] = {}
+        self._places_pending: dict[str, tuple[tuple, int]] = {}
         try:
             import psycopg
         except ImportError:
@@ -227,9 +233,11 @@ class PostgisStore(StoreBase):
         errors = self._psycopg.errors
         items = sorted(items, key=lambda item: item[0]["id"])
         for attempt in range(RETRIES):
+            self._places_pending = {}
             try:
                 with self.con.transaction():
                     self._write(items)
+                self._places_written.update(self._places_pending)
                 return
             except (errors.DeadlockDetected, errors.SerializationFailure):
                 if attempt == RETRIES - 1:
@@ -241,9 +249,9 @@ class PostgisStore(StoreBase):
 
     def _write(self, items: Sequence[tuple[dict, str, str]]) -> None:
         place_rids, names = self._upsert_places([p for record, _, _ in items for p in record["places"]])
-        stored = []  # (article rid, record) of the articles this batch writes
-        for record, content_hash, pipeline_version in items:
-            row = self.con.execute(
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        with self.con.cursor() as cur:
+            cur.executemany(
                 "INSERT INTO article(id, title, source, meta, text, content_hash, pipeline_version, sentence_count,"
                 " mention_count, range_count, corridor_count, ingested_at) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)"
                 " ON CONFLICT (id) DO UPDATE SET title = excluded.title, source = excluded.source,"
@@ -254,44 +262,54 @@ class PostgisStore(StoreBase):
                 " WHERE (article.content_hash, article.pipeline_version)"
                 " IS DISTINCT FROM (excluded.content_hash, excluded.pipeline_version)"
                 " RETURNING rid, xmax = 0",
-                (record["id"], record.get("title"), record.get("source"),
-                 json.dumps(record.get("meta") or {}, ensure_ascii=False, default=str), record["text"],
-                 content_hash, pipeline_version, len(record["sentences"]), len(record["mentions"]),
-                 len(record["ranges"]), len(record["corridors"]),
-                 datetime.now(timezone.utc).isoformat(timespec="seconds"))).fetchone()
-            if row is None:
-                continue  # stored with this content and pipeline already (by another ingest)
-            rid, inserted = row
-            if not inserted:
-                for table in ("sentence", "mention", "range_claim", "corridor"):
-                    self.con.execute(f"DELETE FROM {table} WHERE article_rid = %s", (rid,))
-            stored.append((rid, record))
+                [(record["id"], record.get("title"), record.get("source"),
+                  json.dumps(record.get("meta") or {}, ensure_ascii=False, default=str), record["text"],
+                  content_hash, pipeline_version, len(record["sentences"]), len(record["mentions"]),
+                  len(record["ranges"]), len(record["corridors"]), now)
+                 for record, content_hash, pipeline_version in items], returning=True)
+            rows = []
+            while True:
+                rows.append(cur.fetchone())  # None: stored with this content and pipeline already (another ingest)
+                if not cur.nextset():
+                    break
+        stored = [(row[0], record) for row, (record, _, _) in zip(rows, items) if row is not None]
+        replaced = [row[0] for row in rows if row is not None and not row[1]]
+        if replaced:
+            for table in ("sentence", "mention", "range_claim", "corridor"):
+                self.con.execute(f"DELETE FROM {table} WHERE article_rid = ANY(%s)", (replaced,))
         names += self._insert_rows(stored, place_rids)
-        with self.con.cursor() as cur:  # once, in order: concurrent batches take these locks in one order
-            cur.executemany("INSERT INTO place_name(key, place_rid) VALUES (%s, %s) ON CONFLICT DO NOTHING",
-                            sorted({(k, r) for k, r in names if k}))
+        keys, rids = zip(*sorted({(k, r) for k, r in names if k})) if names else ((), ())
+        # once, in order: concurrent batches take these locks in one order
+        self.con.execute("INSERT INTO place_name(key, place_rid) SELECT * FROM unnest(%s::text[], %s::bigint[])"
+                         " ON CONFLICT DO NOTHING", (list(keys), list(rids)))
 
     def _upsert_places(self, places: list[dict]) -> tuple[dict[str, int], list[tuple[str, int]]]:
         """Insert or refresh the places (the newest parse wins), in id order.
 
         Returns their row ids by place id, and the (folded name, row id) pairs for place_name.
         """
-        unique = {p["id"]: p for p in places}
+        values = {p["id"]: place_values(p) for p in places}
+        known = {pid: self._places_written[pid][1] for pid, v in values.items()
+                 if self._places_written.get(pid, (None,))[0] == v}
+        unique = {pid: v for pid, v in values.items() if pid not in known}
         if not unique:
-            return {}, []
-        with self.con.cursor() as cur:
-            cur.executemany(
-                "INSERT INTO place(id, name, kind, lat, lon, country_code, admin1, population, source, geog)"
-                " VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s, ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography)"
-                " ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind, lat = excluded.lat,"
-                " lon = excluded.lon, country_code = excluded.country_code, admin1 = excluded.admin1,"
-                " population = excluded.population, source = excluded.source, geog = excluded.geog"
-                " WHERE (place.name, place.kind, place.lat, place.lon, place.country_code, place.admin1,"
-                " place.population, place.source) IS DISTINCT FROM (excluded.name, excluded.kind, excluded.lat,"
-                " excluded.lon, excluded.country_code, excluded.admin1, excluded.population, excluded.source)",
-                [(*place_values(p), p["lon"], p["lat"]) for _, p in sorted(unique.items())])
+            return known, []
+        columns = list(zip(*(v for _, v in sorted(unique.items()))))
+        self.con.execute(
+            "INSERT INTO place(id, name, kind, lat, lon, country_code, admin1, population, source, geog)"
+            " SELECT *, ST_SetSRID(ST_MakePoint(lon, lat), 4326)::geography FROM unnest(%s::text[], %s::text[],"
+            " %s::text[], %s::float8[], %s::float8[], %s::text[], %s::text[], %s::bigint[], %s::text[])"
+            " AS v(id, name, kind, lat, lon, country_code, admin1, population, source)"
+            " ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind, lat = excluded.lat,"
+            " lon = excluded.lon, country_code = excluded.country_code, admin1 = excluded.admin1,"
+            " population = excluded.population, source = excluded.source, geog = excluded.geog"
+            " WHERE (place.name, place.kind, place.lat, place.lon, place.country_code, place.admin1,"
+            " place.population, place.source) IS DISTINCT FROM (excluded.name, excluded.kind, excluded.lat,"
+            " excluded.lon, excluded.country_code, excluded.admin1, excluded.population, excluded.source)",
+            [list(column) for column in columns])
         rids = dict(self.con.execute("SELECT id, rid FROM place WHERE id = ANY(%s)", (list(unique),)).fetchall())
-        return rids, [(name_key(p["name"]), rids[pid]) for pid, p in unique.items()]
+        self._places_pending.update((pid, (v, rids[pid])) for pid, v in unique.items())
+        return {**known, **rids}, [(name_key(v[1]), rids[pid]) for pid, v in unique.items()]
 
     def _insert_rows(self, stored: list[tuple[int, dict]], place_rids: dict[str, int]) -> list[tuple[str, int]]:
         """The sentences and mentions (COPY), range claims and corridors of the articles written; their names."""
