@@ -43,12 +43,11 @@ def default_store_path() -> Path:
     return Path(platformdirs.user_data_dir("geomap")) / "articles.sqlite"
 
 
-def _boxes_condition(boxes: Sequence[geodesy.Box], table: str, key: str) -> tuple[str, list]:
-    """``key IN (...)``: the rows of an R*Tree ``table`` whose box meets any of ``boxes``."""
+def _boxes_condition(boxes: Sequence[geodesy.Box], key: str, table: str, rowid: str) -> tuple[str, list]:
+    """``key IN (SELECT rowid FROM table ...)``: the rows whose R*Tree box in ``table`` meets any of ``boxes``."""
     test = "(max_lat >= ? AND min_lat <= ? AND max_lon >= ? AND min_lon <= ?)"
     params = [v for b in boxes for v in (b[0], b[2], b[1], b[3])]
-    return f"{key} IN (SELECT {'box / 2' if key != 'p.rid' else 'rid'} FROM {table} WHERE " \
-           f"{' OR '.join([test] * len(boxes))})", params
+    return f"{key} IN (SELECT {rowid} FROM {table} WHERE {' OR '.join([test] * len(boxes))})", params
 
 
 class ArticleStore(StoreBase):
@@ -220,13 +219,13 @@ class ArticleStore(StoreBase):
 
     # -- spatial prefilters (R*Tree boxes) -------------------------------------
     def _places_within(self, lat: float, lon: float, km: float) -> tuple[str, list]:
-        return _boxes_condition(geodesy.bounding_boxes(lat, lon, km), "place_rtree", "p.rid")
+        return _boxes_condition(geodesy.bounding_boxes(lat, lon, km), "p.rid", "place_rtree", "rid")
 
     def _ranges_at(self, lat: float, lon: float) -> tuple[str, list]:
-        return _boxes_condition([(lat, lon, lat, lon)], "range_rtree", "c.rid")
+        return _boxes_condition([(lat, lon, lat, lon)], "c.rid", "range_rtree", "box / 2")
 
     def _corridors_near(self, lat: float, lon: float, km: float) -> tuple[str, list]:
-        return _boxes_condition(geodesy.bounding_boxes(lat, lon, km), "corridor_rtree", "c.rid")
+        return _boxes_condition(geodesy.bounding_boxes(lat, lon, km), "c.rid", "corridor_rtree", "box / 2")
 
     # -- writing -------------------------------------------------------------
     def save_records(self, items: Sequence[tuple[dict, str, str]]) -> None:
