@@ -199,6 +199,17 @@ def test_articles_by_surface_form_by_stored_name_and_by_id(filled):
     assert len(filled.articles_mentioning(rids(filled, "Damascus"), limit=1).articles) == 1
 
 
+def test_articles_are_ranked_by_mentions_then_id_and_the_limit_cuts_among_ties(store):
+    for article_id in ("e", "a", "d", "b", "c"):
+        store.save_article(make_article(article_id, ["Talks in Damascus."], {"Damascus": DAMASCUS}), article_id, "v1")
+    store.save_article(make_article("z", ["Damascus, then Damascus again."], {"Damascus": DAMASCUS}), "z", "v1")
+    top = store.articles_mentioning(rids(store, "Damascus"), limit=3)
+    assert [(a.id, a.count) for a in top.articles] == [("z", 2), ("a", 1), ("b", 1)] and top.total == 6
+    assert [a.id for a in store.articles_mentioning(rids(store, "Damascus"), limit=None).articles] == \
+        ["z", "a", "b", "c", "d", "e"]
+    assert store.articles_mentioning(rids(store, "Damascus"), limit=0).total == 6
+
+
 def test_near_damascus_finds_the_yarmouk_camp_not_mayadin(filled):
     result = filled.near(filled.resolve_point("Damascus"), 30)
     by_name = {n.place.name: n for n in result.places}

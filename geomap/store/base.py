@@ -21,6 +21,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import numpy as np
+
 from gazetteer import geodesy
 from gazetteer.normalize import query_keys
 from gazetteer.place import Place
@@ -141,6 +143,21 @@ def distance_to_corridor_km(lat: float, lon: float, waypoints: Sequence[tuple[fl
     if len(path) == 1:
         return geodesic_km(lat, lon, *path[0])
     return geodesy.nearest_on_path(lat, lon, path)[0]
+
+
+def corridor_distance_within(lat: float, lon: float, waypoints: Sequence[tuple[float, float]],
+                             km: float) -> float | None:
+    """:func:`distance_to_corridor_km`, or None when the line is surely further than ``km``.
+
+    Every point of the densified line lies within half a step of one of its points, so when
+    even the nearest of them is more than ``km`` plus half a step away (on the sphere, with
+    :data:`gazetteer.geodesy.SPHERE_SLACK`) the nearest-point search is skipped.
+    """
+    path = corridor_path(tuple(waypoints))
+    nearest = float(np.min(geodesy.great_circle_km(*np.asarray(path).T, lat, lon)))
+    if nearest > (km + PATH_STEP_KM / 2) * geodesy.SPHERE_SLACK + 1.0:
+        return None
+    return distance_to_corridor_km(lat, lon, waypoints)
 
 
 # --------------------------------------------------------------------------- query results
@@ -466,12 +483,16 @@ class StoreBase:
             return ArticleMatches([], 0, [])
         with self._read_errors():
             places = [p for _, p, _ in self._places(f"p.rid IN ({marks})", rids)]
-            total = self._row(f"SELECT count(DISTINCT article_rid) FROM mention WHERE place_rid IN ({marks})", rids)[0]
+            # one pass over the mentions; only the articles reaching the limit-th highest count are sorted by id
+            least = "COALESCE((SELECT n FROM g ORDER BY n DESC LIMIT 1 OFFSET ?), 0)" if limit else "?"
             top = self._rows(
-                f"SELECT a.rid, a.id, a.title, a.source, count(*) AS n FROM mention m JOIN article a"
-                f" ON a.rid = m.article_rid WHERE m.place_rid IN ({marks}) GROUP BY a.rid, a.id, a.title, a.source"
-                " ORDER BY n DESC, a.id LIMIT ?", (*rids, self._limit(limit)))
-            matches = {rid: ArticleMatch(aid, title, source, n, [], []) for rid, aid, title, source, n in top}
+                f"WITH g AS MATERIALIZED (SELECT article_rid, count(*) AS n FROM mention WHERE place_rid IN ({marks})"
+                f" GROUP BY article_rid) SELECT a.rid, a.id, a.title, a.source, g.n, (SELECT count(*) FROM g)"
+                f" FROM g JOIN article a ON a.rid = g.article_rid WHERE g.n >= {least} ORDER BY g.n DESC, a.id LIMIT ?",
+                (*rids, limit - 1 if limit else 0, self._limit(limit)))
+            total = top[0][5] if top else self._row(
+                f"SELECT count(DISTINCT article_rid) FROM mention WHERE place_rid IN ({marks})", rids)[0]
+            matches = {rid: ArticleMatch(aid, title, source, n, [], []) for rid, aid, title, source, n, _ in top}
             if matches:
                 rows = self._rows(
                     f"SELECT DISTINCT m.article_rid, m.sentence_idx, p.name, {SENTENCE_TEXT}"
@@ -555,9 +576,9 @@ class StoreBase:
             if not line:
                 continue
             if line not in distances:
-                distances[line] = distance_to_corridor_km(point.lat, point.lon, line)
+                distances[line] = corridor_distance_within(point.lat, point.lon, line, km)
             d = distances[line]
-            if d <= km:
+            if d is not None and d <= km:
                 out.append(CorridorMatch(aid, kind, name, waypoints, sentence, d))
         return sorted(out, key=lambda c: c.distance_km)
 
