@@ -483,16 +483,20 @@ class StoreBase:
             return ArticleMatches([], 0, [])
         with self._read_errors():
             places = [p for _, p, _ in self._places(f"p.rid IN ({marks})", rids)]
-            # one pass over the mentions; only the articles reaching the limit-th highest count are sorted by id
+            # one pass over the mentions; only the articles reaching the limit-th highest count are looked up
+            # (one by one: a join would read the whole article table) to be sorted by id
             least = "COALESCE((SELECT n FROM g ORDER BY n DESC LIMIT 1 OFFSET ?), 0)" if limit else "?"
             top = self._rows(
                 f"WITH g AS MATERIALIZED (SELECT article_rid, count(*) AS n FROM mention WHERE place_rid IN ({marks})"
-                f" GROUP BY article_rid) SELECT a.rid, a.id, a.title, a.source, g.n, (SELECT count(*) FROM g)"
-                f" FROM g JOIN article a ON a.rid = g.article_rid WHERE g.n >= {least} ORDER BY g.n DESC, a.id LIMIT ?",
+                " GROUP BY article_rid) SELECT g.article_rid, (SELECT a.id FROM article a WHERE a.rid = g.article_rid)"
+                f" AS aid, g.n, (SELECT count(*) FROM g) FROM g WHERE g.n >= {least} ORDER BY g.n DESC, aid LIMIT ?",
                 (*rids, limit - 1 if limit else 0, self._limit(limit)))
-            total = top[0][5] if top else self._row(
+            total = top[0][3] if top else self._row(
                 f"SELECT count(DISTINCT article_rid) FROM mention WHERE place_rid IN ({marks})", rids)[0]
-            matches = {rid: ArticleMatch(aid, title, source, n, [], []) for rid, aid, title, source, n, _ in top}
+            about = {rid: (title, source) for rid, title, source in self._rows(
+                f"SELECT rid, title, source FROM article WHERE rid IN ({sql_list(len(top))})", [r[0] for r in top])
+                } if top else {}
+            matches = {rid: ArticleMatch(aid, *about[rid], n, [], []) for rid, aid, n, _ in top}
             if matches:
                 rows = self._rows(
                     f"SELECT DISTINCT m.article_rid, m.sentence_idx, p.name, {SENTENCE_TEXT}"
