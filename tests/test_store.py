@@ -246,6 +246,16 @@ def test_corridors_near_a_point(filled):
     assert on_line and on_line[0].distance_km < 0.01
 
 
+def test_a_corridor_without_located_waypoints_is_kept_and_found_by_no_distance(store):
+    article = corridor_article("unlocated")
+    article.corridors[0].waypoints = [ClaimPlace("the border", None, None, None)]
+    store.save_article(article, "hash-u", "v1")
+    [loaded] = store.load_articles(["unlocated"])
+    assert loaded.corridors[0].waypoints[0].text == "the border"
+    assert [c.article_id for c in store.corridors()] == ["unlocated"]
+    assert store.corridors_near(store.resolve_point("Albukamal"), 500) == [] and store.check().ok
+
+
 def test_distance_to_corridor_against_geodesic_distances():
     line = [(IRAQ.lat, IRAQ.lon), (ALBUKAMAL.lat, ALBUKAMAL.lon), (SYRIA.lat, SYRIA.lon)]
     # Mayadin's nearest point is on the Albukamal-Syria leg: less than its distance to either endpoint

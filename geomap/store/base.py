@@ -124,8 +124,8 @@ def located_points(waypoints: Iterable[dict]) -> list[tuple[float, float]]:
 
 @lru_cache(maxsize=4096)
 def corridor_path(waypoints: tuple[tuple[float, float], ...]) -> tuple[tuple[float, float], ...]:
-    """The geodesic line through the waypoints, densified every :data:`PATH_STEP_KM` (one waypoint: itself)."""
-    if len(waypoints) == 1:
+    """The geodesic line through the waypoints, densified every :data:`PATH_STEP_KM` (one or none: as given)."""
+    if len(waypoints) <= 1:
         return waypoints
     return tuple(geodesy.geodesic_path(waypoints, step_km=PATH_STEP_KM))
 
