@@ -685,3 +685,15 @@ def test_a_database_without_a_store_or_with_foreign_tables_is_refused_clearly(po
     postgres_cluster.sql("CREATE TABLE meta(key text)", dbname=foreign)
     with pytest.raises(StoreCorrupt, match=f"database '{foreign}' has a table 'meta' but is not a geomap"):
         open_store(postgres_cluster.url(foreign), create=True)
+
+
+def test_without_postgresql_the_tests_skip_naming_the_install_command_and_fail_under_ci(monkeypatch, tmp_path):
+    import pg
+
+    monkeypatch.setattr(pg, "PG_BIN", tmp_path)  # no initdb there
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="install it with: make postgres"):
+        pg.require_postgres()
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="apt-get install postgresql-15-postgis-3"):
+        pg.require_postgres()
