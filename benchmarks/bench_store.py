@@ -107,11 +107,11 @@ def build_synthetic_store(source: Path, target: Path, size: int) -> float:
 
 def timed(func, repeat: int) -> tuple[float, float]:
     """(median, max) milliseconds of ``func()`` over ``repeat`` runs after one warm-up."""
-    from geomap.store.db import _corridor_path, geodesic_km
+    from geomap.store.base import corridor_path, geodesic_km
 
     def clear_caches():
         geodesic_km.cache_clear()
-        _corridor_path.cache_clear()
+        corridor_path.cache_clear()
 
     func()
     seconds, _ = timings(func, repeat, before_each=clear_caches)

@@ -75,3 +75,6 @@ def seed_doc() -> dict:
 @pytest.fixture(scope="session")
 def seed_article(parser, seed_doc):
     return parser.parse(seed_doc["text"], id=seed_doc["id"])
+
+
+from pg import postgres_cluster  # noqa: E402,F401  (the throwaway PostgreSQL + PostGIS cluster)

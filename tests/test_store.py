@@ -1,5 +1,10 @@
 """The article store: saving whole articles, queries by place, radius and claim, files that are not stores.
 
+One suite for both stores: the ``db`` fixture is a new SQLite file or a new database of a
+real PostgreSQL 15 + PostGIS cluster (started for the session by ``tests/pg.py``), and every
+test taking ``db``, ``store`` or ``filled`` runs on each. Tests of SQLite files as such
+(corrupt files, WAL, schema upgrades) use SQLite only.
+
 Most tests use articles built by hand with real coordinates (fast, no parser);
 the CLI tests run the real parser on small inputs, and one test checks the
 acceptance queries after ingesting the sample article (read from ../shared).
@@ -9,6 +14,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -18,8 +26,9 @@ from gazetteer.place import Place
 from geomap.cli import main
 from geomap.errors import StoreCorrupt, StoreError
 from geomap.model import Article, ClaimPlace, CorridorClaim, Mention, RangeClaim, RangeTarget, Sentence
-from geomap.store import ArticleStore
-from geomap.store.db import circle_bbox, distance_to_corridor_km, geodesic_km
+from geomap.store import ArticleStore, open_store, store_location
+from geomap.store.base import distance_to_corridor_km, geodesic_km
+from geomap.store.schema import SCHEMA_VERSION
 
 ALBUKAMAL = Place("gn:174448", "Ālbū Kamāl", "city", 34.45226, 40.91854, "SY", "SY.05", 0, "test")
 MAYADIN = Place("gn:172515", "Al Mayādīn", "city", 35.01982, 40.45165, "SY", "SY.05", 0, "test")
@@ -86,18 +95,40 @@ def sample_article() -> Article:
     return article
 
 
+@pytest.fixture(scope="session")
+def postgis_template(postgres_cluster) -> str:
+    """A database holding an empty store (made by geomap: the postgis extension, the schema), to copy."""
+    name = postgres_cluster.new_database()
+    with open_store(postgres_cluster.url(name), create=True):
+        pass
+    return name
+
+
+@pytest.fixture(params=["sqlite", "postgis"])
+def db(request, tmp_path) -> str:
+    """What ``--db`` takes for a new store: a SQLite file name, or the URL of a new PostgreSQL database."""
+    if request.param == "sqlite":
+        return str(tmp_path / "articles.sqlite")
+    cluster = request.getfixturevalue("postgres_cluster")
+    return cluster.url(cluster.new_database(template=request.getfixturevalue("postgis_template")))
+
+
 @pytest.fixture
-def store(tmp_path):
-    with ArticleStore.open(tmp_path / "articles.sqlite", create=True) as s:
+def store(db):
+    with open_store(db, create=True) as s:
         yield s
 
 
-@pytest.fixture
-def filled(store):
+def fill(store):
     store.save_article(sample_article(), "hash-sample", "v1")
     store.save_article(make_article("damascus-only", ["Shelling hit Damascus again."], {"Damascus": DAMASCUS}),
                        "hash-d", "v1")
     return store
+
+
+@pytest.fixture
+def filled(store):
+    return fill(store)
 
 
 def rids(store, name):
@@ -166,6 +197,17 @@ def test_articles_by_surface_form_by_stored_name_and_by_id(filled):
     assert len(filled.articles_mentioning(rids(filled, "Damascus"), limit=1).articles) == 1
 
 
+def test_articles_are_ranked_by_mentions_then_id_and_the_limit_cuts_among_ties(store):
+    for article_id in ("e", "a", "d", "b", "c"):
+        store.save_article(make_article(article_id, ["Talks in Damascus."], {"Damascus": DAMASCUS}), article_id, "v1")
+    store.save_article(make_article("z", ["Damascus, then Damascus again."], {"Damascus": DAMASCUS}), "z", "v1")
+    top = store.articles_mentioning(rids(store, "Damascus"), limit=3)
+    assert [(a.id, a.count) for a in top.articles] == [("z", 2), ("a", 1), ("b", 1)] and top.total == 6
+    assert [a.id for a in store.articles_mentioning(rids(store, "Damascus"), limit=None).articles] == \
+        ["z", "a", "b", "c", "d", "e"]
+    assert store.articles_mentioning(rids(store, "Damascus"), limit=0).total == 6
+
+
 def test_near_damascus_finds_the_yarmouk_camp_not_mayadin(filled):
     result = filled.near(filled.resolve_point("Damascus"), 30)
     by_name = {n.place.name: n for n in result.places}
@@ -202,6 +244,16 @@ def test_corridors_near_a_point(filled):
     assert on_line and on_line[0].distance_km < 0.01
 
 
+def test_a_corridor_without_located_waypoints_is_kept_and_found_by_no_distance(store):
+    article = corridor_article("unlocated")
+    article.corridors[0].waypoints = [ClaimPlace("the border", None, None, None)]
+    store.save_article(article, "hash-u", "v1")
+    [loaded] = store.load_articles(["unlocated"])
+    assert loaded.corridors[0].waypoints[0].text == "the border"
+    assert [c.article_id for c in store.corridors()] == ["unlocated"]
+    assert store.corridors_near(store.resolve_point("Albukamal"), 500) == [] and store.check().ok
+
+
 def test_distance_to_corridor_against_geodesic_distances():
     line = [(IRAQ.lat, IRAQ.lon), (ALBUKAMAL.lat, ALBUKAMAL.lon), (SYRIA.lat, SYRIA.lon)]
     # Mayadin's nearest point is on the Albukamal-Syria leg: less than its distance to either endpoint
@@ -215,15 +267,37 @@ def test_distance_to_corridor_against_geodesic_distances():
         geodesic_km(EILAT.lat, EILAT.lon, GAZA.lat, GAZA.lon))
 
 
-@pytest.mark.parametrize("lat,lon,km", [(33.5, 36.3, 30), (69.6, 18.9, 1500), (-16.5, 179.5, 300),
-                                        (0.0, 0.0, 4000), (85.0, 10.0, 800)])
-def test_circle_bbox_contains_the_geodesic_circle(lat, lon, km):
-    from geomap.claims.geometry import destination
+FIJI_EAST = Place("gn:9000001", "Eastern Islet", "island", -16.9, 179.9, "FJ", None, 0, "test")
+FIJI_WEST = Place("gn:9000002", "Western Islet", "island", -17.2, -179.8, "FJ", None, 0, "test")
 
-    min_lat, max_lat, min_lon, max_lon = circle_bbox(lat, lon, km)
-    for bearing in range(0, 360, 5):
-        plat, plon = destination((lat, lon), bearing, km)
-        assert min_lat <= plat <= max_lat and min_lon <= plon <= max_lon, (bearing, plat, plon)
+
+def antimeridian_article() -> Article:
+    """Places, a range claim and a corridor on both sides of the 180th meridian."""
+    sentence = "Boats sailed from Eastern Islet to Western Islet, and a drone with a range of 60 km flew."
+    article = make_article("fiji", [sentence], {"Eastern Islet": FIJI_EAST, "Western Islet": FIJI_WEST})
+    origin = ClaimPlace("Eastern Islet", FIJI_EAST.lat, FIJI_EAST.lon, FIJI_EAST)
+    article.ranges = [RangeClaim("drone", 60.0, None, 60.0, None, origin, [], sentence, 0, len(sentence),
+                                 "a range of 60 km")]
+    article.corridors = [CorridorClaim("route", "islet route", [
+        origin, ClaimPlace("Western Islet", FIJI_WEST.lat, FIJI_WEST.lon, FIJI_WEST)], sentence, 0, len(sentence))]
+    return article
+
+
+def test_queries_across_the_antimeridian(store):
+    store.save_article(antimeridian_article(), "hash-fiji", "v1")
+    west_of_180 = store.resolve_point("-17.0,-179.99")
+    assert {n.place.name for n in store.near(west_of_180, 150).places} == {"Eastern Islet", "Western Islet"}
+    east_of_180 = store.resolve_point("-16.95,179.95")
+    assert [n.place.name for n in store.near(east_of_180, 10).places] == ["Eastern Islet"]
+    # the drone's 60 km circle around Eastern Islet (lon 179.9) reaches over 180 to lon -179.7 ...
+    assert [c.weapon for c in store.claims_covering(store.resolve_point("-16.9,-179.7"))] == ["drone"]
+    # ... and not to lon -179.2 (about 115 km away)
+    assert store.claims_covering(store.resolve_point("-16.9,-179.2")) == []
+    # the route's geodesic crosses the meridian: a point on 180 itself is on it
+    crossing = store.corridors_near(store.resolve_point("-17.0,180"), 5)
+    assert [c.name for c in crossing] == ["islet route"] and crossing[0].distance_km < 2
+    assert store.corridors_near(store.resolve_point("-17.0,178.5"), 5) == []
+    assert store.check().ok
 
 
 def test_select_ids_for_maps(filled):
@@ -233,8 +307,7 @@ def test_select_ids_for_maps(filled):
     assert filled.select_ids(article="damascus-only") == ["damascus-only"]
 
 
-def test_cli_map_draws_the_articles_the_selectors_pick(filled, tmp_path):
-    db = str(filled.path)
+def test_cli_map_draws_the_articles_the_selectors_pick(db, filled, tmp_path):
     runner = CliRunner()
     out = tmp_path / "albukamal.html"
     result = runner.invoke(main, ["map", "--db", db, "--place", "Albukamal", "-o", str(out)])
@@ -254,7 +327,8 @@ def test_cli_map_draws_the_articles_the_selectors_pick(filled, tmp_path):
 
 
 # --------------------------------------------------------------------------- files
-def test_reader_sees_committed_articles_while_a_writer_is_in_a_transaction(filled):
+def test_reader_sees_committed_articles_while_a_writer_is_in_a_transaction(tmp_path):
+    filled = fill(ArticleStore.open(tmp_path / "articles.sqlite", create=True))
     reader = ArticleStore.open(filled.path)
     committed = sum(p.count for p in reader.places_of_article("sample"))
     filled.con.execute("BEGIN IMMEDIATE")
@@ -264,6 +338,7 @@ def test_reader_sees_committed_articles_while_a_writer_is_in_a_transaction(fille
     filled.con.execute("ROLLBACK")
     assert filled.con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     reader.close()
+    filled.close()
 
 
 def test_missing_store_is_not_created_by_queries(tmp_path):
@@ -311,7 +386,7 @@ def test_cli_reports_a_corrupt_store_naming_the_file(tmp_path):
 
 
 # --------------------------------------------------------------------------- CLI with the real parser
-def test_ingest_is_idempotent_reports_bad_files_and_reparses_old_versions(tmp_path):
+def test_ingest_is_idempotent_reports_bad_files_and_reparses_old_versions(db, tmp_path):
     articles = tmp_path / "articles"
     articles.mkdir()
     (articles / "eilat.txt").write_text("A missile with a range of 250 km was fired from Gaza toward Eilat.\n")
@@ -321,23 +396,22 @@ def test_ingest_is_idempotent_reports_bad_files_and_reparses_old_versions(tmp_pa
     (articles / "feed.jsonl").write_text(json.dumps({"id": "j1", "title": "Beirut", "url": "https://x.test/1",
                                                      "date": "2024-01-01", "text": "Protests in Beirut."})
                                          + "\n{not json\n")
-    db = tmp_path / "s.sqlite"
     runner = CliRunner()
-    args = ["ingest", str(articles), "--db", str(db), "--workers", "1", "--model", "none"]
+    args = ["ingest", str(articles), "--db", db, "--workers", "1", "--model", "none"]
     first = runner.invoke(main, [*args, "-v"])
     assert first.exit_code == 0, first.output
     assert "3 new" in first.output and "2 failed" in first.output
     assert "binary.txt" in first.output and "feed.jsonl:2" in first.output
     assert "new\teilat" in first.output
-    with ArticleStore.open(db) as s:
-        assert sorted(s.article_ids()) == ["damascus", "eilat", "j1"]
+    with open_store(db) as s:
+        assert s.article_ids() == ["damascus", "eilat", "j1"]
         [j1] = s.load_articles(["j1"])
         assert j1.title == "Beirut" and j1.meta["date"] == "2024-01-01" and j1.source == "https://x.test/1"
         assert "<script>" not in s.load_articles(["damascus"])[0].text
         snapshot = s.con.execute("SELECT id, ingested_at FROM article ORDER BY id").fetchall()
     again = runner.invoke(main, args)
     assert "0 new" in again.output and "3 unchanged" in again.output
-    with ArticleStore.open(db) as s:
+    with open_store(db) as s:
         assert s.con.execute("SELECT id, ingested_at FROM article ORDER BY id").fetchall() == snapshot
         s.con.execute("UPDATE article SET pipeline_version = 'old' WHERE id = 'eilat'")
     stale = runner.invoke(main, args)
@@ -347,19 +421,18 @@ def test_ingest_is_idempotent_reports_bad_files_and_reparses_old_versions(tmp_pa
     (articles / "eilat.txt").write_text("Now the missile flew toward Aqaba.\n")
     updated = runner.invoke(main, args)
     assert "1 updated" in updated.output
-    with ArticleStore.open(db) as s:
+    with open_store(db) as s:
         assert "Aqaba" in s.load_articles(["eilat"])[0].text
         assert s.check().ok
 
 
-def test_ingest_with_another_home_region_asks_to_reparse_and_then_reads_the_names_near_it(tmp_path):
+def test_ingest_with_another_home_region_asks_to_reparse_and_then_reads_the_names_near_it(db, tmp_path):
     (tmp_path / "richmond.txt").write_text("Richmond residents objected to the plan for the riverside.\n")
-    db = tmp_path / "s.sqlite"
     runner = CliRunner()
-    args = ["ingest", str(tmp_path / "richmond.txt"), "--db", str(db), "--workers", "1"]
+    args = ["ingest", str(tmp_path / "richmond.txt"), "--db", db, "--workers", "1"]
 
     def stored_country():
-        with ArticleStore.open(db) as s:
+        with open_store(db) as s:
             [article] = s.load_articles(["richmond"])
             return {m.place.country_code for m in article.mentions if m.text == "Richmond"}
 
@@ -370,13 +443,13 @@ def test_ingest_with_another_home_region_asks_to_reparse_and_then_reads_the_name
     assert "1 re-parsed" in redo.output and stored_country() == {"GB"}
 
 
-def test_ingest_refuses_two_different_articles_with_one_id(tmp_path):
+def test_ingest_refuses_two_different_articles_with_one_id(db, tmp_path):
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     (tmp_path / "a" / "report.txt").write_text("Fighting near Aleppo.")
     (tmp_path / "b" / "report.txt").write_text("Fighting near Homs.")
-    result = CliRunner().invoke(main, ["ingest", str(tmp_path / "a"), str(tmp_path / "b"), "--db",
-                                       str(tmp_path / "s.sqlite"), "--workers", "1", "--model", "none"])
+    result = CliRunner().invoke(main, ["ingest", str(tmp_path / "a"), str(tmp_path / "b"), "--db", db,
+                                       "--workers", "1", "--model", "none"])
     assert "1 new" in result.output and "already used by" in result.output
 
 
@@ -404,9 +477,8 @@ def assert_acceptance_queries(db: str) -> None:
     assert "Polygon" in {f["geometry"]["type"] for f in json.loads(geojson.output)["features"]}
 
 
-def test_sample_article_queries(tmp_path):
+def test_sample_article_queries(db):
     """The acceptance queries after ingesting the sample article with worker processes."""
-    db = str(tmp_path / "s.sqlite")
     seed = require_shared("eval/dev/seed.jsonl")
     result = CliRunner().invoke(main, ["ingest", str(seed), "--db", db, "--workers", "2"])
     assert result.exit_code == 0 and "1 new" in result.output, result.output
@@ -414,11 +486,211 @@ def test_sample_article_queries(tmp_path):
 
 
 @pytest.mark.slow
-def test_acceptance_queries_after_the_dev_corpora(tmp_path):
+def test_acceptance_queries_after_the_dev_corpora(db):
     """The same queries once the ~820 dev articles are in the store too (about a minute)."""
-    db = str(tmp_path / "s.sqlite")
     result = CliRunner().invoke(main, ["ingest", str(require_shared("eval/dev")), "--db", db])
     assert result.exit_code == 0 and "0 failed" in result.output, result.output
     assert_acceptance_queries(db)
-    with ArticleStore.open(db) as store:
+    with open_store(db) as store:
         assert store.count() > 800 and store.check().ok
+
+
+# --------------------------------------------------------------------------- which store --db means
+def test_a_url_is_never_taken_for_a_file_name(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert store_location("postgresql://ana@db.example/news") == "postgresql://ana@db.example/news"
+    assert store_location("postgres:///news?host=/run/pg") == "postgres:///news?host=/run/pg"
+    assert store_location("archive/news.sqlite") == Path("archive/news.sqlite")
+    monkeypatch.setenv("GEOMAP_DB", "postgresql:///from_env")
+    assert store_location(None) == "postgresql:///from_env"
+    runner = CliRunner()
+    # a server that is not there: a clear error, and no folder named 'postgresql:' appears
+    gone = runner.invoke(main, ["ingest", str(tmp_path), "--db", f"postgresql:///news?host={tmp_path / 'none'}"])
+    assert gone.exit_code == 1 and "cannot connect to PostgreSQL" in gone.output, gone.output
+    mysql = runner.invoke(main, ["query", "near", "33.5,36.3", "--km", "5", "--db", "mysql://db.example/news"])
+    assert mysql.exit_code == 1 and "not a mysql:// URL" in mysql.output, mysql.output
+    from_env = runner.invoke(main, ["query", "near", "33.5,36.3", "--km", "5"],
+                             env={"GEOMAP_DB": f"postgresql:///news?host={tmp_path / 'none'}"})
+    assert from_env.exit_code == 1 and "cannot connect to PostgreSQL" in from_env.output, from_env.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_both_stores_answer_every_query_with_the_same_json(tmp_path, postgres_cluster, postgis_template):
+    urls = [str(tmp_path / "articles.sqlite"), postgres_cluster.url(postgres_cluster.new_database(postgis_template))]
+    for db in urls:
+        with open_store(db, create=True) as store:
+            fill(store)
+            store.save_article(corridor_article("corridor-2"), "hash-c", "v1")
+            store.save_article(antimeridian_article(), "hash-fiji", "v1")
+    runner = CliRunner()
+    queries = [["places", "--article", "sample"], ["articles", "--place", "Albukamal"],
+               ["articles", "--place", "Damascus", "--limit", "1"], ["near", "Damascus", "--km", "30"],
+               ["near", "34.0,39.0", "--km", "400"], ["near", "--km", "150", "--", "-17.0,-179.99"],
+               ["claims", "--covering", "Eilat"], ["claims", "--covering", "-16.9,-179.7"],
+               ["claims", "--near", "Mayadin", "--km", "100"], ["claims"]]
+    for query in queries:
+        answers = []
+        for db in urls:
+            result = runner.invoke(main, ["query", query[0], "--db", db, "--format", "json", *query[1:]])
+            assert result.exit_code == 0, (query, result.output)
+            answers.append(result.output)
+        assert json.loads(answers[0]) and answers[0] == answers[1], query
+    args = ["--near", "Albukamal", "--km", "50", "-o", str(tmp_path / "m.html")]
+    maps = [runner.invoke(main, ["map", "--db", db, *args]).output for db in urls]
+    assert "2 articles" in maps[0] and maps[0] == maps[1]
+
+
+# --------------------------------------------------------------------------- writers at once
+def test_two_ingests_of_the_same_articles_at_once_leave_one_copy(db, tmp_path):
+    corpus = tmp_path / "corpus.jsonl"
+    with corpus.open("w") as out:
+        for i in range(40):
+            out.write(json.dumps({"id": f"a{i:02d}", "text": f"Report {i}: shelling near Damascus and Aleppo, "
+                                  f"then talks in Beirut."}) + "\n")
+    cmd = [sys.executable, "-c", "from geomap.cli import main; main()", "ingest", str(corpus), "--db", db,
+           "--workers", "1", "--model", "none", "--no-progress"]
+    with open_store(db, create=True):
+        pass  # both find the store; creating it at once is tested by the schema lock, not here
+    procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outputs = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outputs
+    with open_store(db) as store:
+        assert store.article_ids() == [f"a{i:02d}" for i in range(40)]
+        assert store.check().ok, store.check().problems
+        damascus = store.articles_mentioning([rid for rid, _, _ in store.find_places("Damascus")[0]], limit=None)
+        assert damascus.total == 40 and all(a.count == 1 for a in damascus.articles)
+
+
+# --------------------------------------------------------------------------- schema upgrades
+#: The store schema 1 (git show 4df9c56^:geomap/store/schema.py), abridged to its DDL: R*Tree boxes keyed by
+#: the claim's rid, widened to every longitude when a circle crossed the antimeridian.
+SCHEMA_1 = """
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE article(rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, title TEXT, source TEXT,
+    meta TEXT NOT NULL DEFAULT '{}', text TEXT NOT NULL, content_hash TEXT NOT NULL, pipeline_version TEXT NOT NULL,
+    sentence_count INTEGER NOT NULL, mention_count INTEGER NOT NULL, range_count INTEGER NOT NULL,
+    corridor_count INTEGER NOT NULL, ingested_at TEXT NOT NULL);
+CREATE TABLE sentence(article_rid INTEGER NOT NULL, idx INTEGER NOT NULL, start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL, text TEXT, PRIMARY KEY(article_rid, idx)) WITHOUT ROWID;
+CREATE TABLE place(rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, name TEXT NOT NULL, kind TEXT NOT NULL,
+    lat REAL NOT NULL, lon REAL NOT NULL, country_code TEXT, admin1 TEXT, population INTEGER NOT NULL DEFAULT 0,
+    source TEXT NOT NULL DEFAULT '');
+CREATE VIRTUAL TABLE place_rtree USING rtree(rid, min_lat, max_lat, min_lon, max_lon);
+CREATE TABLE place_name(key TEXT NOT NULL, place_rid INTEGER NOT NULL, PRIMARY KEY(key, place_rid)) WITHOUT ROWID;
+CREATE TABLE mention(article_rid INTEGER NOT NULL, idx INTEGER NOT NULL, start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL, text TEXT NOT NULL, sentence_idx INTEGER NOT NULL, source TEXT NOT NULL, label TEXT,
+    place_rid INTEGER, score REAL NOT NULL, PRIMARY KEY(article_rid, idx)) WITHOUT ROWID;
+CREATE INDEX mention_place ON mention(place_rid, article_rid);
+CREATE TABLE range_claim(rid INTEGER PRIMARY KEY, article_rid INTEGER NOT NULL, idx INTEGER NOT NULL, weapon TEXT,
+    range_km REAL, origin_lat REAL, origin_lon REAL, sentence TEXT NOT NULL, data TEXT NOT NULL);
+CREATE INDEX range_claim_article ON range_claim(article_rid);
+CREATE VIRTUAL TABLE range_rtree USING rtree(rid, min_lat, max_lat, min_lon, max_lon);
+CREATE TABLE corridor(rid INTEGER PRIMARY KEY, article_rid INTEGER NOT NULL, idx INTEGER NOT NULL,
+    kind TEXT NOT NULL, name TEXT, sentence TEXT NOT NULL, data TEXT NOT NULL);
+CREATE INDEX corridor_article ON corridor(article_rid);
+CREATE VIRTUAL TABLE corridor_rtree USING rtree(rid, min_lat, max_lat, min_lon, max_lon);
+PRAGMA application_id = 1734700897;
+INSERT INTO meta(key, value) VALUES ('schema_version', '1');
+"""
+
+
+def make_schema_1_store(path: Path) -> None:
+    """A store as geomap wrote it at schema 1: the Fiji article, its drone claim's box widened to 360 degrees."""
+    from geomap.store.base import article_record
+
+    record = article_record(antimeridian_article())
+    con = sqlite3.connect(path)
+    con.executescript(SCHEMA_1)
+    with con:
+        con.execute("INSERT INTO article VALUES (1, 'fiji', 'Fiji', NULL, '{}', ?, 'h', 'v1', ?, ?, 1, 1, 'then')",
+                    (record["text"], len(record["sentences"]), len(record["mentions"])))
+        con.executemany('INSERT INTO sentence VALUES (1, ?, ?, ?, ?)',
+                        [(i, s[0], s[1], s[2]) for i, s in enumerate(record["sentences"])])
+        for rid, p in enumerate(record["places"], 1):
+            con.execute("INSERT INTO place VALUES (?,?,?,?,?,?,?,?,?,?)", (rid, p["id"], p["name"], p["kind"],
+                        p["lat"], p["lon"], p["country_code"], p["admin1"], p["population"], p["source"]))
+            con.execute("INSERT INTO place_rtree VALUES (?,?,?,?,?)", (rid, p["lat"], p["lat"], p["lon"], p["lon"]))
+            con.execute("INSERT INTO place_name VALUES (lower(?), ?)", (p["name"], rid))
+        rids = {p["id"]: rid for rid, p in enumerate(record["places"], 1)}
+        con.executemany("INSERT INTO mention VALUES (1,?,?,?,?,?,?,?,?,?)",
+                        [(i, m["start"], m["end"], m["text"], m["sentence"], m["source"], m["label"],
+                          rids[m["place_id"]], m["score"]) for i, m in enumerate(record["mentions"])])
+        drone = record["ranges"][0]
+        con.execute("INSERT INTO range_claim VALUES (1, 1, 0, 'drone', 60.0, ?, ?, ?, ?)",
+                    (FIJI_EAST.lat, FIJI_EAST.lon, drone["sentence"], json.dumps(drone)))
+        con.execute("INSERT INTO range_rtree VALUES (1, -17.45, -16.35, -180.0, 180.0)")
+        con.execute("INSERT INTO corridor VALUES (1, 1, 0, 'route', 'islet route', ?, ?)",
+                    (drone["sentence"], json.dumps(record["corridors"][0])))
+        con.execute("INSERT INTO corridor_rtree VALUES (1, -17.22, -16.88, -180.0, 180.0)")
+    con.close()
+
+
+def test_a_schema_1_store_is_upgraded_on_open_and_its_articles_stay_queryable(tmp_path):
+    path = tmp_path / "old.sqlite"
+    make_schema_1_store(path)
+    with ArticleStore.open(path) as store:
+        assert store.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == \
+            str(SCHEMA_VERSION)
+        assert store.check().ok, store.check().problems
+        assert [a.id for a in store.load_articles(["fiji"])] == ["fiji"]
+        assert [c.weapon for c in store.claims_covering(store.resolve_point("-16.9,-179.7"))] == ["drone"]
+        assert [c.name for c in store.corridors_near(store.resolve_point("-17.0,180"), 5)] == ["islet route"]
+        # the circle's two boxes, one each side of 180, replace the 360-degree one
+        boxes = store.con.execute("SELECT box, min_lon, max_lon FROM range_rtree ORDER BY box").fetchall()
+        assert [b[0] for b in boxes] == [2, 3] and boxes[0][1] > 179 and boxes[0][2] == 180
+        assert boxes[1][1] == -180 and -179.6 < boxes[1][2] < -179.4
+        store.save_article(sample_article(), "hash-sample", "v1")  # and takes new articles
+        assert store.article_ids() == ["fiji", "sample"]
+    result = CliRunner().invoke(main, ["query", "near", "--km", "150", "--db", str(path), "--", "-17.0,-179.99"])
+    assert result.exit_code == 0 and "Eastern Islet" in result.output, result.output
+
+
+def test_a_store_from_a_newer_geomap_is_refused_clearly(tmp_path):
+    path = tmp_path / "new.sqlite"
+    ArticleStore.open(path, create=True).close()
+    con = sqlite3.connect(path)
+    with con:
+        con.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    con.close()
+    with pytest.raises(StoreCorrupt, match="schema 99, made by a newer geomap"):
+        ArticleStore.open(path)
+
+
+# --------------------------------------------------------------------------- the postgis extension
+def test_the_postgis_extension_is_created_when_the_user_may_and_named_when_not(postgres_cluster):
+    fresh = postgres_cluster.new_database()
+    with open_store(postgres_cluster.url(fresh), create=True) as store:
+        assert store.count() == 0
+        assert store.con.execute("SELECT extname FROM pg_extension WHERE extname = 'postgis'").fetchall()
+    postgres_cluster.sql("CREATE ROLE reporter LOGIN")
+    owned = postgres_cluster.new_database(owner="reporter")
+    with pytest.raises(StoreError) as info:
+        open_store(postgres_cluster.url(owned, user="reporter"), create=True)
+    message = str(info.value)
+    assert "CREATE EXTENSION postgis;" in message and f"database {owned}" in message and "'reporter'" in message
+    postgres_cluster.sql("CREATE EXTENSION postgis", dbname=owned)  # what the owner was asked to do
+    with open_store(postgres_cluster.url(owned, user="reporter"), create=True) as store:
+        store.save_article(sample_article(), "hash-sample", "v1")
+        assert store.article_ids() == ["sample"]
+
+
+def test_a_database_without_a_store_or_with_foreign_tables_is_refused_clearly(postgres_cluster):
+    empty = postgres_cluster.new_database()
+    with pytest.raises(StoreError, match=f"no article store in database '{empty}'; create one with `geomap ingest"):
+        open_store(postgres_cluster.url(empty))
+    foreign = postgres_cluster.new_database()
+    postgres_cluster.sql("CREATE TABLE meta(key text)", dbname=foreign)
+    with pytest.raises(StoreCorrupt, match=f"database '{foreign}' has a table 'meta' but is not a geomap"):
+        open_store(postgres_cluster.url(foreign), create=True)
+
+
+def test_without_postgresql_the_tests_skip_naming_the_install_command_and_fail_under_ci(monkeypatch, tmp_path):
+    import pg
+
+    monkeypatch.setattr(pg, "PG_BIN", tmp_path)  # no initdb there
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="install it with: make postgres"):
+        pg.require_postgres()
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="apt-get install postgresql-15-postgis-3"):
+        pg.require_postgres()

@@ -28,8 +28,9 @@ def ingest(paths, db_path, workers, reparse, progress, verbose, cluster, config)
 
     PATHS are text and Markdown files, HTML files (reduced to their text), JSON Lines of
     {"id", "title", "url", "date", "text"}, or directories of them. Each article is stored
-    whole in its own transaction: its mentions with offsets and sentences, its resolved places
-    and its range and corridor claims.
+    whole (a transaction per batch): its mentions with offsets and sentences, its resolved places
+    and its range and corridor claims. --db takes a SQLite file or a PostgreSQL + PostGIS URL,
+    which several ingests, on several machines, may write at once.
 
     Article ids: a file's path relative to the folder given, without its suffix (`geomap
     ingest corpus/` stores corpus/a/report.txt as "a/report"; a file given by itself is its
@@ -45,18 +46,19 @@ def ingest(paths, db_path, workers, reparse, progress, verbose, cluster, config)
     Examples:
       geomap ingest articles/ feed.jsonl
       geomap ingest --db newsroom.sqlite --workers 4 archive/
+      geomap ingest --db postgresql://ana@dbhost/news archive/
       geomap ingest --reparse archive/          after upgrading geomap or its gazetteer
       geomap ingest --dask 8 archive/           parse on 8 local Dask workers
       geomap ingest --scheduler tcp://10.0.0.5:8786 archive/
       geomap query articles --place Albukamal
     """
-    from geomap.store import ArticleStore, default_store_path
+    from geomap.store import open_store
     from geomap.store.ingest import ingest as run_ingest
 
     def log(outcome: str, article_id: str, _article) -> None:
         click.echo(f"{outcome}\t{article_id}")
 
-    with ArticleStore.open(db_path or default_store_path(), create=True) as store:
+    with open_store(db_path, create=True) as store:
         summary = run_ingest(paths, store, config=config, workers=workers,
                              reparse=reparse, progress=progress, on_stored=log if verbose else None,
                              cluster=cluster)

@@ -49,9 +49,9 @@ def read_stored_articles(db_path: str | None, gazetteer_path: str | None, *, lim
     caps the number of articles (0: no cap), with a warning when it cuts.
     """
     from geomap.errors import InputError
-    from geomap.store import ArticleStore
+    from geomap.store import open_store
 
-    with ArticleStore.open(db_path, gazetteer_path=gazetteer_path) as store:
+    with open_store(db_path, gazetteer_path=gazetteer_path) as store:
         if any(v is not None for k, v in selectors.items() if k != "km"):
             ids = store.select_ids(**selectors)
             what = "the selectors"

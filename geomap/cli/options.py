@@ -17,7 +17,8 @@ gazetteer_option = click.option(
 
 db_option = click.option(
     "--db", "db_path", type=click.Path(dir_okay=False), default=None, envvar="GEOMAP_DB",
-    help="The article store (SQLite) [default: articles.sqlite in the user data directory; env GEOMAP_DB].",
+    help="The article store: a SQLite file, or a shared PostgreSQL + PostGIS database as a URL "
+         "(postgresql://user@host/dbname) [default: articles.sqlite in the user data directory; env GEOMAP_DB].",
 )
 
 model_option = click.option(

@@ -61,9 +61,9 @@ class Result:
 
 
 def _open_store(db_path, gazetteer_path):
-    from geomap.store import ArticleStore
+    from geomap.store import open_store
 
-    return ArticleStore.open(db_path, gazetteer_path=gazetteer_path)
+    return open_store(db_path, gazetteer_path=gazetteer_path)
 
 
 def _none_if_zero(limit: int) -> int | None:

@@ -6,9 +6,11 @@ The work splits in two on purpose:
   plain store record (:func:`geomap.store.db.article_record`). It runs in the worker
   processes of a :class:`geomap.text.batch.ParsePool`, or on the workers of a Dask cluster
   (:class:`geomap.cluster.DaskPool`), each holding one :class:`geomap.Parser`.
-- **write** happens only in the parent, one transaction per article
-  (:meth:`ArticleStore.save_record`): an article is stored whole or not at all, and a
-  killed ingest loses no committed article.
+- **write** happens only in the parent, one transaction per batch of articles
+  (:meth:`StoreBase.save_records`; a batch is at most :data:`BATCH_ARTICLES` articles or
+  :data:`BATCH_SECONDS` of parsing): an article is stored whole or not at all, and a
+  killed ingest loses no committed article. Several ingests may write one PostgreSQL
+  store at once (:class:`geomap.store.postgis.PostgisStore` upserts by id and content hash).
 
 An article's id is unique per source (see :mod:`geomap.textio`). A second, different text under a
 stored id from another file or URL is a collision: it is reported and skipped, never stored over the
@@ -31,13 +33,17 @@ from pathlib import Path
 from geomap.cluster import ClusterSpec, open_pool
 from geomap.errors import WorkerDied
 from geomap.pipeline import ParserConfig
-from geomap.store.db import ArticleStore, article_record
+from geomap.store.base import StoreBase, article_record
 from geomap.textio import ArticleInput, count_articles, read_articles, same_origin
 
 #: What happened to one input article.
 NEW, UPDATED, REPARSED, UNCHANGED, STALE, FAILED = "new", "updated", "reparsed", "unchanged", "stale", "failed"
 #: An input whose id is stored for a different text from another file or URL (reported, not stored).
 COLLIDES = "collides"
+#: A batch (one transaction) holds at most this many articles ...
+BATCH_ARTICLES = 64
+#: ... and waits at most this long for more after its first one (seconds).
+BATCH_SECONDS = 1.0
 
 
 @dataclass(slots=True)
@@ -89,7 +95,7 @@ def parse_to_record(parser, article_id: str, text: str) -> dict:
 
 
 # --------------------------------------------------------------------------- parent side
-def _classify(store: ArticleStore, article: ArticleInput, version: str, reparse: bool) -> str:
+def _classify(store: StoreBase, article: ArticleInput, version: str, reparse: bool) -> str:
     """What to do with an input: NEW / UPDATED / REPARSED need parsing, UNCHANGED / STALE / COLLIDES do not."""
     status = store.article_status(article.id)
     if status is None:
@@ -102,7 +108,7 @@ def _classify(store: ArticleStore, article: ArticleInput, version: str, reparse:
     return REPARSED if reparse else STALE
 
 
-def ingest(paths: Iterable[str | Path], store: ArticleStore, *, config: ParserConfig | None = None,
+def ingest(paths: Iterable[str | Path], store: StoreBase, *, config: ParserConfig | None = None,
            workers: int | None = None, reparse: bool = False, progress: bool = True,
            on_stored: Callable[[str, str, ArticleInput], None] | None = None,
            cluster: ClusterSpec | None = None) -> IngestSummary:
@@ -112,8 +118,8 @@ def ingest(paths: Iterable[str | Path], store: ArticleStore, *, config: ParserCo
     ----------
     paths : iterable of path-like
         Text, Markdown, HTML and JSONL files, or directories of them.
-    store : ArticleStore
-        An open, writable store.
+    store : StoreBase
+        An open, writable store (SQLite or PostgreSQL).
     config : ParserConfig, optional
         The parser the workers build (default: the default parser).
     workers : int, optional
@@ -124,7 +130,7 @@ def ingest(paths: Iterable[str | Path], store: ArticleStore, *, config: ParserCo
     progress : bool
         Show a progress bar on stderr (only on a terminal: :func:`gazetteer.progress.progress_bar`).
     on_stored : callable, optional
-        Called as ``on_stored(outcome, article_id, article)`` after each article is committed.
+        Called as ``on_stored(outcome, article_id, article)`` after each article's batch is committed.
     cluster : ClusterSpec, optional
         Parse on this Dask cluster instead of ``workers`` local processes.
 
@@ -144,6 +150,21 @@ def ingest(paths: Iterable[str | Path], store: ArticleStore, *, config: ParserCo
     def fail(message: str) -> None:
         summary.failures.append(message)
         bar.update(1)
+
+    batch: list[tuple[dict, ArticleInput, str]] = []
+    batch_started = 0.0
+
+    def commit() -> None:
+        """Write the parsed articles waiting in ``batch`` in one transaction, then count them."""
+        if batch:
+            store.save_records([(record, article.content_hash, summary.pipeline_version)
+                                for record, article, _ in batch])
+        for _, article, outcome in batch:
+            summary.add(outcome)
+            bar.update(1)
+            if on_stored:
+                on_stored(outcome, article.id, article)
+        batch.clear()
 
     def parse_jobs() -> Iterator[tuple[tuple[ArticleInput, str], tuple[str, str]]]:
         """The articles to parse, as ParsePool jobs; those to leave alone are counted on the way."""
@@ -165,14 +186,17 @@ def ingest(paths: Iterable[str | Path], store: ArticleStore, *, config: ParserCo
                     fail(f"{article.source or article.id}: parsing failed ({error})")
                     continue
                 record.update(title=article.title, source=article.source, meta=article.meta)
-                store.save_record(record, article.content_hash, summary.pipeline_version)
-                summary.add(outcome)
-                bar.update(1)
-                if on_stored:
-                    on_stored(outcome, article.id, article)
-    except KeyboardInterrupt:  # every committed article stays; report what was done
+                if not batch:
+                    batch_started = time.perf_counter()
+                batch.append((record, article, outcome))
+                if len(batch) >= BATCH_ARTICLES or time.perf_counter() - batch_started >= BATCH_SECONDS:
+                    commit()
+            commit()
+    except KeyboardInterrupt:  # every committed article stays, and those parsed are committed; report what was done
         summary.interrupted = True
+        commit()
     except WorkerDied:
+        commit()
         raise WorkerDied(f"a parser process died (out of memory?) after {summary.stored} articles were stored in "
                           f"{store.path}; they are kept: run the same command again, with fewer --workers, "
                           "to go on") from None
@@ -182,7 +206,7 @@ def ingest(paths: Iterable[str | Path], store: ArticleStore, *, config: ParserCo
     return summary
 
 
-def _plan(articles: Iterator[ArticleInput], store: ArticleStore, version: str, reparse: bool,
+def _plan(articles: Iterator[ArticleInput], store: StoreBase, version: str, reparse: bool,
           fail: Callable[[str], None]) -> Iterator[tuple[ArticleInput, str]]:
     """Pair each input with what to do, refusing a second, different article under an id seen in this run."""
     seen: dict[str, tuple[str, str | None]] = {}
