@@ -47,18 +47,6 @@ PROMINENCE_WEIGHT = 1 - MATCH_WEIGHT
 MIN_VARIANT_SIMILARITY = 0.75
 
 
-def __getattr__(name: str):
-    # Transitional: geomap/store/db.py and geomap/text/resolve.py still import these two names; they go when
-    # those modules import gazetteer.geodesy themselves. Lazy: numpy and pyproj cost a tenth of a second at start-up.
-    from gazetteer import geodesy
-
-    if name == "haversine_km":
-        return geodesy.great_circle_km
-    if name == "EARTH_RADIUS_KM":
-        return geodesy.MEAN_EARTH_RADIUS_KM
-    raise AttributeError(f"module 'gazetteer.core' has no attribute {name!r}")
-
-
 def fuzzy_length_range(length: int, cutoff: float = FUZZY_CUTOFF) -> tuple[int, int]:
     """The key lengths that can reach ``cutoff`` against a key of ``length`` (a lossless prefilter).
 
