@@ -338,6 +338,13 @@ class Gazetteer:
             self._divisions = {row[7]: _place(row) for row in rows}  # one scan, on first use: 4,000 places
         return self._divisions.get(admin1)
 
+    def extent(self, place_id: str) -> tuple[float, float, float, float] | None:
+        """The box (min_lat, max_lat, min_lon, max_lon) a place spans (a division: its member places'), its
+        point's for a place without extent; None when no place has the id."""
+        rows = self._query("SELECT r.min_lat, r.max_lat, r.min_lon, r.max_lon FROM place_rtree r "
+                           "JOIN place p ON p.rid = r.rid WHERE p.id = ?", (place_id,))
+        return rows[0] if rows else None
+
     def lookup(self, name: str, *, country: str | None = None, kinds: Iterable[str] | None = None,
                limit: int = 10, fuzzy: bool = True, demonyms: bool = False) -> list[Candidate]:
         """Places a name may refer to, best first.

@@ -8,13 +8,15 @@ Point(29.52667, 35.00778, 0.0)
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from geopy.exc import GeocoderQueryError
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 from geopy.point import Point
 
-from gazetteer.abbreviations import state_code, us_state
-from gazetteer.core import Gazetteer
+from gazetteer.abbreviations import divisions
+from gazetteer.core import MATCH_FUZZY, MATCH_VARIANT, MATCH_WEIGHT, PROMINENCE_WEIGHT, Gazetteer
 from gazetteer.errors import PlaceNotFound
 from gazetteer.geodesy import Box, in_boxes, lon_span_boxes
 from gazetteer.place import Candidate, Place
@@ -27,6 +29,17 @@ FEATURE_KINDS = {"country": ("country",), "state": ("admin1",), "city": ("city",
 #: The key of a place's own name in its address (Nominatim's ``addressdetails``), by kind; other kinds: the kind.
 ADDRESS_KEYS = {"city": "city", "admin2": "county", "admin1": "state", "country": "country", "airport": "aeroway",
                 "base": "military", "river": "water", "mountain": "natural", "desert": "natural"}
+#: The least spelling similarity (0-1) of a query's loose match (a transliteration variant or a fuzzy match) that
+#: a geocoder answers: "Vienna Austria" is not Vinstra (0.78), "Damascos" is Damascus (0.88).
+LOOSE_MATCH_FLOOR = 0.85
+#: A name this short (its letters) is answered by a loose match only when the spellings are one once their
+#: transliteration variants merge (Homss is Homs): one letter off is a different name ("Dumbo" is not Damboa, 0.91).
+SHORT_NAME = 7
+#: The kinds of place a container written after a name without commas may be ("Paris France", "Seattle WA USA").
+CONTAINER_KINDS = ("country", "admin1")
+#: How near (km) a division's point is to the point of a settlement of its name for the point to be the
+#: settlement's: some sources give a state its namesake city's point (New York state, New York City's).
+NAMESAKE_KM = 1.0
 #: Nominatim's ``zoom`` of a reverse query: up to this, the answer is the country; then up to the next, the state.
 ZOOM_COUNTRY, ZOOM_STATE = 4, 7
 
@@ -42,6 +55,41 @@ def within_qualifiers(candidates: list[Candidate], qualifiers: list[Place]) -> l
     countries = {q.country_code for q in qualifiers if q.country_code}
     return sorted(candidates, key=lambda c: 0 if c.place.admin1 in regions else
                   1 if c.place.country_code in countries else 2)
+
+
+@lru_cache(maxsize=1024)
+def iso_country(code: str) -> str | None:
+    """The ISO 3166-1 alpha-2 code of a country written as its alpha-2 or alpha-3 code in capitals, else None.
+
+    >>> iso_country("DEU"), iso_country("GB"), iso_country("RUS"), iso_country("Rus"), iso_country("UK")
+    ('DE', 'GB', 'RU', None, None)
+    """
+    if len(code) not in (2, 3) or not code.isalpha() or not code.isupper():
+        return None
+    import pycountry
+
+    country = pycountry.countries.get(**{"alpha_2" if len(code) == 2 else "alpha_3": code})
+    return country.alpha_2 if country else None
+
+
+def loose_similarity(candidate: Candidate) -> float:
+    """How alike a loose match's spelling is to the query's (0-1), from its score; 1 for any other match.
+
+    A ``variant`` match scores MATCH_WEIGHT * MATCH_VARIANT * similarity + PROMINENCE_WEIGHT * prominence,
+    a ``fuzzy`` one the same with MATCH_FUZZY.
+    """
+    quality = {"variant": MATCH_VARIANT, "fuzzy": MATCH_FUZZY}.get(candidate.match)
+    if quality is None:
+        return 1.0
+    return (candidate.score - PROMINENCE_WEIGHT * candidate.prominence) / (MATCH_WEIGHT * quality)
+
+
+def in_containers(candidate: Candidate, containers: list[Place]) -> bool:
+    """Whether a candidate lies in one of ``containers``: in its first-level division, else in its country
+    (a place or division names the country it is in)."""
+    place = candidate.place
+    return any(place.admin1 == c.admin1 if c.kind == "admin1" and c.admin1 else
+               place.country_code == c.country_code for c in containers if c.country_code)
 
 
 def query_parts(query) -> tuple[str, list[str]]:
@@ -145,15 +193,94 @@ class OfflineGeocoder(Geocoder):
         codes = {code.upper() for code in ([country_codes] if isinstance(country_codes, str) else country_codes or ())}
         name, qualifiers = query_parts(query)
         wanted = 1 if exactly_one else (limit or 10)
-        restricted = qualifiers or viewbox is not None or len(codes) > 1
-        cands: list[Candidate] = self.gazetteer.lookup(name, country=next(iter(codes)) if len(codes) == 1 else None,
-                                                       kinds=kinds, limit=QUALIFIED_POOL if restricted else wanted)
-        cands = self._restricted(cands, codes, viewbox, bounded, qualifiers)
+        cands = self._by_iso_code(name, codes, kinds) if not qualifiers else []
+        if not cands:
+            restricted = bool(qualifiers) or viewbox is not None or len(codes) > 1
+            cands = self._matches(name, qualifiers, next(iter(codes)) if len(codes) == 1 else None, kinds,
+                                  QUALIFIED_POOL if restricted else wanted)
+            cands = self._restricted(cands, codes, viewbox, bounded, qualifiers)
         locations = [self._location(c.place, c.to_dict(), addressdetails=addressdetails, geometry=geometry,
                                     extratags=extratags, namedetails=namedetails) for c in cands[:wanted]]
         if exactly_one:
             return locations[0] if locations else None
         return locations or None
+
+    def _by_iso_code(self, name: str, codes: set[str], kinds) -> list[Candidate]:
+        """The country a query that is exactly its ISO 3166-1 code names ("DE", "GBR"), as one candidate; none
+        when the query is no such code or the country is not among the ``codes`` or ``kinds`` asked for."""
+        code = iso_country(name)
+        if code is None or (codes and code not in codes) or (kinds and "country" not in kinds):
+            return []
+        try:
+            place = self.gazetteer.get(f"cc:{code}")
+        except PlaceNotFound:
+            return []
+        return [Candidate(place, 1.0, name, "code")]
+
+    def _matches(self, name: str, qualifiers: list[str], country: str | None, kinds, pool: int) -> list[Candidate]:
+        """The candidates of a query's name, before its restrictions; ``qualifiers`` gains the containers a
+        name written without commas ends with ("Paris France": Paris, in France).
+
+        A name's own places come first (exact, folded, curated...); then, when none has the name, the name
+        read as a shorter name and its containers; then transliteration variants and fuzzy matches, when
+        alike enough (:data:`LOOSE_MATCH_FLOOR`) and inside any container the query names.
+        """
+        lookup = self.gazetteer.lookup
+        cands = [c for c in lookup(name, country=country, kinds=kinds, limit=pool, fuzzy=False)
+                 if c.match != "variant"]
+        if cands:
+            return cands
+        if not qualifiers and (split := self._split_containers(name)):
+            name, containers = split
+            qualifiers.extend(containers)
+            cands = [c for c in lookup(name, country=country, kinds=kinds, limit=QUALIFIED_POOL, fuzzy=False)
+                     if c.match != "variant"]
+            if cands:
+                return cands
+        floor = 1.0 if sum(ch.isalpha() for ch in name) < SHORT_NAME else LOOSE_MATCH_FLOOR
+        cands = [c for c in lookup(name, country=country, kinds=kinds, limit=pool)
+                 if loose_similarity(c) >= floor - 1e-6]  # 1e-6: the similarity is recovered from a score
+        if qualifiers and cands:
+            containers = [place for q in qualifiers for place in self._qualifier_places(q)]
+            cands = [c for c in cands if in_containers(c, containers)]
+        return cands
+
+    def _split_containers(self, name: str) -> tuple[str, list[str]] | None:
+        """A name written without commas read as a place's name and the containers after it, the longest name
+        first: "Vancouver British Columbia Canada" -> ("Vancouver", ["British Columbia", "Canada"]); None
+        when no split leaves a place's name followed only by countries and first-level divisions."""
+        words = name.split()
+        for cut in range(len(words) - 1, 0, -1):
+            containers = self._trailing_containers(words[cut:])
+            head = " ".join(words[:cut])
+            if containers and any(c.match != "variant" for c in self.gazetteer.lookup(head, limit=3, fuzzy=False)):
+                return head, containers
+        return None
+
+    def _trailing_containers(self, words: list[str]) -> list[str] | None:
+        """``words`` read as containers from the last, the longest first ("British Columbia Canada": two);
+        None when some word is no container's."""
+        found: list[str] = []
+        end = len(words)
+        while end:
+            start = next((s for s in range(end) if self._container_places(" ".join(words[s:end]))), None)
+            if start is None:
+                return None
+            found.insert(0, " ".join(words[start:end]))
+            end = start
+        return found
+
+    def _container_places(self, text: str) -> list[Place]:
+        """The countries and first-level divisions ``text`` names by itself: by their ISO code or abbreviation
+        ("DEU", "ON", "WA"), else by a name of theirs (not a variant or misspelling of one)."""
+        places = [c.place for c in divisions(self.gazetteer, text)]
+        code = iso_country(text)
+        if code is not None:
+            places.extend(c.place for c in self._by_iso_code(text, set(), None))
+        if places or not text[:1].isupper():
+            return places
+        return [c.place for c in self.gazetteer.lookup(text, kinds=CONTAINER_KINDS, limit=3, fuzzy=False)
+                if c.match != "variant"]
 
     def _restricted(self, cands: list[Candidate], codes: set[str], viewbox, bounded: bool,
                     qualifiers: list[str]) -> list[Candidate]:
@@ -171,16 +298,9 @@ class OfflineGeocoder(Geocoder):
         return cands
 
     def _qualifier_places(self, qualifier: str) -> list[Place]:
-        """The places a qualifier may name: a US state by its abbreviation ("W.Va.", "OR"), a country by its ISO
-        code ("CA" is California and Canada), else what a lookup of it finds."""
-        code = state_code(qualifier)
-        places = [c.place for c in us_state(self.gazetteer, code)] if code else []
-        if len(qualifier) == 2 and qualifier.isupper():
-            try:
-                places.append(self.gazetteer.get(f"cc:{qualifier}"))
-            except PlaceNotFound:
-                pass
-        return places or [c.place for c in self.gazetteer.lookup(qualifier, limit=3)]
+        """The places a qualifier may name: a division by its abbreviation ("W.Va.", "OR", "ON"), a country by
+        its ISO code ("CA" is California and Canada), a country or division by name, else what a lookup finds."""
+        return self._container_places(qualifier) or [c.place for c in self.gazetteer.lookup(qualifier, limit=3)]
 
     def reverse(self, query, *, exactly_one=True, timeout=None, language=False, addressdetails=True, zoom=None,
                 namedetails=False, km=25.0, kinds=("city", "camp", "base", "airport")):
@@ -227,6 +347,31 @@ class OfflineGeocoder(Geocoder):
                 self._country_names[code] = code
         return self._country_names[code]
 
+    def division_point(self, place: Place) -> Point:
+        """A place's point; for a first-level division at the point of its namesake settlement (within
+        :data:`NAMESAKE_KM`), the centre of the division's extent instead, as Nominatim answers a state.
+
+        >>> OfflineGeocoder().division_point(Gazetteer.open().lookup("New York", kinds=["admin1"])[0].place)
+        ...                                                                          # doctest: +SKIP
+        Point(42.759, -75.833, 0.0)
+        """
+        point = Point(place.lat, place.lon)
+        if place.kind != "admin1" or not place.admin1:
+            return point
+        from gazetteer.geodesy import great_circle_km
+
+        namesakes = self.gazetteer.lookup(place.name, country=place.country_code, kinds=("city",), limit=3,
+                                          fuzzy=False)
+        if not any(c.place.admin1 == place.admin1 and c.match != "variant" and
+                   great_circle_km(c.place.lat, c.place.lon, place.lat, place.lon) <= NAMESAKE_KM
+                   for c in namesakes):
+            return point
+        extent = self.gazetteer.extent(place.id)
+        if extent is None or extent[3] - extent[2] > 180.0:  # a box astride the antimeridian has no centre here
+            return point
+        min_lat, max_lat, min_lon, max_lon = extent
+        return Point((min_lat + max_lat) / 2, (min_lon + max_lon) / 2)
+
     def _location(self, place: Place, raw: dict, *, addressdetails=False, geometry=None, extratags=False,
                   namedetails=False) -> Location:
         """A geopy Location of a place: its address as the display name ("Aqaba, Aqaba Governorate, Jordan"),
@@ -248,4 +393,7 @@ class OfflineGeocoder(Geocoder):
                 raw["geotext"] = shapely.to_wkt(shape, rounding_precision=5)
             else:
                 raw["geojson"] = shapely.geometry.mapping(shape)
-        return Location(display, Point(place.lat, place.lon), raw)
+        point = self.division_point(place)
+        if (point.latitude, point.longitude) != (place.lat, place.lon):
+            raw.update(lat=point.latitude, lon=point.longitude)
+        return Location(display, point, raw)

@@ -1,0 +1,90 @@
+"""Geocoder queries as people type them: containers without commas, ISO codes, loose matches kept in bounds,
+states' own points, provinces by abbreviation, names in other languages."""
+
+from __future__ import annotations
+
+import pytest
+
+from gazetteer import OfflineGeocoder
+from gazetteer.geodesy import great_circle_km
+
+
+@pytest.fixture(scope="module")
+def geocoder(gaz):
+    return OfflineGeocoder(gaz)
+
+
+@pytest.mark.parametrize("query, with_commas", [
+    ("Paris France", "Paris, France"),
+    ("Seattle WA USA", "Seattle, WA, USA"),
+    ("Vancouver British Columbia Canada", "Vancouver, British Columbia, Canada"),
+    ("Aleppo Syria", "Aleppo, Syria"),
+    ("Mosul Iraq", "Mosul, Iraq"),
+    ("Paris Texas", "Paris, Texas"),
+])
+def test_a_name_followed_by_its_containers_without_commas_answers_as_with_commas(geocoder, query, with_commas):
+    found, expected = geocoder.geocode(query), geocoder.geocode(with_commas)
+    assert found is not None and expected is not None
+    assert found.raw["id"] == expected.raw["id"]
+
+
+def test_containers_without_commas_need_the_name_to_be_a_place(geocoder):
+    # "Qwzxv" is no place: the trailing country does not make an answer up
+    assert geocoder.geocode("Qwzxv Syria") is None
+
+
+@pytest.mark.parametrize("code, country", [
+    ("DE", "Germany"), ("GB", "United Kingdom"), ("DEU", "Germany"), ("GBR", "United Kingdom"),
+    ("RUS", "Russia"), ("BOL", "Bolivia"), ("US", "United States"), ("UK", "United Kingdom"),
+])
+def test_an_iso_code_is_its_country(geocoder, code, country):
+    found = geocoder.geocode(code)
+    assert found.raw["kind"] == "country" and found.address == country
+
+
+def test_an_iso_code_respects_the_restrictions_asked_for(geocoder):
+    outside = geocoder.geocode("DEU", country_codes="fr")
+    assert outside is None or outside.raw["country_code"] != "DE"
+    city = geocoder.geocode("DE", featuretype="city")
+    assert city is None or city.raw["kind"] == "city"
+
+
+@pytest.mark.parametrize("query, country", [("Vienna Austria", "AT"), ("Vienna, Austria", "AT")])
+def test_a_query_with_a_country_is_not_answered_by_a_lookalike_elsewhere(geocoder, query, country):
+    assert geocoder.geocode(query).raw["country_code"] == country
+
+
+def test_a_loose_match_outside_the_container_given_is_no_answer(geocoder):
+    # no Dumbo is in the gazetteer: a Nigerian town of similar letters is not in Brooklyn
+    found = geocoder.geocode("Dumbo, Brooklyn")
+    assert found is None or found.raw["country_code"] == "US"
+
+
+def test_a_loose_match_needs_a_close_spelling(geocoder, gaz):
+    # a typo of a known town still answers; letters in common alone do not
+    assert geocoder.geocode("Mosull").raw["name"] == "Mosul"
+    loose = [c for c in gaz.lookup("Dumbo", limit=5) if c.match in ("variant", "fuzzy")]
+    assert loose, "the lookup itself still offers its loose matches (the parser relies on them)"
+    assert geocoder.geocode("Dumbo") is None
+
+
+def test_a_state_is_answered_at_its_own_centre_not_its_namesake_city(geocoder):
+    state = geocoder.geocode("New York", featuretype="state")
+    assert state.raw["kind"] == "admin1"
+    # Nominatim puts New York state near 43.0 N, 75.5 W; New York City is 311 km from there
+    assert great_circle_km(state.latitude, state.longitude, 43.0, -75.5) < 100
+    assert great_circle_km(state.latitude, state.longitude, 40.71, -74.01) > 200
+    # a division without a namesake city keeps its point
+    ontario = geocoder.geocode("Ontario", featuretype="state")
+    assert (ontario.latitude, ontario.longitude) == (ontario.raw["lat"], ontario.raw["lon"])
+
+
+@pytest.mark.parametrize("query, country, admin1_name", [
+    ("London, ON", "CA", "Ontario"), ("London, Ont.", "CA", "Ontario"), ("Perth, WA", "AU", "Western Australia"),
+    ("Newcastle, NSW", "AU", "New South Wales"), ("Portland, OR", "US", "Oregon"),
+    ("Kingston ON Canada", "CA", "Ontario"),
+])
+def test_province_and_state_abbreviations_beyond_the_us(geocoder, query, country, admin1_name):
+    found = geocoder.geocode(query, addressdetails=True)
+    assert found.raw["country_code"] == country
+    assert found.raw["address"]["state"] == admin1_name
