@@ -72,6 +72,45 @@ def iso_country(code: str) -> str | None:
     return country.alpha_2 if country else None
 
 
+def language_tag(language) -> str | None:
+    """The first language of a Nominatim ``language`` ("de", "de-DE,en;q=0.5") as a gettext locale; None for none.
+
+    >>> language_tag("de-DE,en;q=0.5"), language_tag("fr"), language_tag(False)
+    ('de_DE', 'fr', None)
+    """
+    tag = str(language or "").split(",")[0].split(";")[0].strip().replace("-", "_")
+    return tag or None
+
+
+@lru_cache(maxsize=64)
+def _country_names_translation(tag: str):
+    import gettext
+
+    import pycountry
+
+    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[tag], fallback=True)
+
+
+def country_name_in(code: str, language) -> str | None:
+    """A country's name (by its ISO 3166-1 alpha-2 code) in a language, from the iso-codes translations that
+    pycountry ships; None where they have none other than the English name.
+
+    >>> country_name_in("DE", "de"), country_name_in("SY", "de-DE,en"), country_name_in("DE", "xx")
+    ('Deutschland', 'Syrien', None)
+    """
+    tag = language_tag(language)
+    if tag is None or not code:
+        return None
+    import pycountry
+
+    country = pycountry.countries.get(alpha_2=code)
+    if country is None:
+        return None
+    english = getattr(country, "common_name", None) or country.name
+    translated = _country_names_translation(tag).gettext(english)
+    return translated if translated != english else None
+
+
 def loose_similarity(candidate: Candidate) -> float:
     """How alike a loose match's spelling is to the query's (0-1), from its score; 1 for any other match.
 
@@ -178,8 +217,9 @@ class OfflineGeocoder(Geocoder):
         corners) puts the places inside it first, and with ``bounded`` keeps only those; ``addressdetails``
         adds ``raw["address"]`` (the place's name by its kind, its state, country and lower-case
         country_code); ``extratags`` its population; ``namedetails`` its name; ``geometry`` ("wkt" or
-        "geojson") its outline, or its point when it has none. ``language`` is accepted: names are the
-        gazetteer's. ``kinds`` (not Nominatim's) restricts to the gazetteer's kinds of place.
+        "geojson") its outline, or its point when it has none. ``language`` ("de", "fr-CA", "de,en") names
+        countries in that language, in the answer and in every address, from the ISO 3166 translations
+        pycountry ships; other places keep the gazetteer's names, which carry no language. ``kinds`` (not Nominatim's) restricts to the gazetteer's kinds of place.
 
         A ``viewbox`` is the box under 180 degrees wide between its corners' longitudes, so one across
         the antimeridian is written with its corners either side of it (:func:`viewbox_boxes`).
@@ -200,7 +240,8 @@ class OfflineGeocoder(Geocoder):
                                   QUALIFIED_POOL if restricted else wanted)
             cands = self._restricted(cands, codes, viewbox, bounded, qualifiers)
         locations = [self._location(c.place, c.to_dict(), addressdetails=addressdetails, geometry=geometry,
-                                    extratags=extratags, namedetails=namedetails) for c in cands[:wanted]]
+                                    extratags=extratags, namedetails=namedetails, language=language)
+                     for c in cands[:wanted]]
         if exactly_one:
             return locations[0] if locations else None
         return locations or None
@@ -320,22 +361,26 @@ class OfflineGeocoder(Geocoder):
         if not found:
             found = [(p, None) for p in self.gazetteer.containing(lat, lon)]
         locations = [self._location(p, p.to_dict() if d is None else dict(p.to_dict(), distance_km=round(d, 3)),
-                                    addressdetails=addressdetails, namedetails=namedetails) for p, d in found]
+                                    addressdetails=addressdetails, namedetails=namedetails, language=language)
+                     for p, d in found]
         if exactly_one:
             return locations[0] if locations else None
         return locations or None
 
     # -- answers -------------------------------------------------------------
-    def address(self, place: Place) -> dict[str, str]:
+    def address(self, place: Place, language=False) -> dict[str, str]:
         """A place's address as Nominatim's ``addressdetails`` gives it: its name (under a key for its kind:
-        city, county, state, country, aeroway...), its state, country, and lower-case country code."""
-        parts = {ADDRESS_KEYS.get(place.kind, place.kind): place.name}
+        city, county, state, country, aeroway...), its state, country, and lower-case country code; countries
+        named in ``language`` where it has a name for them (:func:`country_name_in`)."""
+        own = (country_name_in(place.country_code, language) if place.kind == "country" else None) or place.name
+        parts = {ADDRESS_KEYS.get(place.kind, place.kind): own}
         if place.admin1 and place.kind not in ("admin1", "country"):
             division = self.gazetteer.division(place.admin1)
             if division is not None:
                 parts.setdefault("state", division.name)
         if place.country_code:
-            parts.setdefault("country", self._country_name(place.country_code))
+            parts.setdefault("country", country_name_in(place.country_code, language) or
+                             self._country_name(place.country_code))
             parts["country_code"] = place.country_code.lower()
         return parts
 
@@ -373,10 +418,10 @@ class OfflineGeocoder(Geocoder):
         return Point((min_lat + max_lat) / 2, (min_lon + max_lon) / 2)
 
     def _location(self, place: Place, raw: dict, *, addressdetails=False, geometry=None, extratags=False,
-                  namedetails=False) -> Location:
+                  namedetails=False, language=False) -> Location:
         """A geopy Location of a place: its address as the display name ("Aqaba, Aqaba Governorate, Jordan"),
         and in ``raw`` the candidate's fields and what the Nominatim arguments asked for."""
-        address = self.address(place)
+        address = self.address(place, language)
         display = ", ".join(dict.fromkeys(v for k, v in address.items() if k != "country_code"))
         raw = dict(raw, display_name=display)
         if addressdetails:

@@ -88,3 +88,43 @@ def test_province_and_state_abbreviations_beyond_the_us(geocoder, query, country
     found = geocoder.geocode(query, addressdetails=True)
     assert found.raw["country_code"] == country
     assert found.raw["address"]["state"] == admin1_name
+
+
+@pytest.mark.parametrize("query, country, not_name", [("Salvador", "BR", "El Salvador"), ("Paso", None, "El Paso")])
+def test_a_spanish_el_is_no_arabic_article(geocoder, query, country, not_name):
+    found = geocoder.geocode(query)
+    assert found is None or found.raw["name"] != not_name
+    if country:
+        assert found.raw["country_code"] == country
+
+
+@pytest.mark.parametrize("query, spanish", [("El Salvador", "SV"), ("El Paso", "US")])
+def test_a_name_with_a_spanish_el_is_still_found_whole(geocoder, query, spanish):
+    assert geocoder.geocode(query).raw["country_code"] == spanish
+
+
+@pytest.mark.parametrize("queries", [("El Arish", "Al-Arish", "Arish"), ("el-Mayadin", "El Mayadin", "Mayadin"),
+                                     ("Deir el Balah", "Deir al-Balah")])
+def test_the_arabic_article_is_still_folded_away(gaz, queries):
+    found = {gaz.lookup(query, limit=1)[0].place.id for query in queries}
+    assert len(found) == 1
+
+
+def test_names_are_indexed_without_the_el_only_where_it_may_be_arabic():
+    from gazetteer.normalize import name_keys, query_keys
+
+    assert name_keys("El Arish") == ["elarish", "arish"]
+    assert name_keys("El Paso", el_is_article=False) == ["elpaso"]
+    assert name_keys("El-Paso", el_is_article=False) == ["elpaso"]
+    assert query_keys("El Paso")[:2] == ["elpaso", "paso"]
+
+
+def test_language_names_countries_in_that_language(geocoder):
+    assert geocoder.geocode("Germany", language="de").address == "Deutschland"
+    assert geocoder.geocode("DE", language="fr").address == "Allemagne"
+    aleppo = geocoder.geocode("Aleppo", language="de-DE,en;q=0.5", addressdetails=True)
+    assert aleppo.raw["address"]["country"] == "Syrien" and aleppo.address.endswith("Syrien")
+    assert geocoder.reverse("34.45, 40.92", zoom=3, language="es").address == "Siria"
+    # without a language, or in one the translations lack, the gazetteer's names
+    assert geocoder.geocode("Germany").address == "Germany"
+    assert geocoder.geocode("Germany", language="xx").address == "Germany"
