@@ -466,8 +466,9 @@ class Gazetteer:
             return ()
         index = self._names
         primary = keys[0]
-        ranking = _Ranking(index, frozenset(name_keys(name)), fold(name), limit,
-                           _SKIPPED_FLAGS[demonyms, name.isupper()], self._place_filter(cc, kinds) if cc or kinds else None)
+        wanted = self._place_filter(cc, kinds) if cc or kinds else None
+        skipped = _SKIPPED_FLAGS[demonyms, name.isupper()]
+        ranking = _Ranking(index, frozenset(name_keys(name)), fold(name), limit, skipped, wanted)
         ranking.consider([(key, index.entries(key), None) for key in keys], "folded")
         if not ranking.score:
             if ranking.passed_demonym:

@@ -209,8 +209,13 @@ class OfflineGeocoder(Geocoder):
         """Locations for a name, best first (``exactly_one``: the best, or None).
 
         As with Nominatim, the query may name the region or country after commas ("Athens, Georgia",
-        "Tripoli, Lebanon", "Springfield, Illinois, USA"; US states also in news style or by postal
-        code: "Charleston, W.Va.", "Portland, OR"): the places inside them come first.
+        "Tripoli, Lebanon", "Springfield, Illinois, USA"; US states, Canadian provinces and Australian
+        states also in news style or by their codes: "Charleston, W.Va.", "London, ON", "Perth, WA") or,
+        when the whole query is no place's name, without them ("Paris France", "Seattle WA USA"): the
+        places inside them come first. A query that is an ISO 3166 code ("DE", "GBR") is its country.
+        A transliteration variant or misspelling answers only when spelt closely enough
+        (:data:`LOOSE_MATCH_FLOOR`) and inside the containers the query names. A first-level division
+        answers at its own centre, not its namesake city's (:meth:`division_point`).
 
         Nominatim's arguments mean what they mean there: ``country_codes`` (one code or a list) and
         ``featuretype`` (country, state, city or settlement) restrict the places; ``viewbox`` (two
@@ -219,7 +224,9 @@ class OfflineGeocoder(Geocoder):
         country_code); ``extratags`` its population; ``namedetails`` its name; ``geometry`` ("wkt" or
         "geojson") its outline, or its point when it has none. ``language`` ("de", "fr-CA", "de,en") names
         countries in that language, in the answer and in every address, from the ISO 3166 translations
-        pycountry ships; other places keep the gazetteer's names, which carry no language. ``kinds`` (not Nominatim's) restricts to the gazetteer's kinds of place.
+        pycountry ships; other places keep the gazetteer's names, which carry no language (the embedded
+        build's GeoNames alternate names have no language codes, and an import does not keep them).
+        ``kinds`` (not Nominatim's) restricts to the gazetteer's kinds of place.
 
         A ``viewbox`` is the box under 180 degrees wide between its corners' longitudes, so one across
         the antimeridian is written with its corners either side of it (:func:`viewbox_boxes`).

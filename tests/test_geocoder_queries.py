@@ -3,6 +3,10 @@ states' own points, provinces by abbreviation, names in other languages."""
 
 from __future__ import annotations
 
+import os
+import zipfile
+from pathlib import Path
+
 import pytest
 
 from gazetteer import OfflineGeocoder
@@ -128,3 +132,80 @@ def test_language_names_countries_in_that_language(geocoder):
     # without a language, or in one the translations lack, the gazetteer's names
     assert geocoder.geocode("Germany").address == "Germany"
     assert geocoder.geocode("Germany", language="xx").address == "Germany"
+
+
+# -- the full GeoNames, imported as downloaded (README, "The full GeoNames") ----------------------------------
+SHARED_RAW = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "raw"
+#: Two GeoNames dump rows the test writes (19 columns): a village below the embedded build's 500 people, and
+#: its province (an ADM1 row, which admin1CodesASCII gives an English label).
+DUMP_ROWS = [
+    ["90000001", "Qaryat al Ikhtibar", "Qaryat al Ikhtibar", "Ikhtibar", "35.10", "40.20", "P", "PPL", "SY", "",
+     "07", "", "", "", "120", "", "200", "Asia/Damascus", "2024-01-01"],
+    ["170792", "Muḩāfaz̧at Dayr az Zawr", "Muhafazat Dayr az Zawr", "", "35.08333", "40.33333", "A", "ADM1", "SY",
+     "", "07", "", "", "", "1239000", "", "250", "Asia/Damascus", "2024-01-01"],
+]
+
+
+def shared_raw_or_skip() -> Path:
+    """../shared/data/raw, or skip (locally) / fail (under CI=true) when it is absent."""
+    if not SHARED_RAW.is_dir():
+        message = "../shared/data/raw is not present"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message + " (CI=true: tests on the shared data must run)")
+        pytest.skip(message)
+    return SHARED_RAW
+
+
+def write_zip(path: Path, members: dict[str, str]) -> Path:
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, text in members.items():
+            zf.writestr(name, text)
+    return path
+
+
+def test_one_command_imports_the_geonames_files_as_downloaded_zipped(tmp_path):
+    from click.testing import CliRunner
+
+    from gazetteer import Gazetteer
+    from gazetteer.store import GazetteerWriter
+    from geomap.cli import main
+
+    target = tmp_path / "gaz.sqlite"
+    with GazetteerWriter(target) as writer:  # a small gazetteer standing in for the default build
+        writer.add_place("gn:170063", "Aleppo", "city", 36.20124, 37.16117, cc="SY", source="test")
+    dump = write_zip(tmp_path / "SY.zip", {"SY.txt": "".join("\t".join(row) + "\n" for row in DUMP_ROWS),
+                                           "readme.txt": "the country's places\n"})
+    alternates = write_zip(tmp_path / "alternateNamesV2.zip", {
+        "alternateNamesV2.txt": ("1\t90000001\ten\tTest Village\t1\t\t\t\t\t\n"
+                                 "2\t90000001\tlink\thttps://x.test\t\t\t\t\t\t\n"),
+        "iso-languagecodes.txt": "ISO 639-3\tISO 639-2\tISO 639-1\tLanguage Name\nara\tara\tar\tArabic\n"})
+    admin1 = tmp_path / "admin1CodesASCII.txt"
+    admin1.write_text("SY.07\tDeir ez-Zor\tDeir ez-Zor\t170792\n", encoding="utf-8")
+
+    result = CliRunner().invoke(main, ["gazetteer", "import", str(dump), "--alternate-names", str(alternates),
+                                       "--admin1-codes", str(admin1), "--path", str(target)])
+
+    assert result.exit_code == 0, result.output
+    with Gazetteer(target) as gaz:
+        geocoder = OfflineGeocoder(gaz)
+        village = geocoder.geocode("Test Village, Syria")  # a name from the zipped alternate names
+        assert village is not None and village.raw["id"] == "gn:90000001"
+        assert gaz.get("gn:170792").name == "Deir ez-Zor"  # the province's English label
+        assert geocoder.geocode("Aleppo").raw["id"] == "gn:170063"  # the gazetteer's places stay
+
+
+def test_the_downloaded_admin1_codes_label_an_imported_province(tmp_path):
+    from gazetteer import Gazetteer
+    from gazetteer.importers import import_file
+    from gazetteer.store import GazetteerWriter
+
+    codes = shared_raw_or_skip() / "geonames_codes" / "admin1CodesASCII.txt"
+    zipped_codes = write_zip(tmp_path / "admin1CodesASCII.zip", {"admin1CodesASCII.txt": codes.read_text("utf-8")})
+    target = tmp_path / "gaz.sqlite"
+    with GazetteerWriter(target) as writer:
+        writer.add_place("gn:170063", "Aleppo", "city", 36.20124, 37.16117, cc="SY", source="test")
+    dump = write_zip(tmp_path / "SY.zip", {"SY.txt": "".join("\t".join(row) + "\n" for row in DUMP_ROWS)})
+    import_file(dump, target, admin1_codes=zipped_codes, progress=False)
+    with Gazetteer(target) as gaz:
+        province = gaz.get("gn:170792")
+    assert province.kind == "admin1" and "Zor" in province.name and "Muḩāfaz" not in province.name
