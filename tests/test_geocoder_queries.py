@@ -177,7 +177,10 @@ def test_one_command_imports_the_geonames_files_as_downloaded_zipped(tmp_path):
                                            "readme.txt": "the country's places\n"})
     alternates = write_zip(tmp_path / "alternateNamesV2.zip", {
         "alternateNamesV2.txt": ("1\t90000001\ten\tTest Village\t1\t\t\t\t\t\n"
-                                 "2\t90000001\tlink\thttps://x.test\t\t\t\t\t\t\n"),
+                                 "2\t90000001\tlink\thttps://x.test\t\t\t\t\t\t\n"
+                                 "3\t90000001\tde\tPruefdorf\t\t\t\t\t\t\n"
+                                 "4\t90000001\tar\t\u0642\u0631\u064a\u0629\t1\t\t\t\t\t\n"
+                                 "5\t170792\tde\tGouvernement Deir ez-Zor\t1\t\t\t\t\t\n"),
         "iso-languagecodes.txt": "ISO 639-3\tISO 639-2\tISO 639-1\tLanguage Name\nara\tara\tar\tArabic\n"})
     admin1 = tmp_path / "admin1CodesASCII.txt"
     admin1.write_text("SY.07\tDeir ez-Zor\tDeir ez-Zor\t170792\n", encoding="utf-8")
@@ -192,6 +195,12 @@ def test_one_command_imports_the_geonames_files_as_downloaded_zipped(tmp_path):
         assert village is not None and village.raw["id"] == "gn:90000001"
         assert gaz.get("gn:170792").name == "Deir ez-Zor"  # the province's English label
         assert geocoder.geocode("Aleppo").raw["id"] == "gn:170063"  # the gazetteer's places stay
+        # the names the alternate names give in a language answer in that language, in any script
+        german = geocoder.geocode("Test Village", language="de", addressdetails=True)
+        assert german.raw["address"] == {"city": "Pruefdorf", "state": "Gouvernement Deir ez-Zor",
+                                         "country": "Syrien", "country_code": "sy"}
+        assert geocoder.geocode("Test Village", language="ar-SY").address.startswith("\u0642\u0631\u064a\u0629")
+        assert geocoder.geocode("Test Village", language="fr").address == "Qaryat al Ikhtibar, Deir ez-Zor, Syrie"
 
 
 def test_the_downloaded_admin1_codes_label_an_imported_province(tmp_path):
