@@ -146,6 +146,15 @@ def query_parts(query) -> tuple[str, list[str]]:
     return name, [q for q in qualifiers if q]
 
 
+def country_code_set(country_codes) -> set[str]:
+    """The upper-case codes of Nominatim's ``country_codes``: one code, a list of them, or None.
+
+    >>> country_code_set("lb"), sorted(country_code_set(["lb", "LY"])), country_code_set(None)
+    ({'LB'}, ['LB', 'LY'], set())
+    """
+    return {code.upper() for code in ([country_codes] if isinstance(country_codes, str) else country_codes or ())}
+
+
 def feature_kinds(featuretype: str, kinds=None) -> list[str]:
     """The kinds of place a Nominatim ``featuretype`` selects, among ``kinds`` when given (may be none).
 
@@ -238,7 +247,7 @@ class OfflineGeocoder(Geocoder):
             kinds = feature_kinds(featuretype, kinds)
             if not kinds:
                 return None  # the feature type and the kinds asked for have no kind in common
-        codes = {code.upper() for code in ([country_codes] if isinstance(country_codes, str) else country_codes or ())}
+        codes = country_code_set(country_codes)
         name, qualifiers = query_parts(query)
         wanted = 1 if exactly_one else (limit or 10)
         cands = self._by_iso_code(name, codes, kinds) if not qualifiers else []
@@ -247,6 +256,7 @@ class OfflineGeocoder(Geocoder):
             cands = self._matches(name, qualifiers, next(iter(codes)) if len(codes) == 1 else None, kinds,
                                   QUALIFIED_POOL if restricted else wanted)
             cands = self._restricted(cands, codes, viewbox, bounded, qualifiers)
+            cands = cands if kinds else self._namesake_city_first(cands)
         locations = [self._location(c.place, c.to_dict(), addressdetails=addressdetails, geometry=geometry,
                                     extratags=extratags, namedetails=namedetails, language=language)
                      for c in cands[:wanted]]
@@ -410,30 +420,42 @@ class OfflineGeocoder(Geocoder):
                 self._country_names[code] = code
         return self._country_names[code]
 
+    def namesake_city(self, division: Place) -> Candidate | None:
+        """The settlement of a first-level division's name at the division's point (within
+        :data:`NAMESAKE_KM`), when the source gave the division its namesake's point; else None."""
+        if division.kind != "admin1" or not division.admin1:
+            return None
+        from gazetteer.geodesy import great_circle_km
+
+        namesakes = self.gazetteer.lookup(division.name, country=division.country_code, kinds=("city",), limit=3,
+                                          fuzzy=False)
+        return next((c for c in namesakes if c.place.admin1 == division.admin1 and c.match != "variant" and
+                     great_circle_km(c.place.lat, c.place.lon, division.lat, division.lon) <= NAMESAKE_KM), None)
+
     def division_point(self, place: Place) -> Point:
-        """A place's point; for a first-level division at the point of its namesake settlement (within
-        :data:`NAMESAKE_KM`), the centre of the division's extent instead, as Nominatim answers a state.
+        """A place's point; for a first-level division at the point of its namesake settlement
+        (:meth:`namesake_city`), the centre of the division's extent instead, as Nominatim answers a state.
 
         >>> OfflineGeocoder().division_point(Gazetteer.open().lookup("New York", kinds=["admin1"])[0].place)
         ...                                                                          # doctest: +SKIP
         Point(42.759, -75.833, 0.0)
         """
         point = Point(place.lat, place.lon)
-        if place.kind != "admin1" or not place.admin1:
-            return point
-        from gazetteer.geodesy import great_circle_km
-
-        namesakes = self.gazetteer.lookup(place.name, country=place.country_code, kinds=("city",), limit=3,
-                                          fuzzy=False)
-        if not any(c.place.admin1 == place.admin1 and c.match != "variant" and
-                   great_circle_km(c.place.lat, c.place.lon, place.lat, place.lon) <= NAMESAKE_KM
-                   for c in namesakes):
+        if self.namesake_city(place) is None:
             return point
         extent = self.gazetteer.extent(place.id)
         if extent is None or extent[3] - extent[2] > 180.0:  # a box astride the antimeridian has no centre here
             return point
         min_lat, max_lat, min_lon, max_lon = extent
         return Point((min_lat + max_lat) / 2, (min_lon + max_lon) / 2)
+
+    def _namesake_city_first(self, cands: list[Candidate]) -> list[Candidate]:
+        """``cands`` with the namesake city of a first division first ("New York" is the city before the state,
+        as with Nominatim, though only the state's name is "New York")."""
+        city = self.namesake_city(cands[0].place) if cands else None
+        if city is None:
+            return cands
+        return [city] + [c for c in cands if c.place.id != city.place.id]
 
     def _location(self, place: Place, raw: dict, *, addressdetails=False, geometry=None, extratags=False,
                   namedetails=False, language=False) -> Location:

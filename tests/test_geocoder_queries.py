@@ -218,3 +218,11 @@ def test_the_downloaded_admin1_codes_label_an_imported_province(tmp_path):
     with Gazetteer(target) as gaz:
         province = gaz.get("gn:170792")
     assert province.kind == "admin1" and "Zor" in province.name and "Muḩāfaz" not in province.name
+
+
+def test_a_bare_name_of_a_state_and_its_namesake_city_is_the_city(geocoder):
+    # as with Nominatim: "New York" is the city; the state when a state is asked for
+    city = geocoder.geocode("New York")
+    assert city.raw["kind"] == "city" and great_circle_km(city.latitude, city.longitude, 40.71, -74.01) < 10
+    assert geocoder.geocode("New York", featuretype="state").raw["kind"] == "admin1"
+    assert geocoder.geocode("Ontario").raw["kind"] == "admin1"  # no namesake city at its point
