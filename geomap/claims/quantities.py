@@ -168,6 +168,8 @@ def find_distances(text: str, offset: int = 0) -> list[Distance]:
             continue  # "nm" in lower case is too often something else (nanometres)
         if unit == "m" and not _metres_are_plausible(match):
             continue
+        if _SPEED_AFTER_RE.match(text, match.end()):
+            continue  # "900 km/h" is a speed
         factor = KM_PER_UNIT[unit]
         high = parse_number(match.group("num"))
         if high is None:
@@ -186,6 +188,9 @@ def find_distances(text: str, offset: int = 0) -> list[Distance]:
             min_km=min_km, max_km=max_km, qualifier=_normalise_qualifier(match.group("qual")), unit=unit,
         ))
     return found
+
+
+_SPEED_AFTER_RE = re.compile(r"\s*(?:/\s*h|/\s*hr|ph\b|per\s+hour|an\s+hour|h\b)", re.IGNORECASE)
 
 
 def _is_hyphenated_words(match: re.Match) -> bool:
