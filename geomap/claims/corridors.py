@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from geomap.claims import ArticleContext, claim_place
+from geomap.claims.named_corridors import find_named_corridors
 from geomap.model import ClaimPlace, CorridorClaim, Sentence
 
 # (pattern, canonical kind), most specific first.
@@ -24,13 +25,17 @@ _KINDS = (
     (r"humanitarian\s+(?:corridors?|routes?)", "humanitarian corridor"),
     (r"(?:maritime|sea|shipping|grain|naval)\s+(?:corridors?|routes?|lanes?)", "sea route"),
     (r"smuggling\s+(?:routes?|corridors?|tunnels?|lines?)", "smuggling route"),
+    (r"(?:migration|migrant|refugee|Balkan|Mediterranean)\s+routes?", "migration route"),
     (r"supply\s+lines?", "supply line"),
     (r"(?:supply|logistics?|resupply)\s+(?:routes?|corridors?)", "supply route"),
     (r"land\s+bridges?", "land bridge"),
     (r"(?:land\s+)?corridors?", "corridor"),
     (r"(?:gas\s+|oil\s+)?pipelines?", "pipeline"),
     (r"(?:border\s+)?crossings?(?!\s+(?:into|the|over|of)\b)", "crossing"),
-    (r"(?:trade|transit|overland|land|ferry|rail(?:way)?|road|air|migration|trafficking)\s+routes?", "route"),
+    (r"(?:trade|transit|overland|land|ferry|rail(?:way)?|road|air|trafficking)\s+routes?", "route"),
+    (r"rail(?:way|road)?\s+(?:lines?|links?)|railways?|railroads?", "railway"),
+    (r"highways?|motorways?|expressways?|roads?(?=\s+(?:from|between|linking|connecting|to)\b)", "highway"),
+    (r"gaps?|trails?", "route"),
     (r"routes?(?=\s+(?:from|between|through|via|linking|connecting|to|into|across)\b)", "route"),
     (r"by\s+(?:sea|ship|boat|ships|boats)", "sea route"),
 )
@@ -56,12 +61,30 @@ _HYPHEN_GAP_RE = re.compile(r"^\s*[-–—/]\s*$")
 _TRANSPORT_RE = re.compile(
     r"\b(?:smuggl\w*|ship(?:s|ped|ping)?|ferr(?:y|ied|ies|ying)|funnel\w*|transfer\w*|mov(?:e|es|ed|ing)|"
     r"deliver\w*|transport\w*|sen[dt]s?|sending|bring(?:s|ing)?|brought|r[au]n(?:s|ning)?|carr(?:y|ied|ies|ying)|"
-    r"flow(?:s|ed|ing)?|arriv\w*|evacuat\w*|export\w*|pump\w*|supplie[ds]|supply(?:ing)?)\b",
+    r"flow(?:s|ed|ing)?|arriv\w*|evacuat\w*|export\w*|pump\w*|supplie[ds]|supply(?:ing)?|"
+    r"sail(?:s|ed|ing)?|cross(?:es|ed|ing)?|pass(?:es|ed|ing)?|travel\w*|transit\w*|head(?:s|ed|ing)?|"
+    r"leav(?:e|es|ing)|left|extend(?:s|ed|ing)?|connect(?:s|ed|ing)?|link(?:s|ed|ing)?|continu\w*|"
+    r"traffick\w*|reach(?:es|ed|ing)?|route[ds]?|routing)\b",
     re.IGNORECASE,
 )
+# What moves along a route: any cargo, people who migrate, or the line itself ("the cable runs from").
 _CARGO_RE = re.compile(
     r"\b(?:weapons?|arms|missiles?|rockets?|drones?|ammunition|munitions?|RPGs?|fighters|militants|supplies|"
-    r"aid|grain|oil|gas|fuel|equipment|explosives|components|troops|civilians|refugees|cash|money)\b",
+    r"aid|grain|wheat|oil|crude|gas|fuel|equipment|explosives|components|troops|civilians|refugees|cash|money|"
+    r"drugs?|narcotics|cocaine|heroin|methamphetamine|meth|captagon|yaba|opium|contraband|migrants?|"
+    r"asylum[\s-]seekers|evacuees|passengers|people|goods|cargo|containers?|shipments?|consignments?|freight|"
+    r"exports?|imports?|vessels|ships|boats|tankers|trucks|lorries|convoys?|buses|trains?|barrels|electricity|"
+    r"power|cables?|pipelines?|railways?|rail\s+lines?|roads?|highways?|lines?|tunnels?)\b",
+    re.IGNORECASE,
+)
+# Fired weapons travel a trajectory, not a route: "rockets fired from Lebanon reaching Haifa".
+_FIRING_RE = re.compile(r"\b(?:fired|launched|struck|shelled|intercepted|shot\s+down)\b", re.IGNORECASE)
+# A sentence going on with the route of the one before: "From there, boats carry it to Spain", "The shipments
+# sail through ...", "and then from the Aegean to the Adriatic".
+_CONTINUATION_RE = re.compile(
+    r"^\W*(?:(?:and\s+)?then\b|from\s+(?:there|here)\b|there\b|(?:these|the|those|such)\s+(?:[\w-]+\s+)?"
+    r"(?:shipments?|weapons|goods|boats|ships|vessels|migrants|refugees|drugs|cargo|consignments?|trucks|fuel|"
+    r"oil|gas|route|road|pipeline|railway|line|cable|corridor)\b|(?:they|it)\s+(?!(?:said|says|is|was)\b))",
     re.IGNORECASE,
 )
 _NAME_WORD_RE = re.compile(r"[A-Z][\w'’.-]*|\d+")
@@ -201,7 +224,7 @@ def _kind_claims(context: ArticleContext, index: int) -> list[CorridorClaim]:
         if not waypoints:
             waypoints = _neighbour_waypoints(context, index)
         name = corridor_name(sentence.text, match.start(), match.end())
-        if kind in ("crossing", "route", "corridor") and not name and len(waypoints) < 2:
+        if kind in ("crossing", "route", "corridor", "railway", "highway") and not name and len(waypoints) < 2:
             continue  # "a crossing", "the route" without places say nothing spatial; nor does a corridor with
                       # one ("the town that gives the corridor its name ... move from Warsaw to the border")
         if not waypoints and not name:
@@ -213,24 +236,108 @@ def _kind_claims(context: ArticleContext, index: int) -> list[CorridorClaim]:
     return claims
 
 
-def _transport_claim(context: ArticleContext, index: int) -> list[CorridorClaim]:
-    """A route stated by a verb alone: "weapons smuggled from Iran through Iraq into Syria"."""
+def _motion_claim(context: ArticleContext, index: int) -> list[CorridorClaim]:
+    """A route stated by a motion verb and its path arguments, anywhere in the sentence: "weapons smuggled from
+    Iran through Iraq into Syria", "From Kherson to Mykolaiv, buses evacuate civilians", "the cable runs from
+    Norway to Britain". Something must move along it (cargo, people, the line itself): one official's trip is
+    no route; nor is a fired weapon's flight.
+    """
     sentence = context.sentences[index]
     verb = _TRANSPORT_RE.search(sentence.text)
-    if not verb or not _CARGO_RE.search(sentence.text):
+    if not verb or not _CARGO_RE.search(sentence.text) or _FIRING_RE.search(sentence.text):
         return []
-    waypoints = route_waypoints(context, sentence, sentence.start + verb.start(), sentence.end)
+    waypoints = route_waypoints(context, sentence, sentence.start, sentence.end)
     ordered = order_waypoints(waypoints)
-    if len(ordered) < 2:
-        return []
-    kind = "smuggling route" if verb.group(0).lower().startswith("smuggl") else "supply route"
-    return [CorridorClaim(kind=kind, name=None, waypoints=ordered, sentence=sentence.text,
+    if len(ordered) < 2 or len({w.role for w in waypoints} - {"pair"}) < 2 and "pair" not in {w.role for w in waypoints}:
+        return []  # two destinations ("aid sent to Egypt and Jordan") are not a route
+    return [CorridorClaim(kind=_motion_kind(sentence.text), name=None, waypoints=ordered, sentence=sentence.text,
                           start=sentence.start + verb.start(), end=sentence.start + verb.end())]
 
 
+def _motion_kind(text: str) -> str:
+    """The kind of a route stated by a verb, from what moves on it."""
+    if re.search(r"\bsmuggl|\btraffick|\bdrugs?\b|cocaine|heroin|captagon|contraband", text, re.IGNORECASE):
+        return "smuggling route"
+    if re.search(r"\bmigrants?\b|refugees|asylum", text, re.IGNORECASE):
+        return "migration route"
+    if re.search(r"\b(?:sail\w*|by\s+sea|ships?|boats?|vessels)\b", text, re.IGNORECASE):
+        return "sea route"
+    return "supply route"
+
+
+def _continue_route(context: ArticleContext, claim: CorridorClaim, index: int) -> bool:
+    """Extend ``claim`` with the route the next sentence goes on with; True when it did."""
+    sentence = context.sentences[index]
+    if not _CONTINUATION_RE.match(sentence.text) or not _TRANSPORT_RE.search(sentence.text):
+        return False
+    more = [w for w in route_waypoints(context, sentence, sentence.start, sentence.end)
+            if w.role in ("start", "via", "end")]
+    if not more:
+        return False
+    known = {_place_key(w) for w in claim.waypoints}
+    claim.waypoints += [w for w in order_waypoints(more) if _place_key(w) not in known]
+    claim.sentence = f"{claim.sentence} {sentence.text}"
+    claim.end = sentence.end
+    return True
+
+
+def _place_key(place: ClaimPlace) -> str:
+    return place.place.id if place.place else place.text.lower()
+
+
+def _with_named_course(claims: list[CorridorClaim], sentence: Sentence) -> list[CorridorClaim]:
+    """Give a claim naming a corridor of the curated table the table's course when the text states fewer than two
+    of its places ("the Siliguri Corridor, a narrow strip of land"); a table corridor named in a sentence that
+    moves something along it, and no other claim, becomes a claim of its own.
+    """
+    named = find_named_corridors(sentence.text)
+    for claim in list(claims):
+        entry = next((e for e, a, b in named if claim.name and _overlaps(claim, sentence, a, b)), None)
+        if entry is None or len(claim.waypoints) >= 2:
+            continue
+        # "the Lachin corridor, the only road linking Armenia to Nagorno-Karabakh": the text's course first
+        apposed = next((c for c in claims if c is not claim and not c.name and len(c.waypoints) >= 2), None)
+        if apposed is not None:
+            claim.waypoints = apposed.waypoints
+            claims.remove(apposed)
+        else:
+            claim.waypoints = list(entry.waypoints)
+    if claims or not named or not _TRANSPORT_RE.search(sentence.text):
+        return claims
+    entry, a, b = named[0]
+    return [CorridorClaim(kind=entry.kind, name=sentence.text[a:b], waypoints=list(entry.waypoints),
+                          sentence=sentence.text, start=sentence.start + a, end=sentence.start + b)]
+
+
+def _overlaps(claim: CorridorClaim, sentence: Sentence, a: int, b: int) -> bool:
+    """True when the table name at [a, b) of the sentence is the claim's name ("the Netzarim Corridor")."""
+    name_start = claim.end - len(claim.name)
+    return name_start < sentence.start + b and sentence.start + a < claim.end
+
+
+def _one_per_route(claims: list[CorridorClaim]) -> list[CorridorClaim]:
+    """Drop a claim whose places are all on a longer claim of its sentence or kind: the same route told twice."""
+    keys = [{_place_key(w) for w in c.waypoints} for c in claims]
+
+    def same_route(i: int, j: int) -> bool:
+        related = claims[i].kind == claims[j].kind or claims[i].sentence == claims[j].sentence
+        return related and keys[i] <= keys[j] and (len(keys[j]) > len(keys[i]) or j < i)
+
+    return [c for i, c in enumerate(claims)
+            if not keys[i] or not any(j != i and same_route(i, j) for j in range(len(claims)))]
+
+
 def extract_corridors(context: ArticleContext) -> list[CorridorClaim]:
-    """Every corridor and route claim of the article, in text order."""
+    """Every corridor and route claim of the article, in text order; a route the next sentences go on with
+    ("From there, boats carry it to Spain") is one claim.
+    """
     claims: list[CorridorClaim] = []
-    for index in range(len(context.sentences)):
-        claims += _kind_claims(context, index) or _transport_claim(context, index)
-    return claims
+    index = 0
+    while index < len(context.sentences):
+        sentence = context.sentences[index]
+        found = _with_named_course(_kind_claims(context, index) or _motion_claim(context, index), sentence)
+        claims += found
+        index += 1
+        while found and index < len(context.sentences) and _continue_route(context, found[-1], index):
+            index += 1
+    return _one_per_route(claims)
