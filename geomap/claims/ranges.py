@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass, replace
 
 from geomap.claims import ArticleContext, claim_place
+from gazetteer.geodesy import distance_to_outline_km
 from geomap.claims.geometry import distance_km, distance_to_area_km
 from geomap.claims.quantities import Distance, find_distances
 from geomap.model import ClaimPlace, Mention, RangeClaim, RangeTarget, Sentence
@@ -378,15 +379,19 @@ UNMEASURED_KINDS = frozenset({"water", "continent"})
 
 
 def measure(origin: ClaimPlace | None, mention: Mention, range_km: float | None, *, stated: bool,
-            outline=None) -> RangeTarget:
+            outline=None, origin_outline=None) -> RangeTarget:
     """A place measured against a range: geodesic distance from the origin and inside/outside.
 
     With the place's ``outline`` (countries), the distance is to its nearest point, 0 when the origin lies
-    inside it: "could reach Poland" is true if any of Poland is in range.
+    inside it: "could reach Poland" is true if any of Poland is in range. With the origin's outline (a range
+    "from Yemen"), the range is measured from the area: the distance is from the place to the nearest point
+    of the origin's outline, so Eilat is about 1,580 km from Yemen, not 2,096 km from its centre.
     """
     place = mention.place
     distance = None
-    if origin is not None and origin.lat is not None and place is not None:
+    if origin_outline is not None and place is not None and place.kind not in UNMEASURED_KINDS:
+        distance = distance_to_outline_km(place.lat, place.lon, origin_outline)
+    elif origin is not None and origin.lat is not None and place is not None:
         if outline is not None:
             distance = distance_to_area_km((origin.lat, origin.lon), outline)
         elif place.kind not in UNMEASURED_KINDS:
@@ -403,7 +408,8 @@ def _checks(context: ArticleContext, origin: ClaimPlace | None, range_km: float 
     if origin is None or origin.lat is None:
         return []
     origin_id = origin.place.id if origin.place else None
-    return [measure(origin, m, range_km, stated=False, outline=context.outline(m.place))
+    area = context.outline(origin.place)
+    return [measure(origin, m, range_km, stated=False, outline=context.outline(m.place), origin_outline=area)
             for m in context.resolved_places()
             if m.place.id != origin_id]
 
@@ -574,7 +580,8 @@ def _build_claim(context: ArticleContext, *, weapon: str | None, distance: Dista
     return RangeClaim(
         weapon=weapon, range_km=range_km, range_min_km=distance.min_km if distance else None,
         range_max_km=range_km, qualifier=qualifier, origin=origin,
-        targets=[measure(origin, m, range_km, stated=True, outline=context.outline(m.place)) for m in targets],
+        targets=[measure(origin, m, range_km, stated=True, outline=context.outline(m.place),
+                         origin_outline=context.outline(origin.place if origin else None)) for m in targets],
         sentence=sentence.text, start=start, end=end, range_text=context.article.text[start:end],
         checks=_checks(context, origin, range_km),
     )
