@@ -46,16 +46,25 @@ _KIND_RE = re.compile(
 # Route prepositions, and the role they give the place after them (at most four words between).
 _ROUTE_PREP_RE = re.compile(
     r"\b(?P<prep>from|out\s+of|between|linking|links|link|connecting|connects|connect|to|into|towards?|"
-    r"reaching|via|through|across|along|over|with)\s+(?:[\w'’-]+\s+){0,4}$",
+    r"reaching|via|through|across|along|over|with|around|"
+    # a stop on the way: "would land at Rangoon", "calling at Piraeus"
+    r"(?:land|lands|landed|landing|arrive|arrives|arrived|arriving|stop|stops|stopped|stopping|call|calls|"
+    r"called|calling|dock|docks|docked|docking)\s+(?:at|in))\s+(?:[\w'’-]+\s+){0,4}$",
     re.IGNORECASE,
 )
 _PREP_ROLES = {
     "from": "start", "out of": "start", "between": "pair", "linking": "pair", "links": "pair", "link": "pair",
     "connecting": "pair", "connects": "pair", "connect": "pair",
     "to": "end", "into": "end", "toward": "end", "towards": "end", "reaching": "end", "with": "end",
-    "via": "via", "through": "via", "across": "via", "along": "via", "over": "via",
+    "via": "via", "through": "via", "across": "via", "along": "via", "over": "via", "around": "via",
 }
-_LIST_GAP_RE = re.compile(r"^\s*(?:,|and|or|,\s*and|,\s*or|-|–|—)\s*$", re.IGNORECASE)
+# Between two places of a list; an aside in parentheses or a name recognition missed may sit in it
+# ("Mutukula (in Uganda) and Birahaamulo, Shinyanga").
+_LIST_GAP_RE = re.compile(
+    r"^\s*(?:\([^()]*\)\s*)?(?:(?:,|and|or|-|–|—)\s*(?:[A-Z][\w'’-]+\s*(?=,|and\b|or\b|[-–—]))?)+$")
+_ASIDE_RE = re.compile(r"\s*\)")
+_POSSESSIVE_GAP_RE = re.compile(r"^\s*['’]s?\s+$")
+_NEW_LEG_AFTER_RE = re.compile(r"\s+(?:Port\s+)?(?:to|into)\s", re.IGNORECASE)
 _HYPHEN_GAP_RE = re.compile(r"^\s*[-–—/]\s*$")
 
 _TRANSPORT_RE = re.compile(
@@ -79,6 +88,7 @@ _CARGO_RE = re.compile(
 )
 # Fired weapons travel a trajectory, not a route: "rockets fired from Lebanon reaching Haifa".
 _FIRING_RE = re.compile(r"\b(?:fired|launched|struck|shelled|intercepted|shot\s+down)\b", re.IGNORECASE)
+_FROM_THERE_RE = re.compile(r"^\W*(?:and\s+)?(?:then\s+)?from\s+(?:there|here)\b", re.IGNORECASE)
 # A sentence going on with the route of the one before: "From there, boats carry it to Spain", "The shipments
 # sail through ...", "and then from the Aegean to the Adriatic".
 _CONTINUATION_RE = re.compile(
@@ -135,22 +145,31 @@ def route_waypoints(context: ArticleContext, sentence: Sentence, lo: int, hi: in
     """Places after route prepositions in ``sentence`` between article offsets [lo, hi), with roles.
 
     Names after a route preposition that recognition missed are resolved with the gazetteer
-    when one is available (see :meth:`ArticleContext.claim_mentions`).
+    when one is available (see :meth:`ArticleContext.claim_mentions`). A place in parentheses is an aside
+    ("Mutukula (in Uganda)"); a possessor gives its role to the place it holds ("to Israel's Haifa Port" ends
+    at Haifa); "A to B, C to D" starts a new route at C.
     """
     found: list[_Waypoint] = []
-    previous = None  # (end offset, role, prep)
+    previous = None  # (end offset, role)
     text = context.article.text
     for mention in context.claim_mentions(sentence, lo, hi):
         gap = text[previous[0] if previous else sentence.start:mention.start]
+        if _ASIDE_RE.match(text, mention.end) and "(" in gap and ")" not in gap:
+            continue
         role = None
-        if previous and _HYPHEN_GAP_RE.match(gap) and previous[1] in ("pair", "start", None):
+        if previous and _POSSESSIVE_GAP_RE.match(gap) and found and found[-1].start < mention.start:
+            if previous[1]:
+                role = found.pop().role  # the held place takes the possessor's role
+        elif previous and _HYPHEN_GAP_RE.match(gap) and previous[1] in ("pair", "start", None):
             role = "end"  # "the Iraq-Syria corridor"
             if found and found[-1].role == "pair":
                 found[-1] = _Waypoint(found[-1].place, "start", found[-1].start)
         elif previous and previous[1] and _LIST_GAP_RE.match(gap):
             role = "end" if previous[1] == "pair" else previous[1]
+            if role == "end" and _NEW_LEG_AFTER_RE.match(text, mention.end):
+                role = "start"  # "from A to B, C to D": C starts a route of its own
         elif prep := _ROUTE_PREP_RE.search(gap):
-            role = _PREP_ROLES[re.sub(r"\s+", " ", prep.group("prep").lower())]
+            role = _PREP_ROLES.get(re.sub(r"\s+", " ", prep.group("prep").lower()), "via")
         elif _HYPHEN_GAP_RE.match(text[mention.end:mention.end + 2]) and mention.end < hi:
             role = "pair"
         if role:
@@ -159,14 +178,41 @@ def route_waypoints(context: ArticleContext, sentence: Sentence, lo: int, hi: in
     return found
 
 
+def split_routes(waypoints: list[_Waypoint]) -> list[list[_Waypoint]]:
+    """Split a sentence's waypoints (text order) into routes: a new start after an end begins another route
+    ("from Fujairah to Haifa, Dammam to Haifa via Haradh").
+    """
+    routes: list[list[_Waypoint]] = []
+    for waypoint in waypoints:
+        roles = {w.role for w in routes[-1]} if routes else set()
+        if not routes or (waypoint.role == "start" and {"start", "end"} <= roles):
+            routes.append([])
+        routes[-1].append(waypoint)
+    merged: list[list[_Waypoint]] = []
+    for route in routes:  # a leg without an end goes on with the route before it
+        if merged and not any(w.role == "end" for w in route):
+            merged[-1] += route
+        else:
+            merged.append(route)
+    return merged
+
+
 def order_waypoints(waypoints: list[_Waypoint]) -> list[ClaimPlace]:
-    """Order waypoints as the route runs: starts, then vias in text order, then ends; one per place."""
-    rank = {"start": 0, "pair": 0, "via": 1, "end": 2}
-    ordered = sorted(waypoints, key=lambda w: (rank[w.role], w.start))
+    """Order waypoints as the route runs; one per place.
+
+    Starts come first and ends in text order ("from India to Fujairah and then to Haifa"); a via goes before
+    the first end named after it, or before the last end when it follows them all ("... to Haifa via Jordan").
+    """
+    by_text = sorted(waypoints, key=lambda w: w.start)
+    ends = [w for w in by_text if w.role == "end"]
+    ordered = [w for w in by_text if w.role in ("start", "pair")] + ends
+    for via in (w for w in by_text if w.role == "via"):
+        later = next((e for e in ends if e.start > via.start), ends[-1] if ends else None)
+        ordered.insert(ordered.index(later) if later is not None else len(ordered), via)
     seen: set[str] = set()
     out = []
     for w in ordered:
-        key = w.place.place.id if w.place.place else w.place.text.lower()
+        key = _place_key(w.place)
         if key not in seen:
             seen.add(key)
             out.append(w.place)
@@ -213,26 +259,32 @@ def _kind_claims(context: ArticleContext, index: int) -> list[CorridorClaim]:
     for match, (lo, hi) in zip(matches, _scopes(sentence, matches)):
         kind = _kind_of(match)
         lo_word, hi_word = sentence.start + match.start(), sentence.start + match.end()
-        if any(m.start < hi_word and lo_word < m.end for m in context.mentions_in(sentence.start, sentence.end)):
-            continue  # the route word is part of a place name ("Sams Crossing")
+        holder = next((m for m in context.mentions_in(sentence.start, sentence.end)
+                       if m.start < hi_word and lo_word < m.end), None)
+        if holder is not None and not find_named_corridors(holder.text):
+            continue  # the route word is part of a place name ("Sams Crossing"), not of a corridor's
+                      # ("the Netzarim Corridor", which recognition may also take for a place)
         if match.group(0).lower().startswith("by ") and not _TRANSPORT_RE.search(sentence.text):
             continue  # "surrounded by sea" is not a route
         # Places after the route word first ("the corridor from Iraq to Syria"); those before it
         # only when none follow ("sail from Larnaca to Gaza along a maritime corridor").
         waypoints = (route_waypoints(context, sentence, sentence.start + match.start(), hi)
                      or route_waypoints(context, sentence, lo, sentence.start + match.end()))
-        if not waypoints:
-            waypoints = _neighbour_waypoints(context, index)
         name = corridor_name(sentence.text, match.start(), match.end())
+        if holder is not None:
+            name = holder.text
+        if not waypoints and not (name and find_named_corridors(name)):
+            waypoints = _neighbour_waypoints(context, index)  # a named corridor of the table keeps its course
         if kind in ("crossing", "route", "corridor", "railway", "highway") and not name and len(waypoints) < 2:
             continue  # "a crossing", "the route" without places say nothing spatial; nor does a corridor with
                       # one ("the town that gives the corridor its name ... move from Warsaw to the border")
         if not waypoints and not name:
             continue
-        claims.append(CorridorClaim(
-            kind=kind, name=name, waypoints=order_waypoints(waypoints), sentence=sentence.text,
-            start=sentence.start + match.start(), end=sentence.start + match.end(),
-        ))
+        for leg, route in enumerate(split_routes(waypoints) or [[]]):
+            claims.append(CorridorClaim(
+                kind=kind, name=name if leg == 0 else None, waypoints=order_waypoints(route),
+                sentence=sentence.text, start=sentence.start + match.start(), end=sentence.start + match.end(),
+            ))
     return claims
 
 
@@ -246,12 +298,16 @@ def _motion_claim(context: ArticleContext, index: int) -> list[CorridorClaim]:
     verb = _TRANSPORT_RE.search(sentence.text)
     if not verb or not _CARGO_RE.search(sentence.text) or _FIRING_RE.search(sentence.text):
         return []
-    waypoints = route_waypoints(context, sentence, sentence.start, sentence.end)
-    ordered = order_waypoints(waypoints)
-    if len(ordered) < 2 or len({w.role for w in waypoints} - {"pair"}) < 2 and "pair" not in {w.role for w in waypoints}:
-        return []  # two destinations ("aid sent to Egypt and Jordan") are not a route
-    return [CorridorClaim(kind=_motion_kind(sentence.text), name=None, waypoints=ordered, sentence=sentence.text,
-                          start=sentence.start + verb.start(), end=sentence.start + verb.end())]
+    claims = []
+    for route in split_routes(route_waypoints(context, sentence, sentence.start, sentence.end)):
+        ordered = order_waypoints(route)
+        roles = {w.role for w in route}
+        if len(ordered) < 2 or (len(roles) < 2 and "pair" not in roles):
+            continue  # two destinations ("aid sent to Egypt and Jordan") are not a route
+        claims.append(CorridorClaim(kind=_motion_kind(sentence.text), name=None, waypoints=ordered,
+                                    sentence=sentence.text, start=sentence.start + verb.start(),
+                                    end=sentence.start + verb.end()))
+    return claims
 
 
 def _motion_kind(text: str) -> str:
@@ -272,8 +328,9 @@ def _continue_route(context: ArticleContext, claim: CorridorClaim, index: int) -
         return False
     more = [w for w in route_waypoints(context, sentence, sentence.start, sentence.end)
             if w.role in ("start", "via", "end")]
-    if not more:
-        return False
+    own = {w.role for w in more} >= {"start", "end"}
+    if not more or (own and not _FROM_THERE_RE.match(sentence.text)):
+        return False  # "The goods will be transported from Kandla to ...": a route of its own
     known = {_place_key(w) for w in claim.waypoints}
     claim.waypoints += [w for w in order_waypoints(more) if _place_key(w) not in known]
     claim.sentence = f"{claim.sentence} {sentence.text}"
