@@ -37,6 +37,7 @@ january february march april may june july august september october november dec
 wednesday thursday friday saturday sunday the a an this that these those it they he she we i
 """.split())
 _MIN_LOOKUP_SCORE = 0.6
+_CHAIN_DASH_RE = re.compile(r"\w\s*[-–—]\s*[A-Z]")
 
 
 def split_sentences(text: str) -> list[Sentence]:
@@ -157,7 +158,22 @@ class ArticleContext:
             self._extra[sentence.start] = self._missed_names(sentence)
         found = self.mentions_in(start, end) + [m for m in self._extra[sentence.start]
                                                 if start <= m.start and m.end <= end]
-        return sorted(found, key=lambda m: m.start)
+        return sorted((part for m in found for part in self._chain_parts(m)), key=lambda m: m.start)
+
+    def _chain_parts(self, mention: Mention) -> list[Mention]:
+        """An unresolved dash-joined name as the places it joins ("Kazakhstan-Turkmenistan" -> Kazakhstan,
+        Turkmenistan) when the gazetteer resolves every part; else the mention itself."""
+        if mention.place is not None or not _CHAIN_DASH_RE.search(mention.text):
+            return [mention]
+        parts = []
+        for match in re.finditer(r"[^-–—]+", mention.text):
+            name = match.group(0).strip()
+            place = self.lookup(name) if name[:1].isupper() else None
+            if place is None:
+                return [mention]
+            lo = mention.start + match.start() + match.group(0).index(name)
+            parts.append(Mention(lo, lo + len(name), name, mention.sentence, source="claims", place=place))
+        return parts
 
     def _missed_names(self, sentence: Sentence) -> list[Mention]:
         """Capitalised names after claim cues, not among the mentions, resolved with the gazetteer."""

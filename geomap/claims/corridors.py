@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from geomap.claims import ArticleContext, claim_place
 from geomap.claims.named_corridors import find_named_corridors
+from geomap.claims.syntax import parse_sentence, path_role
 from geomap.model import ClaimPlace, CorridorClaim, Sentence
 
 # (pattern, canonical kind), most specific first.
@@ -66,6 +67,7 @@ _ASIDE_RE = re.compile(r"\s*\)")
 _POSSESSIVE_GAP_RE = re.compile(r"^\s*['’]s?\s+$")
 _NEW_LEG_AFTER_RE = re.compile(r"\s+(?:Port\s+)?(?:to|into)\s", re.IGNORECASE)
 _HYPHEN_GAP_RE = re.compile(r"^\s*[-–—/]\s*$")
+_HYPHEN_AFTER_RE = re.compile(r"\s*[-–—/]\s*[A-Z]")
 
 _TRANSPORT_RE = re.compile(
     r"\b(?:smuggl\w*|ship(?:s|ped|ping)?|ferr(?:y|ied|ies|ying)|funnel\w*|transfer\w*|mov(?:e|es|ed|ing)|"
@@ -170,12 +172,21 @@ def route_waypoints(context: ArticleContext, sentence: Sentence, lo: int, hi: in
                 role = "start"  # "from A to B, C to D": C starts a route of its own
         elif prep := _ROUTE_PREP_RE.search(gap):
             role = _PREP_ROLES.get(re.sub(r"\s+", " ", prep.group("prep").lower()), "via")
-        elif _HYPHEN_GAP_RE.match(text[mention.end:mention.end + 2]) and mention.end < hi:
+        elif _HYPHEN_AFTER_RE.match(text, mention.end) and mention.end < hi and not mention.text.isupper():
+            # (an upper-case name before a dash is a dateline: "TAIPEI—China's army")
             role = "pair"
+        else:  # no pattern: the dependency parse says which path argument the place is, if any
+            role = _parsed_role(sentence, mention)
         if role:
             found.append(_Waypoint(claim_place(mention), role, mention.start))
         previous = (mention.end, role)
     return found
+
+
+def _parsed_role(sentence: Sentence, mention) -> str | None:
+    """The route role the sentence's dependency parse gives a mention (None without a model)."""
+    doc = parse_sentence(sentence.text)
+    return None if doc is None else path_role(doc, mention.start - sentence.start, mention.end - sentence.start)
 
 
 def split_routes(waypoints: list[_Waypoint]) -> list[list[_Waypoint]]:
@@ -228,8 +239,10 @@ def _neighbour_waypoints(context: ArticleContext, index: int) -> list[_Waypoint]
         if 0 <= i < len(context.sentences):
             sentence = context.sentences[i]
             if _TRANSPORT_RE.search(sentence.text):
-                found = [w for w in route_waypoints(context, sentence, sentence.start, sentence.end)
-                         if w.role in ("start", "via", "end")]
+                waypoints = route_waypoints(context, sentence, sentence.start, sentence.end)
+                if {w.role for w in waypoints} & {"start", "pair"} and any(w.role == "end" for w in waypoints):
+                    continue  # the neighbour states a route of its own: borrowing would tell it twice
+                found = [w for w in waypoints if w.role in ("start", "via", "end")]
                 if found:
                     return found
     return []
