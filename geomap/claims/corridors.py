@@ -37,6 +37,8 @@ _KINDS = (
     (r"rail(?:way|road)?\s+(?:lines?|links?)|railways?|railroads?", "railway"),
     (r"highways?|motorways?|expressways?|roads?(?=\s+(?:from|between|linking|connecting|to)\b)", "highway"),
     (r"gaps?|trails?", "route"),
+    (r"(?:segments?|sections?|stretch(?:es)?)(?=\s+(?:of\s+(?:the\s+)?(?:road|highway|railway|line)\s+)?from\b)",
+     "route"),
     (r"routes?(?=\s+(?:from|between|through|via|linking|connecting|to|into|across)\b)", "route"),
     (r"by\s+(?:sea|ship|boat|ships|boats)", "sea route"),
 )
@@ -64,6 +66,7 @@ _PREP_ROLES = {
 _LIST_GAP_RE = re.compile(
     r"^\s*(?:\([^()]*\)\s*)?(?:(?:,|and|or|-|–|—)\s*(?:[A-Z][\w'’-]+\s*(?=,|and\b|or\b|[-–—]))?)+$")
 _ASIDE_RE = re.compile(r"\s*\)")
+_CONTAINER_GAP_RE = re.compile(r"^\s*(?:Port\s+|port\s+)?(?:in|,\s*in)\s+(?:the\s+)?$")
 _POSSESSIVE_GAP_RE = re.compile(r"^\s*['’]s?\s+$")
 _NEW_LEG_AFTER_RE = re.compile(r"\s+(?:Port\s+)?(?:to|into)\s", re.IGNORECASE)
 _HYPHEN_GAP_RE = re.compile(r"^\s*[-–—/]\s*$")
@@ -85,11 +88,13 @@ _CARGO_RE = re.compile(
     r"drugs?|narcotics|cocaine|heroin|methamphetamine|meth|captagon|yaba|opium|contraband|migrants?|"
     r"asylum[\s-]seekers|evacuees|passengers|people|goods|cargo|containers?|shipments?|consignments?|freight|"
     r"exports?|imports?|vessels|ships|boats|tankers|trucks|lorries|convoys?|buses|trains?|barrels|electricity|"
-    r"power|cables?|pipelines?|railways?|rail\s+lines?|roads?|highways?|lines?|tunnels?)\b",
+    r"power|cables?|pipelines?|railways?|rail\s+lines?|roads?|highways?|lines?|tunnels?|voyages?|sailings?)\b",
     re.IGNORECASE,
 )
 # Fired weapons travel a trajectory, not a route: "rockets fired from Lebanon reaching Haifa".
 _FIRING_RE = re.compile(r"\b(?:fired|launched|struck|shelled|intercepted|shot\s+down)\b", re.IGNORECASE)
+_FROM_PLACE_RE = re.compile(r"^\W*From\s+(?:the\s+)?[A-Z]")
+_CONTINUED_WITHIN = 2  # sentences within which a route starting where another ended goes on with it
 _FROM_THERE_RE = re.compile(r"^\W*(?:and\s+)?(?:then\s+)?from\s+(?:there|here)\b", re.IGNORECASE)
 # A sentence going on with the route of the one before: "From there, boats carry it to Spain", "The shipments
 # sail through ...", "and then from the Aegean to the Adriatic".
@@ -108,6 +113,7 @@ class _Waypoint:
     place: ClaimPlace
     role: str
     start: int
+    end: int = -1
 
 
 def _kind_of(match: re.Match) -> str:
@@ -159,8 +165,8 @@ def route_waypoints(context: ArticleContext, sentence: Sentence, lo: int, hi: in
         if _ASIDE_RE.match(text, mention.end) and "(" in gap and ")" not in gap:
             continue
         role = None
-        if previous and _POSSESSIVE_GAP_RE.match(gap) and found and found[-1].start < mention.start:
-            if previous[1]:
+        if previous and _POSSESSIVE_GAP_RE.match(gap):
+            if found and found[-1].end == previous[0]:
                 role = found.pop().role  # the held place takes the possessor's role
         elif previous and _HYPHEN_GAP_RE.match(gap) and previous[1] in ("pair", "start", None):
             role = "end"  # "the Iraq-Syria corridor"
@@ -178,7 +184,10 @@ def route_waypoints(context: ArticleContext, sentence: Sentence, lo: int, hi: in
         else:  # no pattern: the dependency parse says which path argument the place is, if any
             role = _parsed_role(sentence, mention)
         if role:
-            found.append(_Waypoint(claim_place(mention), role, mention.start))
+            found.append(_Waypoint(claim_place(mention), role, mention.start, mention.end))
+        elif previous and previous[1] and _CONTAINER_GAP_RE.match(gap):
+            previous = (mention.end, previous[1])  # "to Haifa Port in Israel, Abu Dhabi Port to ...": the
+            continue                                # container is no waypoint, and the list goes on
         previous = (mention.end, role)
     return found
 
@@ -281,9 +290,12 @@ def _kind_claims(context: ArticleContext, index: int) -> list[CorridorClaim]:
             continue  # "surrounded by sea" is not a route
         # Places after the route word first ("the corridor from Iraq to Syria"); those before it
         # only when none follow ("sail from Larnaca to Gaza along a maritime corridor").
-        waypoints = (route_waypoints(context, sentence, sentence.start + match.start(), hi)
+        chain = _chain_before(context, sentence, sentence.start + match.start())
+        waypoints = (chain or route_waypoints(context, sentence, sentence.start + match.start(), hi)
                      or route_waypoints(context, sentence, lo, sentence.start + match.end()))
         name = corridor_name(sentence.text, match.start(), match.end())
+        if chain:
+            name = context.article.text[chain[0].start:sentence.start + match.end()]
         if holder is not None:
             name = holder.text
         if not waypoints and not (name and find_named_corridors(name)):
@@ -299,6 +311,24 @@ def _kind_claims(context: ArticleContext, index: int) -> list[CorridorClaim]:
                 sentence=sentence.text, start=sentence.start + match.start(), end=sentence.start + match.end(),
             ))
     return claims
+
+
+def _chain_before(context: ArticleContext, sentence: Sentence, word_start: int) -> list[_Waypoint]:
+    """The dash-joined places right before a route word, in their order: "the Kabul-Jalalabad highway",
+    "the Basra–Baghdad–Mosul railway"; [] when there is no such chain of two or more.
+    """
+    text = context.article.text
+    chain: list = []
+    for mention in reversed(context.claim_mentions(sentence, sentence.start, word_start)):
+        after = chain[0].start if chain else word_start
+        gap = text[mention.end:after]
+        if not (gap.strip() == "" if not chain else _HYPHEN_GAP_RE.match(gap)):
+            break
+        chain.insert(0, mention)
+    if len(chain) < 2:
+        return []
+    roles = ["start"] + ["via"] * (len(chain) - 2) + ["end"]
+    return [_Waypoint(claim_place(m), role, m.start) for m, role in zip(chain, roles)]
 
 
 def _motion_claim(context: ArticleContext, index: int) -> list[CorridorClaim]:
@@ -339,6 +369,8 @@ def _continue_route(context: ArticleContext, claim: CorridorClaim, index: int) -
     sentence = context.sentences[index]
     if not _CONTINUATION_RE.match(sentence.text) or not _TRANSPORT_RE.search(sentence.text):
         return False
+    if any(corridor_name(sentence.text, m.start(), m.end()) for m in _KIND_RE.finditer(sentence.text)):
+        return False  # "The Middle Corridor is a route that connects ...": another corridor, named
     more = [w for w in route_waypoints(context, sentence, sentence.start, sentence.end)
             if w.role in ("start", "via", "end")]
     own = {w.role for w in more} >= {"start", "end"}
@@ -385,6 +417,24 @@ def _overlaps(claim: CorridorClaim, sentence: Sentence, a: int, b: int) -> bool:
     return name_start < sentence.start + b and sentence.start + a < claim.end
 
 
+def _goes_on_from(claims: list[CorridorClaim], claim: CorridorClaim, context: ArticleContext) -> bool:
+    """Append ``claim`` to an earlier route of the last sentences that ends where it starts ("... to Haifa Port.
+    From Haifa Port, goods are shipped to Europe"); True when it did.
+    """
+    if not claim.waypoints or claim.name or not _FROM_PLACE_RE.match(claim.sentence):
+        return False
+    index = context.sentence_index(claim.start)
+    first = _place_key(claim.waypoints[0])
+    for earlier in reversed(claims):
+        if index - context.sentence_index(earlier.start) > _CONTINUED_WITHIN:
+            break
+        if earlier.waypoints and _place_key(earlier.waypoints[-1]) == first:
+            known = {_place_key(w) for w in earlier.waypoints}
+            earlier.waypoints += [w for w in claim.waypoints if _place_key(w) not in known]
+            return True
+    return False
+
+
 def _one_per_route(claims: list[CorridorClaim]) -> list[CorridorClaim]:
     """Drop a claim whose places are all on a longer claim of its sentence or kind: the same route told twice."""
     keys = [{_place_key(w) for w in c.waypoints} for c in claims]
@@ -406,6 +456,7 @@ def extract_corridors(context: ArticleContext) -> list[CorridorClaim]:
     while index < len(context.sentences):
         sentence = context.sentences[index]
         found = _with_named_course(_kind_claims(context, index) or _motion_claim(context, index), sentence)
+        found = [c for c in found if not _goes_on_from(claims, c, context)]
         claims += found
         index += 1
         while found and index < len(context.sentences) and _continue_route(context, found[-1], index):
