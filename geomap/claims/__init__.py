@@ -26,9 +26,9 @@ _SENTENCE_END_RE = re.compile(r"[^.!?\n]+(?:[.!?]+[\"'”’)]*|\n|$)")
 
 # Names after these cues may be places a claim needs (origins, targets, waypoints).
 _CUED_NAME_RE = re.compile(
-    r"(?:\b(?:from|to|into|via|through|across|between|linking|connecting|connects|links|joins|at|toward|towards|"
-    r"reach|reaching|hit|"
-    r"strike|striking|including|putting|covering|and|in|as\s+far\s+as)|,)\s+(?:the\s+)?"
+    r"(?:(?:\b(?:from|to|into|via|through|across|between|linking|connecting|connects|links|joins|with|at|toward|"
+    r"towards|reach|reaching|hit|strike|striking|including|putting|covering|and|in|as\s+far\s+as)|,)\s+|"
+    r"(?<=\w)[-–—]+\s*)(?:the\s+)?"
     r"(?:(?:border\s+)?(?:town|city|port|village|province|region|island)\s+of\s+)?"
     r"(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})"
 )

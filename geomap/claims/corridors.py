@@ -48,12 +48,12 @@ _KIND_RE = re.compile(
 
 # Route prepositions, and the role they give the place after them (at most four words between).
 _ROUTE_PREP_RE = re.compile(
-    r"\b(?P<prep>from|out\s+of|between|linking|links|link|connecting|connects|connect|to|into|towards?|"
+    r"^.*\b(?P<prep>from|out\s+of|between|linking|links|link|connecting|connects|connect|to|into|towards?|"
     r"reaching|via|through|across|along|over|with|around|"
     # a stop on the way: "would land at Rangoon", "calling at Piraeus"
     r"(?:land|lands|landed|landing|arrive|arrives|arrived|arriving|stop|stops|stopped|stopping|call|calls|"
     r"called|calling|dock|docks|docked|docking)\s+(?:at|in))\s+(?:[\w'’-]+\s+){0,4}$",
-    re.IGNORECASE,
+    re.IGNORECASE | re.DOTALL,
 )
 _PREP_ROLES = {
     "from": "start", "out of": "start", "between": "pair", "linking": "pair", "links": "pair", "link": "pair",
@@ -78,12 +78,13 @@ _TRANSPORT_RE = re.compile(
     r"flow(?:s|ed|ing)?|arriv\w*|evacuat\w*|export\w*|pump\w*|supplie[ds]|supply(?:ing)?|"
     r"sail(?:s|ed|ing)?|cross(?:es|ed|ing)?|pass(?:es|ed|ing)?|travel\w*|transit\w*|head(?:s|ed|ing)?|"
     r"leav(?:e|es|ing)|left|extend(?:s|ed|ing)?|connect(?:s|ed|ing)?|link(?:s|ed|ing)?|continu\w*|"
-    r"traffick\w*|reach(?:es|ed|ing)?|route[ds]?|routing)\b",
+    r"traffick\w*|reach(?:es|ed|ing)?|route[ds]?|routing|walk(?:s|ed|ing)?|trek\w*|fle(?:e|es|d|eing)|"
+    r"hik(?:e|es|ed|ing)|drove|driv(?:e|es|en|ing))\b",
     re.IGNORECASE,
 )
 # What moves along a route: any cargo, people who migrate, or the line itself ("the cable runs from").
 _CARGO_RE = re.compile(
-    r"\b(?:weapons?|arms|missiles?|rockets?|drones?|ammunition|munitions?|RPGs?|fighters|militants|supplies|"
+    r"\b(?:weapons?|arms|rifles|guns|missiles?|rockets?|drones?|ammunition|munitions?|RPGs?|fighters|militants|supplies|"
     r"aid|grain|wheat|oil|crude|gas|fuel|equipment|explosives|components|troops|civilians|refugees|cash|money|"
     r"drugs?|narcotics|cocaine|heroin|methamphetamine|meth|captagon|yaba|opium|contraband|migrants?|"
     r"asylum[\s-]seekers|evacuees|passengers|people|goods|cargo|containers?|shipments?|consignments?|freight|"
@@ -263,7 +264,7 @@ def _scopes(sentence: Sentence, matches: list[re.Match]) -> list[tuple[int, int]
     word after a route preposition is a waypoint's description, not a new route: in "the land corridor from
     Iraq into Syria via the border crossing at Albukamal" all three places are the corridor's.
     """
-    own = [i == 0 or not _ROUTE_PREP_RE.search(sentence.text, matches[i - 1].end(), m.start())
+    own = [i == 0 or not _ROUTE_PREP_RE.search(sentence.text[matches[i - 1].end():m.start()])
            for i, m in enumerate(matches)]
     scopes = []
     for i, m in enumerate(matches):
@@ -293,7 +294,8 @@ def _kind_claims(context: ArticleContext, index: int) -> list[CorridorClaim]:
         chain = _chain_before(context, sentence, sentence.start + match.start())
         waypoints = (chain or route_waypoints(context, sentence, sentence.start + match.start(), hi)
                      or route_waypoints(context, sentence, lo, sentence.start + match.end()))
-        name = corridor_name(sentence.text, match.start(), match.end())
+        name = None if match.group(0).lower().startswith("by ") else corridor_name(sentence.text, match.start(),
+                                                                                   match.end())
         if chain:
             name = context.article.text[chain[0].start:sentence.start + match.end()]
         if holder is not None:
@@ -396,7 +398,7 @@ def _with_named_course(claims: list[CorridorClaim], sentence: Sentence) -> list[
     for claim in list(claims):
         entry = next((e for e, a, b in named if claim.name and _overlaps(claim, sentence, a, b)), None)
         if entry is None or len(claim.waypoints) >= 2:
-            continue
+            continue  # the text's own course first ("the Lachin corridor from Goris to Stepanakert")
         # "the Lachin corridor, the only road linking Armenia to Nagorno-Karabakh": the text's course first
         apposed = next((c for c in claims if c is not claim and not c.name and len(c.waypoints) >= 2), None)
         if apposed is not None:

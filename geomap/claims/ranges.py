@@ -24,8 +24,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from geomap.claims import ArticleContext, claim_place
 from gazetteer.geodesy import distance_to_outline_km
+from geomap.claims import ArticleContext, claim_place
 from geomap.claims.geometry import distance_km, distance_to_area_km
 from geomap.claims.quantities import Distance, find_distances
 from geomap.model import ClaimPlace, Mention, RangeClaim, RangeTarget, Sentence
@@ -42,7 +42,7 @@ _WEAPON_WORDS = (
     r"Grads?|Katyushas?|Burkan(?:-\d)?|Toufan|Quds-\d|Samad(?:-\d)?|Hwasong(?:-\d+)?|KN-\d+|Tochka(?:-U)?|"
     r"Oreshnik|Sarmat|S-[34]00|Bastion|Fajr(?:-\d)?|Zelzal(?:-\d)?|M-75|R-160|J-80|Ayyash(?:[\s-]250)?|"
     # aircraft: their reach (combat radius, ferry range) is claimed like a missile's
-    r"warplanes?|aircraft|fighter[\s-](?:jets?|planes?|aircraft)|jets?|bombers?|planes?|airplanes?|"
+    r"warplanes?|aircraft|fighter[\s-](?:jets?|planes?|aircraft)|fighter(?!s)|jets?|bombers?|planes?|airplanes?|"
     # military designators, case-sensitive: "DF-21D", "YJ-62A", "F-35B", "KN-23", "Su-34"
     r"(?-i:[A-Z][A-Za-z]{0,3}-\d{1,3}[A-Z]{0,2})"
 )
@@ -93,7 +93,7 @@ _TEST_HIT_BEFORE_RE = re.compile(
 # A wish or requirement is not a capability ("asked the range to be extended to"), nor is the distance of one
 # test flight ("the ground range of the test was").
 _NOT_CAPABILITY_BEFORE_RE = re.compile(
-    r"\b(?:ask(?:s|ed)?|request(?:s|ed)?|demand(?:s|ed)?|requirements?|wish(?:es)?|goal)\b[^.;:]{0,40}$|"
+    r"\b(?:ask(?:s|ed)?|request(?:s|ed)?|demand(?:s|ed)?|requirements?|wish(?:es)?|goal)\b[^.;:]{0,60}$|"
     r"\brange\s+of\s+(?:the|this|that|its|a)\s+(?:\w+\s+)?(?:test|launch|flight|trial)\b",
     re.IGNORECASE,
 )
