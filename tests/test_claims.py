@@ -444,7 +444,7 @@ def test_records_follow_the_contract():
     record = ranges[0].to_record()
     assert set(record) == {"weapon", "range_km", "range_min_km", "range_max_km", "qualifier", "origin",
                            "targets", "sentence", "start", "end"}
-    assert set(record["origin"]) == {"text", "lat", "lon", "inferred"}
+    assert set(record["origin"]) == {"text", "lat", "lon", "inferred", "area_id"}
     assert passage[record["start"]:record["end"]] == "a range of 5,500 metres"
 
 

@@ -271,3 +271,18 @@ def test_a_named_corridor_with_places_in_the_text_keeps_the_texts(parser):
 ])
 def test_not_corridors(parser, text):
     assert corridors_of(parser, text) == []
+
+
+def test_the_map_shape_of_a_range_from_an_area_is_the_buffer_of_its_outline(parser):
+    from shapely.geometry import Point
+
+    from geomap.claims.geometry import range_features, range_shape
+
+    text = "Yemen's Houthis fired at ships. The Houthis have a missile with a range of 2,000 km."
+    [claim] = ranges_of(parser, text)
+    assert claim.origin.area_id is not None and claim.to_record()["origin"]["area_id"] == claim.origin.area_id
+    shape = range_shape(claim)
+    eilat, athens = Point(34.95, 29.56), Point(23.73, 37.98)
+    assert shape.contains(eilat) and not shape.contains(athens)  # Eilat ~1,580 km from Yemen, Athens ~2,600
+    [feature] = range_features(claim, article_id="a")
+    assert feature["properties"]["sentence"].startswith("The Houthis have a missile")

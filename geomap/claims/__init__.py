@@ -79,6 +79,7 @@ class ArticleContext:
     _lookups: dict = field(default_factory=dict, repr=False)
     _extra: dict = field(default_factory=dict, repr=False)
     _outlines: dict = field(default_factory=dict, repr=False)
+    _parses: dict = field(default_factory=dict, repr=False)
 
     @cached_property
     def sentences(self) -> list[Sentence]:
@@ -96,6 +97,15 @@ class ArticleContext:
         if place.id not in self._outlines:
             self._outlines[place.id] = self.gazetteer.outline(place.id)
         return self._outlines[place.id]
+
+    def parsed(self, sentence: Sentence):
+        """The sentence's dependency parse (spaCy Doc), made once per article when a claim needs it; None
+        without a model (see :mod:`geomap.claims.syntax`)."""
+        if sentence.start not in self._parses:
+            from geomap.claims.syntax import parse_sentence
+
+            self._parses[sentence.start] = parse_sentence(sentence.text)
+        return self._parses[sentence.start]
 
     @cached_property
     def _mention_starts(self) -> list[int]:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from geomap.claims import ArticleContext, claim_place
 from geomap.claims.named_corridors import find_named_corridors
-from geomap.claims.syntax import parse_sentence, path_role
+from geomap.claims.syntax import path_role
 from geomap.model import ClaimPlace, CorridorClaim, Sentence
 
 # (pattern, canonical kind), most specific first.
@@ -183,7 +183,7 @@ def route_waypoints(context: ArticleContext, sentence: Sentence, lo: int, hi: in
             # (an upper-case name before a dash is a dateline: "TAIPEI—China's army")
             role = "pair"
         else:  # no pattern: the dependency parse says which path argument the place is, if any
-            role = _parsed_role(sentence, mention)
+            role = _parsed_role(context, sentence, mention)
         if role:
             found.append(_Waypoint(claim_place(mention), role, mention.start, mention.end))
         elif previous and previous[1] and _CONTAINER_GAP_RE.match(gap):
@@ -193,9 +193,9 @@ def route_waypoints(context: ArticleContext, sentence: Sentence, lo: int, hi: in
     return found
 
 
-def _parsed_role(sentence: Sentence, mention) -> str | None:
+def _parsed_role(context: ArticleContext, sentence: Sentence, mention) -> str | None:
     """The route role the sentence's dependency parse gives a mention (None without a model)."""
-    doc = parse_sentence(sentence.text)
+    doc = context.parsed(sentence)
     return None if doc is None else path_role(doc, mention.start - sentence.start, mention.end - sentence.start)
 
 

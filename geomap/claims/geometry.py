@@ -212,6 +212,46 @@ def _located(place) -> bool:
     return place is not None and place.lat is not None and place.lon is not None
 
 
+#: An area's outline is simplified to at most this many vertices before it is buffered (a circle each).
+MAX_BUFFER_VERTICES = 240
+
+
+def outline_buffer(outline, km: float) -> Polygon | MultiPolygon:
+    """The geodesic buffer of an area's outline: every point within ``km`` of the area (lon/lat shapely).
+
+    The union of the area and of a geodesic circle around each vertex of its outline, simplified so that
+    the vertices are at most a few percent of ``km`` apart (and at most :data:`MAX_BUFFER_VERTICES`).
+
+    >>> from shapely.geometry import box
+    >>> shape = outline_buffer(box(34.0, 31.0, 35.0, 32.0), 100)
+    >>> shape.contains(box(34.0, 31.0, 35.0, 32.0)), round(shape.bounds[0], 1)
+    (True, 32.9)
+    """
+    tolerance = max(0.01, km / 111.0 / 25)
+    vertices = _outer_vertices(outline, tolerance)
+    while len(vertices) > MAX_BUFFER_VERTICES:
+        tolerance *= 1.6
+        vertices = _outer_vertices(outline, tolerance)
+    circles = [geodesic_circle(vertex, km, points=48) for vertex in vertices]
+    return _as_polygonal(unary_union([make_valid(outline), *circles]))
+
+
+def _outer_vertices(outline, tolerance: float) -> list[LatLon]:
+    """The (lat, lon) vertices of the outer rings of an outline simplified by ``tolerance`` degrees."""
+    simple = outline.simplify(tolerance, preserve_topology=True)
+    return [(lat, lon) for polygon in getattr(simple, "geoms", [simple]) for lon, lat in polygon.exterior.coords[:-1]]
+
+
+def range_shape(claim) -> Polygon | MultiPolygon:
+    """Where a range claim reaches: the geodesic buffer of its origin's outline when the origin is an area
+    (``claim.origin.outline``), else the geodesic circle around its origin. Needs a located origin and a range.
+    """
+    origin, km = claim.origin, float(claim.range_km)
+    if getattr(origin, "outline", None) is not None:
+        return outline_buffer(origin.outline, km)
+    return geodesic_circle((origin.lat, origin.lon), km)
+
+
 def range_features(claim, *, article_id: str | None = None) -> list[dict]:
     """GeoJSON features of a range claim: its geodesic circle (when it has a number and a located
     origin), else lines from the origin to its targets, else its targets as points.
@@ -223,7 +263,7 @@ def range_features(claim, *, article_id: str | None = None) -> list[dict]:
     properties = {"article": article_id, "claim": "range", **claim.to_record()}
     points = [(t.lon, t.lat) for t in claim.targets if _located(t)]
     if _located(claim.origin) and claim.range_km:
-        shape = geodesic_circle((claim.origin.lat, claim.origin.lon), float(claim.range_km))
+        shape = range_shape(claim)
     elif _located(claim.origin) and points:
         origin = (claim.origin.lat, claim.origin.lon)
         shape = unary_union([geodesic_line([origin, (lat, lon)]) for lon, lat in points])

@@ -576,12 +576,15 @@ def _build_claim(context: ArticleContext, *, weapon: str | None, distance: Dista
     """Assemble a RangeClaim and measure its targets and checks."""
     range_km = distance.max_km if distance else None
     origin_id = origin.place.id if origin and origin.place else None
+    area = context.outline(origin.place if origin else None)
+    if area is not None:  # a range from an area is measured, and drawn, from its outline
+        origin = replace(origin, area_id=origin_id, outline=area)
     targets = [m for m in _dedupe(targets) if m.place is None or m.place.id != origin_id]
     return RangeClaim(
         weapon=weapon, range_km=range_km, range_min_km=distance.min_km if distance else None,
         range_max_km=range_km, qualifier=qualifier, origin=origin,
-        targets=[measure(origin, m, range_km, stated=True, outline=context.outline(m.place),
-                         origin_outline=context.outline(origin.place if origin else None)) for m in targets],
+        targets=[measure(origin, m, range_km, stated=True, outline=context.outline(m.place), origin_outline=area)
+                 for m in targets],
         sentence=sentence.text, start=start, end=end, range_text=context.article.text[start:end],
         checks=_checks(context, origin, range_km),
     )

@@ -16,9 +16,9 @@ of "the port" to X.
 
 from __future__ import annotations
 
-from functools import cache, lru_cache
+from functools import cache
 
-__all__ = ["parse_sentence", "path_role", "role_of"]
+__all__ = ["parse_sentence", "parser_pipeline", "path_role", "role_of"]
 
 #: The role the object of a preposition (or of a verb) plays on a route.
 PREP_ROLES = {
@@ -35,7 +35,7 @@ border crossing crossings airport harbour harbor island islands coast state area
 
 
 @cache
-def _parser():
+def parser_pipeline():
     """The parser pipeline of the installed model, or None in gazetteer-only mode (loaded once)."""
     from geomap.text.nlp import choose_model
 
@@ -47,10 +47,10 @@ def _parser():
     return spacy.load(choice.name, exclude=["ner", "senter"])
 
 
-@lru_cache(maxsize=512)
 def parse_sentence(text: str):
-    """The parsed spaCy Doc of one sentence, or None without a model."""
-    nlp = _parser()
+    """The parsed spaCy Doc of one sentence, or None without a model (not cached here: an article's
+    :class:`~geomap.claims.ArticleContext` keeps the parses of its sentences)."""
+    nlp = parser_pipeline()
     return None if nlp is None else nlp(text)
 
 
