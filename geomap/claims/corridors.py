@@ -64,12 +64,17 @@ _PREP_ROLES = {
 # Between two places of a list; an aside in parentheses or a name recognition missed may sit in it
 # ("Mutukula (in Uganda) and Birahaamulo, Shinyanga").
 _LIST_GAP_RE = re.compile(
-    r"^\s*(?:\([^()]*\)\s*)?(?:(?:,|and|or|-|–|—)\s*(?:[A-Z][\w'’-]+\s*(?=,|and\b|or\b|[-–—]))?)+$")
+    r"^\s*(?:\([^()]*\)\s*)?(?:(?:,|and|or|-|–|—)\s*(?:the\s+)?(?:[A-Z][\w'’-]+\s*(?=,|and\b|or\b|[-–—]))?)+$")
 _ASIDE_RE = re.compile(r"\s*\)")
 _CONTAINER_GAP_RE = re.compile(r"^\s*(?:Port\s+|port\s+)?(?:in|,\s*in)\s+(?:the\s+)?$")
 _POSSESSIVE_GAP_RE = re.compile(r"^\s*['’]s?\s+$")
 _NEW_LEG_AFTER_RE = re.compile(r"\s+(?:Port\s+)?(?:to|into)\s", re.IGNORECASE)
 _HYPHEN_GAP_RE = re.compile(r"^\s*[-–—/]\s*$")
+# Words that make a place a path argument; only a place with one shortly before it is worth a parse.
+_PATH_WORD_RE = re.compile(
+    r"\b(?:from|to|into|via|through|across|along|between|towards?|onto|around|past|over|"
+    r"leav\w*|left|reach\w*|enter\w*|cross\w*|link\w*|connect\w*|join\w*)\b", re.IGNORECASE)
+_PATH_WORD_WINDOW = 80
 _HYPHEN_AFTER_RE = re.compile(r"\s*[-–—/]\s*[A-Z]")
 
 _TRANSPORT_RE = re.compile(
@@ -182,7 +187,8 @@ def route_waypoints(context: ArticleContext, sentence: Sentence, lo: int, hi: in
         elif _HYPHEN_AFTER_RE.match(text, mention.end) and mention.end < hi and not mention.text.isupper():
             # (an upper-case name before a dash is a dateline: "TAIPEI—China's army")
             role = "pair"
-        else:  # no pattern: the dependency parse says which path argument the place is, if any
+        elif _PATH_WORD_RE.search(gap[-_PATH_WORD_WINDOW:]):
+            # a path word too far for the patterns: the dependency parse says which argument the place is
             role = _parsed_role(context, sentence, mention)
         if role:
             found.append(_Waypoint(claim_place(mention), role, mention.start, mention.end))
@@ -394,6 +400,8 @@ def _with_named_course(claims: list[CorridorClaim], sentence: Sentence) -> list[
     of its places ("the Siliguri Corridor, a narrow strip of land"); a table corridor named in a sentence that
     moves something along it, and no other claim, becomes a claim of its own.
     """
+    if not any(c.name for c in claims) and (claims or not _TRANSPORT_RE.search(sentence.text)):
+        return claims  # no name to look up, and nothing moves along a named corridor
     named = find_named_corridors(sentence.text)
     for claim in list(claims):
         entry = next((e for e, a, b in named if claim.name and _overlaps(claim, sentence, a, b)), None)

@@ -336,12 +336,24 @@ def _continuous_segments(points: list[tuple[float, float]]) -> list[list[tuple[f
     return segments
 
 
-def _add_range(layer, claim: RangeClaim, bounds: _Bounds) -> bool:
-    """Draw one range claim: its circle and label, and its targets inside/outside. True if a circle was drawn."""
+def label_point(shape, taken: list[tuple[float, float]], *, apart_deg: float = 1.5) -> tuple[float, float]:
+    """Where a range's label goes: the shape's northmost point, else its southmost, eastmost or westmost one,
+    the first that is ``apart_deg`` from every label already ``taken`` (the label's (lat, lon) is added)."""
+    coords = [c for poly in getattr(shape, "geoms", [shape]) for c in poly.exterior.coords]
+    sides = [max(coords, key=lambda c: c[1]), min(coords, key=lambda c: c[1]),
+             max(coords, key=lambda c: c[0]), min(coords, key=lambda c: c[0])]
+    free = [(lat, lon) for lon, lat in sides
+            if all(abs(lat - a) >= apart_deg or abs(lon - b) >= apart_deg for a, b in taken)]
+    point = free[0] if free else (sides[0][1], sides[0][0])
+    taken.append(point)
+    return point
+
+
+def _add_range(layer, claim: RangeClaim, bounds: _Bounds, labels: list | None = None) -> bool:
+    """Draw one range claim: its circle (the buffer of its origin's outline when the origin is an area) and a
+    label apart from the other ``labels``, and its targets inside/outside. True if a shape was drawn."""
     import folium
     from shapely.geometry import mapping
-
-    from geomap.claims.geometry import destination
 
     lines = [f"Range: {html.escape(range_label(claim))}"]
     if claim.origin:
@@ -359,7 +371,7 @@ def _add_range(layer, claim: RangeClaim, bounds: _Bounds) -> bool:
             popup=folium.Popup(popup, max_width=460),
         ).add_to(layer)
         bounds.add_shape(shape)
-        top = destination((claim.origin.lat, claim.origin.lon), 0.0, float(claim.range_km))
+        top = label_point(shape, labels if labels is not None else [])
         folium.Marker(top, icon=folium.DivIcon(
             html=f"<span>{html.escape(range_label(claim))}</span>", class_name="geomap-range-label",
             icon_size=(0, 0), icon_anchor=(0, 0)), interactive=False).add_to(layer)
@@ -503,6 +515,7 @@ def build_map(articles: Sequence[Article], *, title: str | None = None, offline:
     def layer_name(kind: str, article: Article) -> str:
         return f"{article_label(article, 40)}: {kind.lower()}" if multi else kind
 
+    range_labels: list[tuple[float, float]] = []  # where range labels went, so that none covers another
     for article in articles:
         places = article.places
         if is_empty(article):
@@ -518,7 +531,7 @@ def build_map(articles: Sequence[Article], *, title: str | None = None, offline:
         if article.ranges:
             group = folium.FeatureGroup(name=layer_name("Ranges", article))
             for claim in article.ranges:
-                has_ranges |= _add_range(group, claim, bounds)
+                has_ranges |= _add_range(group, claim, bounds, range_labels)
                 target_states |= {t.inside for t in claim.targets if export.has_coords(t)}
             group.add_to(m)
         if article.corridors:
