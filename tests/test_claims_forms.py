@@ -286,3 +286,20 @@ def test_the_map_shape_of_a_range_from_an_area_is_the_buffer_of_its_outline(pars
     assert shape.contains(eilat) and not shape.contains(athens)  # Eilat ~1,580 km from Yemen, Athens ~2,600
     [feature] = range_features(claim, article_id="a")
     assert feature["properties"]["sentence"].startswith("The Houthis have a missile")
+
+
+def test_the_map_shows_each_range_with_its_sentence_and_labels_apart(parser):
+    from geomap.output.maps import label_point, render_map
+
+    text = ("Yemen's Houthis fired at ships. The Houthis have a missile with a range of 2,000 km. "
+            "The Houthis also have a newer missile with a range of 2,100 km.")
+    article = parser.parse(text, id="houthis")
+    assert [c.range_km for c in article.ranges] == [2000, 2100]
+    page = render_map([article])
+    assert page.count("geomap-range-label") >= 3  # the style rule and one label per claim
+    assert "The Houthis also have a newer missile with" in page  # the sentence, its range marked
+    from geomap.claims.geometry import range_shape
+
+    taken: list = []
+    first, second = (label_point(range_shape(c), taken) for c in article.ranges)
+    assert abs(first[0] - second[0]) >= 1.5 or abs(first[1] - second[1]) >= 1.5
