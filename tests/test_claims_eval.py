@@ -10,11 +10,16 @@ import os
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import EVAL_DEV
+
 from geomap.cli import main
 from geomap.errors import InputError
-from geomap.evaluation.claims import ClaimGold, is_claim_gold_file, read_claim_gold, score_claims
+from geomap.evaluation.claims import (
+    ClaimGold,
+    is_claim_gold_file,
+    read_claim_gold,
+    score_claims,
+)
 
 #: figure: the minimum on claims.dev.jsonl, a notch below what the extractor reaches
 #: (reached: ranges 0.96 / 1.00, origin 3/3, corridors 0.85 / 0.97, negatives with a claim 0 of 8).
