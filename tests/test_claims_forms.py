@@ -125,6 +125,19 @@ def test_origin_test_launched_from_an_island_off_a_coast(parser):
     assert claim.origin.text == "Hainan"
 
 
+def test_origin_is_the_dateline_when_the_launch_is_from_there(parser):
+    text = ("KHARTOUM, Sudan — Army officers showed reporters new drones on Monday. "
+            "The drones, launched from the city's main airbase, can fly 1,200 km, they said.")
+    [claim] = ranges_of(parser, text)
+    assert claim.origin.text == "KHARTOUM" and claim.origin.inferred
+
+
+def test_no_dateline_origin_without_a_launch_from_there(parser):
+    text = "KHARTOUM, Sudan — Officials said the rebels' drones can fly 1,200 km."
+    [claim] = ranges_of(parser, text)
+    assert claim.origin is None
+
+
 def test_origin_named_by_a_common_noun_is_kept_as_text(parser):
     text = ("The army is deploying anti-ship missiles along its eastern coast. "
             "With a range of more than 300 kilometers, they cover the whole strait.")
@@ -169,6 +182,12 @@ def test_a_route_with_a_via_in_the_middle(parser):
 def test_a_route_going_on_after_a_semicolon(parser):
     [route] = corridors_of(parser, "Cocaine moves from Peru to Ecuador; from there, boats carry it to Spain.")
     assert names(route) == ["Peru", "Ecuador", "Spain"]
+
+
+def test_a_journey_on_foot_across_clauses(parser):
+    text = "He walked from Eritrea to Khartoum, hoping to cross the desert into Libya."
+    [route] = corridors_of(parser, text)
+    assert names(route) == ["Eritrea", "Khartoum", "Libya"]
 
 
 def test_a_cable_runs_from_one_country_to_another(parser):
@@ -256,6 +275,7 @@ def test_a_named_corridor_with_places_in_the_text_keeps_the_texts(parser):
 @pytest.mark.parametrize("text", [
     # one official's trip
     "The foreign minister flew from Ankara to Baku for talks on Tuesday.",
+    "The envoy drove from Amman to Jerusalem for talks.",
     # a single delivery
     "A shipment of rifles was delivered to Juba last week.",
     # an earthquake's extent

@@ -35,13 +35,14 @@ _KINDS = (
     (r"(?:border\s+)?crossings?(?!\s+(?:into|the|over|of)\b)", "crossing"),
     (r"(?:trade|transit|overland|land|ferry|rail(?:way)?|road|air|trafficking)\s+routes?", "route"),
     (r"rail(?:way|road)?\s+(?:lines?|links?)|railways?|railroads?", "railway"),
-    (r"highways?|motorways?|expressways?|roads?(?=\s+(?:from|between|linking|connecting|to)\b)", "highway"),
+    (r"highways?|motorways?|expressways?|roads?(?=\s+(?:from|between|linking|connecting)\b)", "highway"),
     (r"gaps?|trails?", "route"),
     (r"(?:segments?|sections?|stretch(?:es)?)(?=\s+(?:of\s+(?:the\s+)?(?:road|highway|railway|line)\s+)?from\b)",
      "route"),
     (r"routes?(?=\s+(?:from|between|through|via|linking|connecting|to|into|across)\b)", "route"),
     (r"by\s+(?:sea|ship|boat|ships|boats)", "sea route"),
 )
+_GAP_RE = re.compile(r"gaps?|trails?", re.IGNORECASE)  # a route word only in a name ("the Darien Gap")
 _KIND_RE = re.compile(
     "|".join(rf"(?P<k{i}>\b{pattern}\b)" for i, (pattern, _) in enumerate(_KINDS)), re.IGNORECASE
 )
@@ -66,6 +67,9 @@ _PREP_ROLES = {
 _LIST_GAP_RE = re.compile(
     r"^\s*(?:\([^()]*\)\s*)?(?:(?:,|and|or|-|–|—)\s*(?:the\s+)?(?:[A-Z][\w'’-]+\s*(?=,|and\b|or\b|[-–—]))?)+$")
 _ASIDE_RE = re.compile(r"\s*\)")
+# A named corridor stating its course: "the Strait of Hormuz, which lies between Oman and Iran, links ...".
+_LINKS_AFTER_RE = re.compile(r"[^.;]{0,60}?\b(?:links?|linking|connects?|connecting|joins?|runs?)\b", re.IGNORECASE)
+_AWAY_RE = re.compile(r"\baway\s+from\s+(?:[\w'’-]+\s+){0,3}$", re.IGNORECASE)
 _CONTAINER_GAP_RE = re.compile(r"^\s*(?:Port\s+|port\s+)?(?:in|,\s*in)\s+(?:the\s+)?$")
 _POSSESSIVE_GAP_RE = re.compile(r"^\s*['’]s?\s+$")
 _NEW_LEG_AFTER_RE = re.compile(r"\s+(?:Port\s+)?(?:to|into)\s", re.IGNORECASE)
@@ -97,6 +101,9 @@ _CARGO_RE = re.compile(
     r"power|cables?|pipelines?|railways?|rail\s+lines?|roads?|highways?|lines?|tunnels?|voyages?|sailings?)\b",
     re.IGNORECASE,
 )
+# People on foot make a route of their own ("he walked from Eritrea to Khartoum"); one who flies to talks does not.
+_ON_FOOT_RE = re.compile(r"\b(?:walk(?:s|ed|ing)?|trek(?:s|ked|king)?|hik(?:e|es|ed|ing)|fle(?:e|es|d|eing))\b",
+                         re.IGNORECASE)
 # Fired weapons travel a trajectory, not a route: "rockets fired from Lebanon reaching Haifa".
 _FIRING_RE = re.compile(r"\b(?:fired|launched|struck|shelled|intercepted|shot\s+down)\b", re.IGNORECASE)
 _FROM_PLACE_RE = re.compile(r"^\W*From\s+(?:the\s+)?[A-Z]")
@@ -171,7 +178,9 @@ def route_waypoints(context: ArticleContext, sentence: Sentence, lo: int, hi: in
         if _ASIDE_RE.match(text, mention.end) and "(" in gap and ")" not in gap:
             continue
         role = None
-        if previous and _POSSESSIVE_GAP_RE.match(gap):
+        if _AWAY_RE.search(gap):
+            pass  # "divert traffic away from the Bab el-Mandeb": avoided, not on the route
+        elif previous and _POSSESSIVE_GAP_RE.match(gap):
             if found and found[-1].end == previous[0]:
                 role = found.pop().role  # the held place takes the possessor's role
         elif previous and _HYPHEN_GAP_RE.match(gap) and previous[1] in ("pair", "start", None):
@@ -297,16 +306,19 @@ def _kind_claims(context: ArticleContext, index: int) -> list[CorridorClaim]:
             continue  # "surrounded by sea" is not a route
         # Places after the route word first ("the corridor from Iraq to Syria"); those before it
         # only when none follow ("sail from Larnaca to Gaza along a maritime corridor").
-        chain = _chain_before(context, sentence, sentence.start + match.start())
-        waypoints = (chain or route_waypoints(context, sentence, sentence.start + match.start(), hi)
-                     or route_waypoints(context, sentence, lo, sentence.start + match.end()))
         name = None if match.group(0).lower().startswith("by ") else corridor_name(sentence.text, match.start(),
                                                                                    match.end())
-        if chain:
-            name = context.article.text[chain[0].start:sentence.start + match.end()]
         if holder is not None:
             name = holder.text
-        if not waypoints and not (name and find_named_corridors(name)):
+        tabled = bool(name and find_named_corridors(name))
+        chain = _chain_before(context, sentence, sentence.start + match.start())
+        waypoints = (chain or route_waypoints(context, sentence, sentence.start + match.start(), hi)
+                     or ([] if tabled else route_waypoints(context, sentence, lo, sentence.start + match.end())))
+        if chain:
+            name = context.article.text[chain[0].start:sentence.start + match.end()]
+        if not name and (_GAP_RE.fullmatch(match.group(0)) or (kind in ("railway", "highway") and not waypoints)):
+            continue  # "the gap is the border between ...", "a road and a railway": no route of their own
+        if not waypoints and not tabled:
             waypoints = _neighbour_waypoints(context, index)  # a named corridor of the table keeps its course
         if kind in ("crossing", "route", "corridor", "railway", "highway") and not name and len(waypoints) < 2:
             continue  # "a crossing", "the route" without places say nothing spatial; nor does a corridor with
@@ -347,7 +359,8 @@ def _motion_claim(context: ArticleContext, index: int) -> list[CorridorClaim]:
     """
     sentence = context.sentences[index]
     verb = _TRANSPORT_RE.search(sentence.text)
-    if not verb or not _CARGO_RE.search(sentence.text) or _FIRING_RE.search(sentence.text):
+    moves = _CARGO_RE.search(sentence.text) or _ON_FOOT_RE.search(sentence.text)
+    if not verb or not moves or _FIRING_RE.search(sentence.text):
         return []
     claims = []
     for route in split_routes(route_waypoints(context, sentence, sentence.start, sentence.end)):
@@ -414,9 +427,12 @@ def _with_named_course(claims: list[CorridorClaim], sentence: Sentence) -> list[
             claims.remove(apposed)
         else:
             claim.waypoints = list(entry.waypoints)
-    if claims or not named or not _TRANSPORT_RE.search(sentence.text):
-        return claims
-    entry, a, b = named[0]
+    used = [(e, a, b) for e, a, b in named
+            if (_ROUTE_PREP_RE.search(sentence.text[:a]) and not _AWAY_RE.search(sentence.text[:a]))
+            or _LINKS_AFTER_RE.match(sentence.text, b)]
+    if claims or not used or not _TRANSPORT_RE.search(sentence.text):
+        return claims  # a table corridor is a route of its own only where something moves along it ("through")
+    entry, a, b = used[0]
     return [CorridorClaim(kind=entry.kind, name=sentence.text[a:b], waypoints=list(entry.waypoints),
                           sentence=sentence.text, start=sentence.start + a, end=sentence.start + b)]
 
@@ -448,6 +464,15 @@ def _goes_on_from(claims: list[CorridorClaim], claim: CorridorClaim, context: Ar
 def _one_per_route(claims: list[CorridorClaim]) -> list[CorridorClaim]:
     """Drop a claim whose places are all on a longer claim of its sentence or kind: the same route told twice."""
     keys = [{_place_key(w) for w in c.waypoints} for c in claims]
+    named: dict[str, int] = {}
+    for i, claim in enumerate(claims):  # a corridor named again is the same corridor: keep its best telling
+        if claim.name:
+            best = named.setdefault(claim.name.casefold(), i)
+            if len(claims[best].waypoints) < 2 <= len(claim.waypoints):
+                named[claim.name.casefold()] = i
+    claims_kept = [c for i, c in enumerate(claims) if not c.name or named[c.name.casefold()] == i]
+    keys = [{_place_key(w) for w in c.waypoints} for c in claims_kept]
+    claims = claims_kept
 
     def same_route(i: int, j: int) -> bool:
         related = claims[i].kind == claims[j].kind or claims[i].sentence == claims[j].sentence

@@ -148,6 +148,13 @@ _LAUNCHED_FROM_RE = re.compile(
     r"(?:[\w'’-]+\s+){0,6}$",
     re.IGNORECASE,
 )
+# A dateline: "KHARTOUM, Sudan (Reuters) —", "SANAA —".
+_DATELINE_RE = re.compile(r"\s*[A-Z][A-Z .'’-]{2,40}(?:,\s*[A-Z][\w .]{1,30})?\s*(?:\([^)]{1,30}\)\s*)?[—–-]{1,2}\s")
+_FROM_HERE_RE = re.compile(
+    r"\b(?:launch\w*|fired|fires|firing|fly|flies|flying|flew|took\s+off|taking\s+off|based|stationed)\b"
+    r"[^.;]{0,40}?\bfrom\s+(?:here|this\s+city|the\s+(?:city|capital|town)(?:['’]s\s+\w+)?)\b",
+    re.IGNORECASE,
+)
 # A direction is not a place of launch: "from the direction of the sea", "from the north".
 _DIRECTION_BEFORE_RE = re.compile(r"\b(?:direction|side)\s+of\s+(?:the\s+)?$|\bfrom\s+the\s*$", re.IGNORECASE)
 # A place named only by a common noun: "deploying missiles along its southeast coast".
@@ -489,7 +496,7 @@ def _origin(context: ArticleContext, index: int, roles: dict[int, _Role], anchor
         return claim_place(local, inferred=True) if local is not None else claim_place(stated)
     if owner is not None and (local := _anaphoric_site(context, index, owner)) is not None:
         return claim_place(local, inferred=True)
-    if (site := _deployment_site(context, index)) is not None:
+    if (site := _deployment_site(context, index) or _dateline_site(context, index)) is not None:
         return site
     if owner is not None and roles[owner.start].strength == "possessor":
         return claim_place(owner, inferred=True)
@@ -499,6 +506,17 @@ def _origin(context: ArticleContext, index: int, roles: dict[int, _Role], anchor
         if tied is not None:
             return claim_place(_anaphoric_site(context, index, tied) or tied, inferred=True)
     return None
+
+
+def _dateline_site(context: ArticleContext, index: int) -> ClaimPlace | None:
+    """The dateline's place when the claim's sentence, or the one before, launches "from here" or "from the city":
+    "KHARTOUM, Sudan — ... The drones, launched from the city's airport, can fly 1,200 km". Inferred."""
+    near = " ".join(s.text for s in context.sentences[max(0, index - 1):index + 1])
+    dateline = _DATELINE_RE.match(context.article.text)
+    if not dateline or not _FROM_HERE_RE.search(near):
+        return None
+    first = next(iter(context.mentions_in(0, dateline.end())), None)
+    return claim_place(first, inferred=True) if first is not None and first.place is not None else None
 
 
 def _deployment_site(context: ArticleContext, index: int) -> ClaimPlace | None:
