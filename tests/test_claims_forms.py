@@ -113,6 +113,12 @@ def test_origin_where_launchers_are_based_in_the_sentence_before_is_inferred(par
     assert claim.origin.text == "Brest" and claim.origin.inferred
 
 
+def test_a_launch_site_before_is_not_the_origin_of_another_weapon(parser):
+    text = "Rockets were fired from Gaza at Ashkelon overnight. Iron Dome interceptors have a range of 70 km."
+    [claim] = ranges_of(parser, text)
+    assert claim.range_km == 70 and claim.origin is None
+
+
 def test_origin_out_of_the_airbase_at_a_place(parser):
     text = "Drones flying out of the airbase at Manta can cover 1,000 km, Ecuadorian officials said."
     [claim] = ranges_of(parser, text)

@@ -148,6 +148,9 @@ _LAUNCHED_FROM_RE = re.compile(
     r"(?:[\w'’-]+\s+){0,6}$",
     re.IGNORECASE,
 )
+# A claim pointing back at a weapon named before: "the missile", "these launchers"; "its range", "this weapon".
+_DEFINITE_BEFORE_RE = re.compile(r"\b(?:the|this|these|that|those|its|their)\s+$", re.IGNORECASE)
+_BACK_REFERENCE_RE = re.compile(r"\b(?:it|its|they|their|this|these|those)\b", re.IGNORECASE)
 # A dateline: "KHARTOUM, Sudan (Reuters) —", "SANAA —".
 _DATELINE_RE = re.compile(r"\s*[A-Z][A-Z .'’-]{2,40}(?:,\s*[A-Z][\w .]{1,30})?\s*(?:\([^)]{1,30}\)\s*)?[—–-]{1,2}\s")
 _FROM_HERE_RE = re.compile(
@@ -496,7 +499,8 @@ def _origin(context: ArticleContext, index: int, roles: dict[int, _Role], anchor
         return claim_place(local, inferred=True) if local is not None else claim_place(stated)
     if owner is not None and (local := _anaphoric_site(context, index, owner)) is not None:
         return claim_place(local, inferred=True)
-    if (site := _deployment_site(context, index) or _dateline_site(context, index)) is not None:
+    site = _deployment_site(context, index, weapon_span) or _dateline_site(context, index)
+    if site is not None:
         return site
     if owner is not None and roles[owner.start].strength == "possessor":
         return claim_place(owner, inferred=True)
@@ -519,13 +523,22 @@ def _dateline_site(context: ArticleContext, index: int) -> ClaimPlace | None:
     return claim_place(first, inferred=True) if first is not None and first.place is not None else None
 
 
-def _deployment_site(context: ArticleContext, index: int) -> ClaimPlace | None:
+def _deployment_site(context: ArticleContext, index: int, weapon_span: tuple[int, int] | None
+                     ) -> ClaimPlace | None:
     """Where the claim's sentence, or one of the two before it, says a weapon is deployed or launched from:
     "Analysts believe the launchers are stationed near Krychaw. Their range is ...". A site named by a common
     noun ("along its southeast coast") is kept as text, without coordinates. Inferred unless in the claim's
-    sentence.
+    sentence; the sentences before count only when the claim refers back to their weapon ("the missile",
+    "its range", "this weapon"), not when it names another ("Iron Dome interceptors have a range of 70 km").
     """
+    text = context.sentences[index].text
+    if weapon_span is not None:
+        refers_back = bool(_DEFINITE_BEFORE_RE.search(text[:weapon_span[0]]))
+    else:
+        refers_back = bool(_BACK_REFERENCE_RE.search(text))
     for i in range(index, max(-1, index - 3), -1):
+        if i != index and not refers_back:
+            break
         sentence = context.sentences[i]
         if not WEAPON_RE.search(sentence.text):
             continue
