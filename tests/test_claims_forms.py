@@ -34,6 +34,8 @@ def names(corridor) -> list[str]:
     ("Analysts say the new missile's real range would lie between 3,000 and 3,500 km.", 3500),
     # Africa: a range in brackets after its class
     ("The rebels fielded rockets of two classes: Short range (40km) and medium range.", 40),
+    # South Asia: what a missile can carry how far
+    ("Pakistan test-fired a missile which can carry nuclear warheads up to 2,750 km.", 2750),
     # Ukraine: a capability with its object, then the distance
     ("Crews say the anti-tank missile can hit a tank from 25 miles away.", 40.2336),
     # South Asia: an aircraft's reach
@@ -194,6 +196,11 @@ def test_a_journey_on_foot_across_clauses(parser):
     text = "He walked from Eritrea to Khartoum, hoping to cross the desert into Libya."
     [route] = corridors_of(parser, text)
     assert names(route) == ["Eritrea", "Khartoum", "Libya"]
+
+
+def test_the_supplier_is_where_the_route_starts(parser):
+    [route] = corridors_of(parser, "Iran supplies weapons to the Houthis in Yemen through Oman, officials said.")
+    assert names(route) == ["Iran", "Oman", "Yemen"]
 
 
 def test_a_cable_runs_from_one_country_to_another(parser):

@@ -69,6 +69,10 @@ _LIST_GAP_RE = re.compile(
 _ASIDE_RE = re.compile(r"\s*\)")
 # A named corridor stating its course: "the Strait of Hormuz, which lies between Oman and Iran, links ...".
 _LINKS_AFTER_RE = re.compile(r"[^.;]{0,60}?\b(?:links?|linking|connects?|connecting|joins?|runs?)\b", re.IGNORECASE)
+_SUPPLIER_AFTER_RE = re.compile(
+    r"\s+(?:\w+\s+)?(?:supplies|supplied|sends|sent|ships|shipped|exports|exported|smuggles|smuggled|delivers|"
+    r"delivered|transfers|transferred|provides|provided|funnels|funnelled|funneled)\b(?!\s+(?:by|from)\b)",
+    re.IGNORECASE)
 _AWAY_RE = re.compile(r"\baway\s+from\s+(?:[\w'’-]+\s+){0,3}$", re.IGNORECASE)
 _CONTAINER_GAP_RE = re.compile(r"^\s*(?:Port\s+|port\s+)?(?:in|,\s*in)\s+(?:the\s+)?$")
 _POSSESSIVE_GAP_RE = re.compile(r"^\s*['’]s?\s+$")
@@ -193,6 +197,8 @@ def route_waypoints(context: ArticleContext, sentence: Sentence, lo: int, hi: in
                 role = "start"  # "from A to B, C to D": C starts a route of its own
         elif prep := _ROUTE_PREP_RE.search(gap):
             role = _PREP_ROLES.get(re.sub(r"\s+", " ", prep.group("prep").lower()), "via")
+        elif not found and _SUPPLIER_AFTER_RE.match(text, mention.end):
+            role = "start"  # "Iran supplies weapons to the Houthis through Oman": the supplier is where it starts
         elif _HYPHEN_AFTER_RE.match(text, mention.end) and mention.end < hi and not mention.text.isupper():
             # (an upper-case name before a dash is a dateline: "TAIPEI—China's army")
             role = "pair"

@@ -76,7 +76,8 @@ _RANGE_AFTER_RE = re.compile(r"^\s*-?\s*(?:range|ranged)\b", re.IGNORECASE)
 _CAPABILITY_BEFORE_RE = re.compile(
     r"\b(?:can|could|able\s+to|capable\s+of|designed\s+to)\s+(?:\w+\s+){0,2}?"
     r"(?:fly|flying|travel|travelling|traveling|strike|striking|hit|hitting|reach|reaching|cover|covering|"
-    r"destroy|destroying|engage|engaging|intercept|intercepting|target|targeting)"
+    r"destroy|destroying|engage|engaging|intercept|intercepting|target|targeting|carry|carrying|deliver|"
+    r"delivering)"
     # the object, then how the distance is tied to it: "destroying a ship at a distance of", "hit a tank from"
     r"(?:\s+(?!(?:and|or|but|which|that|while)\b)[\w'’-]+){0,2}?"
     r"(?:\s+(?:as\s+far\s+as|at\s+(?:a\s+)?(?:distance|range)s?\s+of|from|targets?|objects?|anywhere|"
