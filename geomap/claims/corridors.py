@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from geomap.claims import ArticleContext, claim_place
 from geomap.claims.named_corridors import find_named_corridors
@@ -42,6 +43,9 @@ _KINDS = (
     (r"routes?(?=\s+(?:from|between|through|via|linking|connecting|to|into|across)\b)", "route"),
     (r"by\s+(?:sea|ship|boat|ships|boats)", "sea route"),
 )
+#: Every route word of _KINDS contains one of these (a cheap test before the pattern).
+_KIND_WORDS = ("corridor", "route", "line", "bridge", "pipeline", "crossing", "rail", "road", "highway", "motorway",
+               "expressway", "gap", "trail", "segment", "section", "stretch", "by", "lane", "tunnel")
 _GAP_RE = re.compile(r"gaps?|trails?", re.IGNORECASE)  # a route word only in a name ("the Darien Gap")
 _KIND_RE = re.compile(
     "|".join(rf"(?P<k{i}>\b{pattern}\b)" for i, (pattern, _) in enumerate(_KINDS)), re.IGNORECASE
@@ -131,6 +135,12 @@ class _Waypoint:
     role: str
     start: int
     end: int = -1
+
+
+@lru_cache(maxsize=256)
+def _motion_verb(text: str) -> re.Match | None:
+    """The first motion verb of a sentence (asked for by several steps: searched once)."""
+    return _TRANSPORT_RE.search(text)
 
 
 def _kind_of(match: re.Match) -> str:
@@ -269,7 +279,7 @@ def _neighbour_waypoints(context: ArticleContext, index: int) -> list[_Waypoint]
     for i in (index - 1, index + 1):  # the previous sentence first: it usually sets the scene
         if 0 <= i < len(context.sentences):
             sentence = context.sentences[i]
-            if _TRANSPORT_RE.search(sentence.text):
+            if _motion_verb(sentence.text):
                 waypoints = route_waypoints(context, sentence, sentence.start, sentence.end)
                 if {w.role for w in waypoints} & {"start", "pair"} and any(w.role == "end" for w in waypoints):
                     continue  # the neighbour states a route of its own: borrowing would tell it twice
@@ -298,6 +308,9 @@ def _scopes(sentence: Sentence, matches: list[re.Match]) -> list[tuple[int, int]
 def _kind_claims(context: ArticleContext, index: int) -> list[CorridorClaim]:
     """Claims anchored on route words in one sentence."""
     sentence = context.sentences[index]
+    low = sentence.text.lower()
+    if not any(word in low for word in _KIND_WORDS):
+        return []  # most sentences name no route: a substring test spares them the long pattern
     matches = list(_KIND_RE.finditer(sentence.text))
     claims = []
     for match, (lo, hi) in zip(matches, _scopes(sentence, matches)):
@@ -308,7 +321,7 @@ def _kind_claims(context: ArticleContext, index: int) -> list[CorridorClaim]:
         if holder is not None and not find_named_corridors(holder.text):
             continue  # the route word is part of a place name ("Sams Crossing"), not of a corridor's
                       # ("the Netzarim Corridor", which recognition may also take for a place)
-        if match.group(0).lower().startswith("by ") and not _TRANSPORT_RE.search(sentence.text):
+        if match.group(0).lower().startswith("by ") and not _motion_verb(sentence.text):
             continue  # "surrounded by sea" is not a route
         # Places after the route word first ("the corridor from Iraq to Syria"); those before it
         # only when none follow ("sail from Larnaca to Gaza along a maritime corridor").
@@ -364,7 +377,7 @@ def _motion_claim(context: ArticleContext, index: int) -> list[CorridorClaim]:
     no route; nor is a fired weapon's flight.
     """
     sentence = context.sentences[index]
-    verb = _TRANSPORT_RE.search(sentence.text)
+    verb = _motion_verb(sentence.text)
     moves = _CARGO_RE.search(sentence.text) or _ON_FOOT_RE.search(sentence.text)
     if not verb or not moves or _FIRING_RE.search(sentence.text):
         return []
@@ -394,7 +407,7 @@ def _motion_kind(text: str) -> str:
 def _continue_route(context: ArticleContext, claim: CorridorClaim, index: int) -> bool:
     """Extend ``claim`` with the route the next sentence goes on with; True when it did."""
     sentence = context.sentences[index]
-    if not _CONTINUATION_RE.match(sentence.text) or not _TRANSPORT_RE.search(sentence.text):
+    if not _CONTINUATION_RE.match(sentence.text) or not _motion_verb(sentence.text):
         return False
     if any(corridor_name(sentence.text, m.start(), m.end()) for m in _KIND_RE.finditer(sentence.text)):
         return False  # "The Middle Corridor is a route that connects ...": another corridor, named
@@ -419,7 +432,7 @@ def _with_named_course(claims: list[CorridorClaim], sentence: Sentence) -> list[
     of its places ("the Siliguri Corridor, a narrow strip of land"); a table corridor named in a sentence that
     moves something along it, and no other claim, becomes a claim of its own.
     """
-    if not any(c.name for c in claims) and (claims or not _TRANSPORT_RE.search(sentence.text)):
+    if not any(c.name for c in claims) and (claims or not _motion_verb(sentence.text)):
         return claims  # no name to look up, and nothing moves along a named corridor
     named = find_named_corridors(sentence.text)
     for claim in list(claims):
@@ -436,7 +449,7 @@ def _with_named_course(claims: list[CorridorClaim], sentence: Sentence) -> list[
     used = [(e, a, b) for e, a, b in named
             if (_ROUTE_PREP_RE.search(sentence.text[:a]) and not _AWAY_RE.search(sentence.text[:a]))
             or _LINKS_AFTER_RE.match(sentence.text, b)]
-    if claims or not used or not _TRANSPORT_RE.search(sentence.text):
+    if claims or not used or not _motion_verb(sentence.text):
         return claims  # a table corridor is a route of its own only where something moves along it ("through")
     entry, a, b = used[0]
     return [CorridorClaim(kind=entry.kind, name=sentence.text[a:b], waypoints=list(entry.waypoints),

@@ -162,6 +162,8 @@ def find_distances(text: str, offset: int = 0) -> list[Distance]:
     [(70.0, 80.0, 'up to'), (80.4672, 80.4672, 'about')]
     """
     found: list[Distance] = []
+    if not _UNIT_HINT_RE.search(text):
+        return found  # no unit, no distance: most sentences are spared the full pattern
     for match in DISTANCE_RE.finditer(text):
         unit = normalise_unit(match.group("unit"))
         if unit == "nmi" and match.group("unit") == "nm":
@@ -190,6 +192,7 @@ def find_distances(text: str, offset: int = 0) -> list[Distance]:
     return found
 
 
+_UNIT_HINT_RE = re.compile(r"km|kilomet|mile|met(?:er|re)|nmi|NM|\dm\b|\d\s+m\b", re.IGNORECASE)
 _SPEED_AFTER_RE = re.compile(r"\s*(?:/\s*h|/\s*hr|ph\b|per\s+hour|an\s+hour|h\b)", re.IGNORECASE)
 
 
