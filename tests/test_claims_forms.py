@@ -301,6 +301,14 @@ def test_a_named_corridor_with_places_in_the_text_keeps_the_texts(parser):
     "Rockets fired from Lebanon reached Haifa and Nahariya.",
     # two destinations are no route
     "Aid was sent to Egypt and Jordan.",
+    # a named road, trail or team is no route without places it runs between
+    "A cyclist was hurt on Old Mill Highway near the school on Monday.",
+    "The Denver Trail Runners beat the Austin side on Sunday.",
+    # one train's trip, one delivery of aid
+    "A cat was found on a train that travelled from Calgary to Regina.",
+    "The Kenyan Red Cross has sent medical aid to Somalia.",
+    # a road closed between two streets
+    "Police closed Elm Road between King Street and Queen Street after the crash.",
 ])
 def test_not_corridors(parser, text):
     assert corridors_of(parser, text) == []

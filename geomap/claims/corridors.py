@@ -54,7 +54,7 @@ _KIND_RE = re.compile(
 # Route prepositions, and the role they give the place after them (at most four words between).
 _ROUTE_PREP_RE = re.compile(
     r"^.*\b(?P<prep>from|out\s+of|between|linking|links|link|connecting|connects|connect|to|into|towards?|"
-    r"reaching|via|through|across|along|over|with|around|"
+    r"reaching|via|through|across|along|over|with|around(?=\s+the\b)|"
     # a stop on the way: "would land at Rangoon", "calling at Piraeus"
     r"(?:land|lands|landed|landing|arrive|arrives|arrived|arriving|stop|stops|stopped|stopping|call|calls|"
     r"called|calling|dock|docks|docked|docking)\s+(?:at|in))\s+(?:[\w'’-]+\s+){0,4}$",
@@ -74,8 +74,9 @@ _ASIDE_RE = re.compile(r"\s*\)")
 # A named corridor stating its course: "the Strait of Hormuz, which lies between Oman and Iran, links ...".
 _LINKS_AFTER_RE = re.compile(r"[^.;]{0,60}?\b(?:links?|linking|connects?|connecting|joins?|runs?)\b", re.IGNORECASE)
 _SUPPLIER_AFTER_RE = re.compile(
-    r"\s+(?:\w+\s+)?(?:supplies|supplied|sends|sent|ships|shipped|exports|exported|smuggles|smuggled|delivers|"
-    r"delivered|transfers|transferred|provides|provided|funnels|funnelled|funneled)\b(?!\s+(?:by|from)\b)",
+    # the present tense of a trade; "has sent aid to Zimbabwe" is one delivery
+    r"\s+(?:\w+\s+)?(?:supplies|sends|ships|exports|smuggles|delivers|transfers|provides|funnels)\b"
+    r"(?!\s+(?:by|from)\b)",
     re.IGNORECASE)
 _AWAY_RE = re.compile(r"\baway\s+from\s+(?:[\w'’-]+\s+){0,3}$", re.IGNORECASE)
 _CONTAINER_GAP_RE = re.compile(r"^\s*(?:Port\s+|port\s+)?(?:in|,\s*in)\s+(?:the\s+)?$")
@@ -104,9 +105,20 @@ _CARGO_RE = re.compile(
     r"\b(?:weapons?|arms|rifles|guns|missiles?|rockets?|drones?|ammunition|munitions?|RPGs?|fighters|militants|supplies|"
     r"aid|grain|wheat|oil|crude|gas|fuel|equipment|explosives|components|troops|civilians|refugees|cash|money|"
     r"drugs?|narcotics|cocaine|heroin|methamphetamine|meth|captagon|yaba|opium|contraband|migrants?|"
-    r"asylum[\s-]seekers|evacuees|passengers|people|goods|cargo|containers?|shipments?|consignments?|freight|"
-    r"exports?|imports?|vessels|ships|boats|tankers|trucks|lorries|convoys?|buses|trains?|barrels|electricity|"
-    r"power|cables?|pipelines?|railways?|rail\s+lines?|roads?|highways?|lines?|tunnels?|voyages?|sailings?)\b",
+    r"asylum[\s-]seekers|evacuees|passengers|goods|cargo|containers?|shipments?|consignments?|freight|"
+    # vehicles in the plural: traffic; "a train that travelled from Winnipeg" is one trip
+    r"exports?|imports?|vessels|ships|boats|tankers|trucks|lorries|convoys|buses|trains|barrels|electricity|"
+    r"voyages?|sailings?)\b",
+    re.IGNORECASE,
+)
+_SUPPLIES_RE = re.compile(r"\b(?:weapons?|arms|rifles|guns|missiles?|rockets?|drones?|ammunition|munitions?|RPGs?|"
+                          r"supplies|aid|equipment|explosives|components|fighters|troops|militants|fuel)\b",
+                          re.IGNORECASE)
+# A line that runs its own course: "the cable runs from Norway to Britain", "a pipeline will stretch from".
+_LINE_RUNS_RE = re.compile(
+    r"\b(?:cables?|pipelines?|railways?|rail\s+lines?|roads?|highways?|lines?|tunnels?|bridges?)\b[^.;]{0,40}?"
+    r"\b(?:runs?|running|ran|extends?|extending|stretch(?:es|ing)?|connects?|connecting|links?|linking|crosses|"
+    r"passes|goes|will\s+(?:run|extend|stretch|connect|link|go))\b",
     re.IGNORECASE,
 )
 # People on foot make a route of their own ("he walked from Eritrea to Khartoum"); one who flies to talks does not.
@@ -335,8 +347,11 @@ def _kind_claims(context: ArticleContext, index: int) -> list[CorridorClaim]:
                      or ([] if tabled else route_waypoints(context, sentence, lo, sentence.start + match.end())))
         if chain:
             name = context.article.text[chain[0].start:sentence.start + match.end()]
-        if not name and (_GAP_RE.fullmatch(match.group(0)) or (kind in ("railway", "highway") and not waypoints)):
-            continue  # "the gap is the border between ...", "a road and a railway": no route of their own
+        if _GAP_RE.fullmatch(match.group(0)) and not tabled:
+            continue  # a gap or a trail only by its known name: "the Darien Gap", not "the Portland Trail Blazers"
+        if kind in ("railway", "highway") and not tabled and len(waypoints) < 2:
+            continue  # a road or a railway is a route where the text runs it between places: not
+                      # "Old Lexington Highway", "a road and a railway"
         if not waypoints and not tabled:
             waypoints = _neighbour_waypoints(context, index)  # a named corridor of the table keeps its course
         if kind in ("crossing", "route", "corridor", "railway", "highway") and not name and len(waypoints) < 2:
@@ -378,7 +393,8 @@ def _motion_claim(context: ArticleContext, index: int) -> list[CorridorClaim]:
     """
     sentence = context.sentences[index]
     verb = _motion_verb(sentence.text)
-    moves = _CARGO_RE.search(sentence.text) or _ON_FOOT_RE.search(sentence.text)
+    moves = (_CARGO_RE.search(sentence.text) or _ON_FOOT_RE.search(sentence.text) or _LINE_RUNS_RE.search(sentence.text)
+             or re.search(r"\b(?:smuggl|traffick)", sentence.text, re.IGNORECASE))
     if not verb or not moves or _FIRING_RE.search(sentence.text):
         return []
     claims = []
@@ -401,7 +417,9 @@ def _motion_kind(text: str) -> str:
         return "migration route"
     if re.search(r"\b(?:sail\w*|by\s+sea|ships?|boats?|vessels)\b", text, re.IGNORECASE):
         return "sea route"
-    return "supply route"
+    if _SUPPLIES_RE.search(text):
+        return "supply route"
+    return "route"
 
 
 def _continue_route(context: ArticleContext, claim: CorridorClaim, index: int) -> bool:
