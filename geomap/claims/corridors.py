@@ -94,8 +94,9 @@ _TRANSPORT_RE = re.compile(
     r"\b(?:smuggl\w*|ship(?:s|ped|ping)?|ferr(?:y|ied|ies|ying)|funnel\w*|transfer\w*|mov(?:e|es|ed|ing)|"
     r"deliver\w*|transport\w*|sen[dt]s?|sending|bring(?:s|ing)?|brought|r[au]n(?:s|ning)?|carr(?:y|ied|ies|ying)|"
     r"flow(?:s|ed|ing)?|arriv\w*|evacuat\w*|export\w*|pump\w*|supplie[ds]|supply(?:ing)?|"
-    r"sail(?:s|ed|ing)?|cross(?:es|ed|ing)?|pass(?:es|ed|ing)?|travel\w*|transit\w*|head(?:s|ed|ing)?|"
-    r"leav(?:e|es|ing)|left|extend(?:s|ed|ing)?|connect(?:s|ed|ing)?|link(?:s|ed|ing)?|continu\w*|"
+    # not "continue", "passed" or "headed": "troops continue to advance", "the law passed", "headed by"
+    r"sail(?:s|ed|ing)?|cross(?:es|ed|ing)?|pass(?:es|ing)|travel\w*|transit\w*|heading|"
+    r"leav(?:e|es|ing)|left|extend(?:s|ed|ing)?|connect(?:s|ed|ing)?|link(?:s|ed|ing)?|"
     r"traffick\w*|reach(?:es|ed|ing)?|route[ds]?|routing|walk(?:s|ed|ing)?|trek\w*|fle(?:e|es|d|eing)|"
     r"hik(?:e|es|ed|ing)|drove|driv(?:e|es|en|ing))\b",
     re.IGNORECASE,
