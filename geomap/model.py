@@ -89,11 +89,14 @@ class ClaimPlace:
     lon: float | None
     place: Place | None = None
     inferred: bool = False       # origin not stated in the claim's sentence but tied to it by the text
+    area_id: str | None = None   # a range origin that is an area: its gazetteer id; the range is measured from
+    outline: object | None = field(default=None, compare=False, repr=False)  # its outline (lon/lat shapely)
 
     def to_record(self, *, with_inferred: bool = False) -> dict:
         d = {"text": self.text, "lat": self.lat, "lon": self.lon}
         if with_inferred:
             d["inferred"] = self.inferred
+            d["area_id"] = self.area_id
         return d
 
 

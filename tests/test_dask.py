@@ -215,7 +215,7 @@ def test_parquet_tables_read_back_as_the_parse_records(articles, plain, cluster,
     import pyarrow.parquet as pq
     import shapely
 
-    from geomap.claims.geometry import distance_km
+    from gazetteer.geodesy import distance_km
 
     out = tmp_path / "tables"
     result = run_parse(str(articles[0]), "-o", str(out), "--format", "parquet", "--scheduler", cluster)
@@ -246,7 +246,7 @@ def test_parquet_tables_read_back_as_the_parse_records(articles, plain, cluster,
     origin = (claim["origin"]["lat"], claim["origin"]["lon"])
     assert circle.geom_type == "Polygon" and circle.contains(shapely.Point(origin[1], origin[0]))
     for lon, lat in circle.exterior.coords:  # every vertex 300 km from the origin, on the ground
-        assert distance_km(origin, (lat, lon)) == pytest.approx(300.0, rel=0.005)
+        assert distance_km(*origin, lat, lon) == pytest.approx(300.0, rel=0.005)
     corridors = pq.read_table(out / "corridors.parquet").to_pylist()
     assert len(corridors) == sum(len(r["corridors"]) for r in records)
     for row in corridors:

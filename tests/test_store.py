@@ -225,11 +225,11 @@ def test_range_claims_covering_a_point_are_measured_geodesically(filled):
     assert covering_eilat[0].distance_km == pytest.approx(220, abs=1)
     assert filled.claims_covering(filled.resolve_point("Damascus")) == []  # ~ 280 km from Gaza
     # on the WGS84 geodesic, 1 km inside and 1 km outside the circle, in every direction
-    from geomap.claims.geometry import destination
+    from gazetteer.geodesy import destination
 
     for bearing in range(0, 360, 30):
-        inside = destination((GAZA.lat, GAZA.lon), bearing, 249)
-        outside = destination((GAZA.lat, GAZA.lon), bearing, 251)
+        inside = destination(GAZA.lat, GAZA.lon, bearing, 249)
+        outside = destination(GAZA.lat, GAZA.lon, bearing, 251)
         assert [c.range_km for c in filled.claims_covering(filled.resolve_point("%f,%f" % inside))] == [250.0]
         assert filled.claims_covering(filled.resolve_point("%f,%f" % outside)) == []
     # the 2 km claim covers only Gaza itself
@@ -257,7 +257,7 @@ def test_a_corridor_without_located_waypoints_is_kept_and_found_by_no_distance(s
 def test_distance_to_corridor_against_geodesic_distances():
     line = [(IRAQ.lat, IRAQ.lon), (ALBUKAMAL.lat, ALBUKAMAL.lon), (SYRIA.lat, SYRIA.lon)]
     # Mayadin's nearest point is on the Albukamal-Syria leg: less than its distance to either endpoint
-    from geomap.claims.geometry import geodesic_path
+    from gazetteer.geodesy import geodesic_path
 
     d = distance_to_corridor_km(MAYADIN.lat, MAYADIN.lon, line)
     assert d < geodesic_km(MAYADIN.lat, MAYADIN.lon, ALBUKAMAL.lat, ALBUKAMAL.lon) - 10

@@ -23,8 +23,9 @@ __all__ = ["extract_claims", "ArticleContext", "claim_place"]
 
 # Names after these cues may be places a claim needs (origins, targets, waypoints).
 _CUED_NAME_RE = re.compile(
-    r"(?:\b(?:from|to|into|via|through|across|between|linking|connecting|at|toward|towards|reach|reaching|hit|"
-    r"strike|striking|including|putting|covering|and|in|as\s+far\s+as)|,)\s+(?:the\s+)?"
+    r"(?:(?:\b(?:from|to|into|via|through|across|between|linking|connecting|connects|links|joins|with|at|toward|"
+    r"towards|reach|reaching|hit|strike|striking|including|putting|covering|and|in|as\s+far\s+as)|,)\s+|"
+    r"(?<=\w)[-–—]+\s*)(?:the\s+)?"
     r"(?:(?:border\s+)?(?:town|city|port|village|province|region|island)\s+of\s+)?"
     r"(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})"
 )
@@ -33,6 +34,7 @@ january february march april may june july august september october november dec
 wednesday thursday friday saturday sunday the a an this that these those it they he she we i
 """.split())
 _MIN_LOOKUP_SCORE = 0.6
+_CHAIN_DASH_RE = re.compile(r"\w\s*[-–—]\s*[A-Z]")
 
 
 def claim_place(mention: Mention, *, inferred: bool = False) -> ClaimPlace:
@@ -61,6 +63,7 @@ class ArticleContext:
     _lookups: dict = field(default_factory=dict, repr=False)
     _extra: dict = field(default_factory=dict, repr=False)
     _outlines: dict = field(default_factory=dict, repr=False)
+    _parses: dict = field(default_factory=dict, repr=False)
 
     @cached_property
     def sentences(self) -> list[Sentence]:
@@ -78,6 +81,15 @@ class ArticleContext:
         if place.id not in self._outlines:
             self._outlines[place.id] = self.gazetteer.outline(place.id)
         return self._outlines[place.id]
+
+    def parsed(self, sentence: Sentence):
+        """The sentence's dependency parse (spaCy Doc), made once per article when a claim needs it; None
+        without a model (see :mod:`geomap.claims.syntax`)."""
+        if sentence.start not in self._parses:
+            from geomap.claims.syntax import parse_sentence
+
+            self._parses[sentence.start] = parse_sentence(sentence.text)
+        return self._parses[sentence.start]
 
     @cached_property
     def _mention_starts(self) -> list[int]:
@@ -140,7 +152,22 @@ class ArticleContext:
             self._extra[sentence.start] = self._missed_names(sentence)
         found = self.mentions_in(start, end) + [m for m in self._extra[sentence.start]
                                                 if start <= m.start and m.end <= end]
-        return sorted(found, key=lambda m: m.start)
+        return sorted((part for m in found for part in self._chain_parts(m)), key=lambda m: m.start)
+
+    def _chain_parts(self, mention: Mention) -> list[Mention]:
+        """An unresolved dash-joined name as the places it joins ("Kazakhstan-Turkmenistan" -> Kazakhstan,
+        Turkmenistan) when the gazetteer resolves every part; else the mention itself."""
+        if mention.place is not None or not _CHAIN_DASH_RE.search(mention.text):
+            return [mention]
+        parts = []
+        for match in re.finditer(r"[^-–—]+", mention.text):
+            name = match.group(0).strip()
+            place = self.lookup(name) if name[:1].isupper() else None
+            if place is None:
+                return [mention]
+            lo = mention.start + match.start() + match.group(0).index(name)
+            parts.append(Mention(lo, lo + len(name), name, mention.sentence, source="claims", place=place))
+        return parts
 
     def _missed_names(self, sentence: Sentence) -> list[Mention]:
         """Capitalised names after claim cues, not among the mentions, resolved with the gazetteer."""

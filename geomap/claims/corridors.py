@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from geomap.claims import ArticleContext, claim_place
+from geomap.claims.named_corridors import find_named_corridors
+from geomap.claims.syntax import path_role
 from geomap.model import ClaimPlace, CorridorClaim, Sentence
 
 # (pattern, canonical kind), most specific first.
@@ -24,44 +27,115 @@ _KINDS = (
     (r"humanitarian\s+(?:corridors?|routes?)", "humanitarian corridor"),
     (r"(?:maritime|sea|shipping|grain|naval)\s+(?:corridors?|routes?|lanes?)", "sea route"),
     (r"smuggling\s+(?:routes?|corridors?|tunnels?|lines?)", "smuggling route"),
+    (r"(?:migration|migrant|refugee|Balkan|Mediterranean)\s+routes?", "migration route"),
     (r"supply\s+lines?", "supply line"),
     (r"(?:supply|logistics?|resupply)\s+(?:routes?|corridors?)", "supply route"),
     (r"land\s+bridges?", "land bridge"),
     (r"(?:land\s+)?corridors?", "corridor"),
     (r"(?:gas\s+|oil\s+)?pipelines?", "pipeline"),
     (r"(?:border\s+)?crossings?(?!\s+(?:into|the|over|of)\b)", "crossing"),
-    (r"(?:trade|transit|overland|land|ferry|rail(?:way)?|road|air|migration|trafficking)\s+routes?", "route"),
+    (r"(?:trade|transit|overland|land|ferry|rail(?:way)?|road|air|trafficking)\s+routes?", "route"),
+    (r"rail(?:way|road)?\s+(?:lines?|links?)|railways?|railroads?", "railway"),
+    (r"highways?|motorways?|expressways?|roads?(?=\s+(?:from|between|linking|connecting)\b)", "highway"),
+    (r"gaps?|trails?", "route"),
+    (r"(?:segments?|sections?|stretch(?:es)?)(?=\s+(?:of\s+(?:the\s+)?(?:road|highway|railway|line)\s+)?from\b)",
+     "route"),
     (r"routes?(?=\s+(?:from|between|through|via|linking|connecting|to|into|across)\b)", "route"),
     (r"by\s+(?:sea|ship|boat|ships|boats)", "sea route"),
 )
+#: Every route word of _KINDS contains one of these (a cheap test before the pattern).
+_KIND_WORDS = ("corridor", "route", "line", "bridge", "pipeline", "crossing", "rail", "road", "highway", "motorway",
+               "expressway", "gap", "trail", "segment", "section", "stretch", "by", "lane", "tunnel")
+_GAP_RE = re.compile(r"gaps?|trails?", re.IGNORECASE)  # a route word only in a name ("the Darien Gap")
 _KIND_RE = re.compile(
     "|".join(rf"(?P<k{i}>\b{pattern}\b)" for i, (pattern, _) in enumerate(_KINDS)), re.IGNORECASE
 )
 
 # Route prepositions, and the role they give the place after them (at most four words between).
 _ROUTE_PREP_RE = re.compile(
-    r"\b(?P<prep>from|out\s+of|between|linking|links|link|connecting|connects|connect|to|into|towards?|"
-    r"reaching|via|through|across|along|over|with)\s+(?:[\w'’-]+\s+){0,4}$",
-    re.IGNORECASE,
+    r"^.*\b(?P<prep>from|out\s+of|between|linking|links|link|connecting|connects|connect|to|into|towards?|"
+    r"reaching|via|through|across|along|over|with|around(?=\s+the\b)|"
+    # a stop on the way: "would land at Rangoon", "calling at Piraeus"
+    r"(?:land|lands|landed|landing|arrive|arrives|arrived|arriving|stop|stops|stopped|stopping|call|calls|"
+    r"called|calling|dock|docks|docked|docking)\s+(?:at|in))\s+(?:[\w'’-]+\s+){0,4}$",
+    re.IGNORECASE | re.DOTALL,
 )
 _PREP_ROLES = {
     "from": "start", "out of": "start", "between": "pair", "linking": "pair", "links": "pair", "link": "pair",
     "connecting": "pair", "connects": "pair", "connect": "pair",
     "to": "end", "into": "end", "toward": "end", "towards": "end", "reaching": "end", "with": "end",
-    "via": "via", "through": "via", "across": "via", "along": "via", "over": "via",
+    "via": "via", "through": "via", "across": "via", "along": "via", "over": "via", "around": "via",
 }
-_LIST_GAP_RE = re.compile(r"^\s*(?:,|and|or|,\s*and|,\s*or|-|–|—)\s*$", re.IGNORECASE)
+# Between two places of a list; an aside in parentheses or a name recognition missed may sit in it
+# ("Mutukula (in Uganda) and Birahaamulo, Shinyanga").
+_LIST_GAP_RE = re.compile(
+    r"^\s*(?:\([^()]*\)\s*)?(?:(?:,|and|or|-|–|—)\s*(?:the\s+)?(?:[A-Z][\w'’-]+\s*(?=,|and\b|or\b|[-–—]))?)+$")
+_ASIDE_RE = re.compile(r"\s*\)")
+# A named corridor stating its course: "the Strait of Hormuz, which lies between Oman and Iran, links ...".
+_LINKS_AFTER_RE = re.compile(r"[^.;]{0,60}?\b(?:links?|linking|connects?|connecting|joins?|runs?)\b", re.IGNORECASE)
+_SUPPLIER_AFTER_RE = re.compile(
+    # the present tense of a trade; "has sent aid to Zimbabwe" is one delivery
+    r"\s+(?:\w+\s+)?(?:supplies|sends|ships|exports|smuggles|delivers|transfers|provides|funnels)\b"
+    r"(?!\s+(?:by|from)\b)",
+    re.IGNORECASE)
+_AWAY_RE = re.compile(r"\baway\s+from\s+(?:[\w'’-]+\s+){0,3}$", re.IGNORECASE)
+_CONTAINER_GAP_RE = re.compile(r"^\s*(?:Port\s+|port\s+)?(?:in|,\s*in)\s+(?:the\s+)?$")
+_POSSESSIVE_GAP_RE = re.compile(r"^\s*['’]s?\s+$")
+_NEW_LEG_AFTER_RE = re.compile(r"\s+(?:Port\s+)?(?:to|into)\s", re.IGNORECASE)
 _HYPHEN_GAP_RE = re.compile(r"^\s*[-–—/]\s*$")
+# Words that make a place a path argument; only a place with one shortly before it is worth a parse.
+_PATH_WORD_RE = re.compile(
+    r"\b(?:from|to|into|via|through|across|along|between|towards?|onto|around|past|over|"
+    r"leav\w*|left|reach\w*|enter\w*|cross\w*|link\w*|connect\w*|join\w*)\b", re.IGNORECASE)
+_PATH_WORD_WINDOW = 80
+_HYPHEN_AFTER_RE = re.compile(r"\s*[-–—/]\s*[A-Z]")
 
 _TRANSPORT_RE = re.compile(
     r"\b(?:smuggl\w*|ship(?:s|ped|ping)?|ferr(?:y|ied|ies|ying)|funnel\w*|transfer\w*|mov(?:e|es|ed|ing)|"
     r"deliver\w*|transport\w*|sen[dt]s?|sending|bring(?:s|ing)?|brought|r[au]n(?:s|ning)?|carr(?:y|ied|ies|ying)|"
-    r"flow(?:s|ed|ing)?|arriv\w*|evacuat\w*|export\w*|pump\w*|supplie[ds]|supply(?:ing)?)\b",
+    r"flow(?:s|ed|ing)?|arriv\w*|evacuat\w*|export\w*|pump\w*|supplie[ds]|supply(?:ing)?|"
+    # not "continue", "passed" or "headed": "troops continue to advance", "the law passed", "headed by"
+    r"sail(?:s|ed|ing)?|cross(?:es|ed|ing)?|pass(?:es|ing)|travel\w*|transit\w*|heading|"
+    r"leav(?:e|es|ing)|left|extend(?:s|ed|ing)?|connect(?:s|ed|ing)?|link(?:s|ed|ing)?|"
+    r"traffick\w*|reach(?:es|ed|ing)?|route[ds]?|routing|walk(?:s|ed|ing)?|trek\w*|fle(?:e|es|d|eing)|"
+    r"hik(?:e|es|ed|ing)|drove|driv(?:e|es|en|ing))\b",
     re.IGNORECASE,
 )
+# What moves along a route: any cargo, people who migrate, or the line itself ("the cable runs from").
 _CARGO_RE = re.compile(
-    r"\b(?:weapons?|arms|missiles?|rockets?|drones?|ammunition|munitions?|RPGs?|fighters|militants|supplies|"
-    r"aid|grain|oil|gas|fuel|equipment|explosives|components|troops|civilians|refugees|cash|money)\b",
+    r"\b(?:weapons?|arms|rifles|guns|missiles?|rockets?|drones?|ammunition|munitions?|RPGs?|fighters|militants|supplies|"
+    r"aid|grain|wheat|oil|crude|gas|fuel|equipment|explosives|components|troops|civilians|refugees|cash|money|"
+    r"drugs?|narcotics|cocaine|heroin|methamphetamine|meth|captagon|yaba|opium|contraband|migrants?|"
+    r"asylum[\s-]seekers|evacuees|passengers|goods|cargo|containers?|shipments?|consignments?|freight|"
+    # vehicles in the plural: traffic; "a train that travelled from Winnipeg" is one trip
+    r"exports?|imports?|vessels|ships|boats|tankers|trucks|lorries|convoys|buses|trains|barrels|electricity|"
+    r"voyages?|sailings?)\b",
+    re.IGNORECASE,
+)
+_SUPPLIES_RE = re.compile(r"\b(?:weapons?|arms|rifles|guns|missiles?|rockets?|drones?|ammunition|munitions?|RPGs?|"
+                          r"supplies|aid|equipment|explosives|components|fighters|troops|militants|fuel)\b",
+                          re.IGNORECASE)
+# A line that runs its own course: "the cable runs from Norway to Britain", "a pipeline will stretch from".
+_LINE_RUNS_RE = re.compile(
+    r"\b(?:cables?|pipelines?|railways?|rail\s+lines?|roads?|highways?|lines?|tunnels?|bridges?)\b[^.;]{0,40}?"
+    r"\b(?:runs?|running|ran|extends?|extending|stretch(?:es|ing)?|connects?|connecting|links?|linking|crosses|"
+    r"passes|goes|will\s+(?:run|extend|stretch|connect|link|go))\b",
+    re.IGNORECASE,
+)
+# People on foot make a route of their own ("he walked from Eritrea to Khartoum"); one who flies to talks does not.
+_ON_FOOT_RE = re.compile(r"\b(?:walk(?:s|ed|ing)?|trek(?:s|ked|king)?|hik(?:e|es|ed|ing)|fle(?:e|es|d|eing))\b",
+                         re.IGNORECASE)
+# Fired weapons travel a trajectory, not a route: "rockets fired from Lebanon reaching Haifa".
+_FIRING_RE = re.compile(r"\b(?:fired|launched|struck|shelled|intercepted|shot\s+down)\b", re.IGNORECASE)
+_FROM_PLACE_RE = re.compile(r"^\W*From\s+(?:the\s+)?[A-Z]")
+_CONTINUED_WITHIN = 2  # sentences within which a route starting where another ended goes on with it
+_FROM_THERE_RE = re.compile(r"^\W*(?:and\s+)?(?:then\s+)?from\s+(?:there|here)\b", re.IGNORECASE)
+# A sentence going on with the route of the one before: "From there, boats carry it to Spain", "The shipments
+# sail through ...", "and then from the Aegean to the Adriatic".
+_CONTINUATION_RE = re.compile(
+    r"^\W*(?:(?:and\s+)?then\b|from\s+(?:there|here)\b|there\b|(?:these|the|those|such)\s+(?:[\w-]+\s+)?"
+    r"(?:shipments?|weapons|goods|boats|ships|vessels|migrants|refugees|drugs|cargo|consignments?|trucks|fuel|"
+    r"oil|gas|route|road|pipeline|railway|line|cable|corridor)\b|(?:they|it)\s+(?!(?:said|says|is|was)\b))",
     re.IGNORECASE,
 )
 _NAME_WORD_RE = re.compile(r"[A-Z][\w'’.-]*|\d+")
@@ -73,6 +147,13 @@ class _Waypoint:
     place: ClaimPlace
     role: str
     start: int
+    end: int = -1
+
+
+@lru_cache(maxsize=256)
+def _motion_verb(text: str) -> re.Match | None:
+    """The first motion verb of a sentence (asked for by several steps: searched once)."""
+    return _TRANSPORT_RE.search(text)
 
 
 def _kind_of(match: re.Match) -> str:
@@ -112,38 +193,91 @@ def route_waypoints(context: ArticleContext, sentence: Sentence, lo: int, hi: in
     """Places after route prepositions in ``sentence`` between article offsets [lo, hi), with roles.
 
     Names after a route preposition that recognition missed are resolved with the gazetteer
-    when one is available (see :meth:`ArticleContext.claim_mentions`).
+    when one is available (see :meth:`ArticleContext.claim_mentions`). A place in parentheses is an aside
+    ("Mutukula (in Uganda)"); a possessor gives its role to the place it holds ("to Israel's Haifa Port" ends
+    at Haifa); "A to B, C to D" starts a new route at C.
     """
     found: list[_Waypoint] = []
-    previous = None  # (end offset, role, prep)
+    previous = None  # (end offset, role)
     text = context.article.text
     for mention in context.claim_mentions(sentence, lo, hi):
         gap = text[previous[0] if previous else sentence.start:mention.start]
+        if _ASIDE_RE.match(text, mention.end) and "(" in gap and ")" not in gap:
+            continue
         role = None
-        if previous and _HYPHEN_GAP_RE.match(gap) and previous[1] in ("pair", "start", None):
+        if _AWAY_RE.search(gap):
+            pass  # "divert traffic away from the Bab el-Mandeb": avoided, not on the route
+        elif previous and _POSSESSIVE_GAP_RE.match(gap):
+            if found and found[-1].end == previous[0]:
+                role = found.pop().role  # the held place takes the possessor's role
+        elif previous and _HYPHEN_GAP_RE.match(gap) and previous[1] in ("pair", "start", None):
             role = "end"  # "the Iraq-Syria corridor"
             if found and found[-1].role == "pair":
                 found[-1] = _Waypoint(found[-1].place, "start", found[-1].start)
         elif previous and previous[1] and _LIST_GAP_RE.match(gap):
             role = "end" if previous[1] == "pair" else previous[1]
+            if role == "end" and _NEW_LEG_AFTER_RE.match(text, mention.end):
+                role = "start"  # "from A to B, C to D": C starts a route of its own
         elif prep := _ROUTE_PREP_RE.search(gap):
-            role = _PREP_ROLES[re.sub(r"\s+", " ", prep.group("prep").lower())]
-        elif _HYPHEN_GAP_RE.match(text[mention.end:mention.end + 2]) and mention.end < hi:
+            role = _PREP_ROLES.get(re.sub(r"\s+", " ", prep.group("prep").lower()), "via")
+        elif not found and _SUPPLIER_AFTER_RE.match(text, mention.end):
+            role = "start"  # "Iran supplies weapons to the Houthis through Oman": the supplier is where it starts
+        elif _HYPHEN_AFTER_RE.match(text, mention.end) and mention.end < hi and not mention.text.isupper():
+            # (an upper-case name before a dash is a dateline: "TAIPEI—China's army")
             role = "pair"
+        elif _PATH_WORD_RE.search(gap[-_PATH_WORD_WINDOW:]):
+            # a path word too far for the patterns: the dependency parse says which argument the place is
+            role = _parsed_role(context, sentence, mention)
         if role:
-            found.append(_Waypoint(claim_place(mention), role, mention.start))
+            found.append(_Waypoint(claim_place(mention), role, mention.start, mention.end))
+        elif previous and previous[1] and _CONTAINER_GAP_RE.match(gap):
+            previous = (mention.end, previous[1])  # "to Haifa Port in Israel, Abu Dhabi Port to ...": the
+            continue                                # container is no waypoint, and the list goes on
         previous = (mention.end, role)
     return found
 
 
+def _parsed_role(context: ArticleContext, sentence: Sentence, mention) -> str | None:
+    """The route role the sentence's dependency parse gives a mention (None without a model)."""
+    doc = context.parsed(sentence)
+    return None if doc is None else path_role(doc, mention.start - sentence.start, mention.end - sentence.start)
+
+
+def split_routes(waypoints: list[_Waypoint]) -> list[list[_Waypoint]]:
+    """Split a sentence's waypoints (text order) into routes: a new start after an end begins another route
+    ("from Fujairah to Haifa, Dammam to Haifa via Haradh").
+    """
+    routes: list[list[_Waypoint]] = []
+    for waypoint in waypoints:
+        roles = {w.role for w in routes[-1]} if routes else set()
+        if not routes or (waypoint.role == "start" and {"start", "end"} <= roles):
+            routes.append([])
+        routes[-1].append(waypoint)
+    merged: list[list[_Waypoint]] = []
+    for route in routes:  # a leg without an end goes on with the route before it
+        if merged and not any(w.role == "end" for w in route):
+            merged[-1] += route
+        else:
+            merged.append(route)
+    return merged
+
+
 def order_waypoints(waypoints: list[_Waypoint]) -> list[ClaimPlace]:
-    """Order waypoints as the route runs: starts, then vias in text order, then ends; one per place."""
-    rank = {"start": 0, "pair": 0, "via": 1, "end": 2}
-    ordered = sorted(waypoints, key=lambda w: (rank[w.role], w.start))
+    """Order waypoints as the route runs; one per place.
+
+    Starts come first and ends in text order ("from India to Fujairah and then to Haifa"); a via goes before
+    the first end named after it, or before the last end when it follows them all ("... to Haifa via Jordan").
+    """
+    by_text = sorted(waypoints, key=lambda w: w.start)
+    ends = [w for w in by_text if w.role == "end"]
+    ordered = [w for w in by_text if w.role in ("start", "pair")] + ends
+    for via in (w for w in by_text if w.role == "via"):
+        later = next((e for e in ends if e.start > via.start), ends[-1] if ends else None)
+        ordered.insert(ordered.index(later) if later is not None else len(ordered), via)
     seen: set[str] = set()
     out = []
     for w in ordered:
-        key = w.place.place.id if w.place.place else w.place.text.lower()
+        key = _place_key(w.place)
         if key not in seen:
             seen.add(key)
             out.append(w.place)
@@ -158,9 +292,11 @@ def _neighbour_waypoints(context: ArticleContext, index: int) -> list[_Waypoint]
     for i in (index - 1, index + 1):  # the previous sentence first: it usually sets the scene
         if 0 <= i < len(context.sentences):
             sentence = context.sentences[i]
-            if _TRANSPORT_RE.search(sentence.text):
-                found = [w for w in route_waypoints(context, sentence, sentence.start, sentence.end)
-                         if w.role in ("start", "via", "end")]
+            if _motion_verb(sentence.text):
+                waypoints = route_waypoints(context, sentence, sentence.start, sentence.end)
+                if {w.role for w in waypoints} & {"start", "pair"} and any(w.role == "end" for w in waypoints):
+                    continue  # the neighbour states a route of its own: borrowing would tell it twice
+                found = [w for w in waypoints if w.role in ("start", "via", "end")]
                 if found:
                     return found
     return []
@@ -172,7 +308,7 @@ def _scopes(sentence: Sentence, matches: list[re.Match]) -> list[tuple[int, int]
     word after a route preposition is a waypoint's description, not a new route: in "the land corridor from
     Iraq into Syria via the border crossing at Albukamal" all three places are the corridor's.
     """
-    own = [i == 0 or not _ROUTE_PREP_RE.search(sentence.text, matches[i - 1].end(), m.start())
+    own = [i == 0 or not _ROUTE_PREP_RE.search(sentence.text[matches[i - 1].end():m.start()])
            for i, m in enumerate(matches)]
     scopes = []
     for i, m in enumerate(matches):
@@ -185,52 +321,217 @@ def _scopes(sentence: Sentence, matches: list[re.Match]) -> list[tuple[int, int]
 def _kind_claims(context: ArticleContext, index: int) -> list[CorridorClaim]:
     """Claims anchored on route words in one sentence."""
     sentence = context.sentences[index]
+    low = sentence.text.lower()
+    if not any(word in low for word in _KIND_WORDS):
+        return []  # most sentences name no route: a substring test spares them the long pattern
     matches = list(_KIND_RE.finditer(sentence.text))
     claims = []
     for match, (lo, hi) in zip(matches, _scopes(sentence, matches)):
         kind = _kind_of(match)
         lo_word, hi_word = sentence.start + match.start(), sentence.start + match.end()
-        if any(m.start < hi_word and lo_word < m.end for m in context.mentions_in(sentence.start, sentence.end)):
-            continue  # the route word is part of a place name ("Sams Crossing")
-        if match.group(0).lower().startswith("by ") and not _TRANSPORT_RE.search(sentence.text):
+        holder = next((m for m in context.mentions_in(sentence.start, sentence.end)
+                       if m.start < hi_word and lo_word < m.end), None)
+        if holder is not None and not find_named_corridors(holder.text):
+            continue  # the route word is part of a place name ("Sams Crossing"), not of a corridor's
+                      # ("the Netzarim Corridor", which recognition may also take for a place)
+        if match.group(0).lower().startswith("by ") and not _motion_verb(sentence.text):
             continue  # "surrounded by sea" is not a route
         # Places after the route word first ("the corridor from Iraq to Syria"); those before it
         # only when none follow ("sail from Larnaca to Gaza along a maritime corridor").
-        waypoints = (route_waypoints(context, sentence, sentence.start + match.start(), hi)
-                     or route_waypoints(context, sentence, lo, sentence.start + match.end()))
-        if not waypoints:
-            waypoints = _neighbour_waypoints(context, index)
-        name = corridor_name(sentence.text, match.start(), match.end())
-        if kind in ("crossing", "route", "corridor") and not name and len(waypoints) < 2:
+        name = None if match.group(0).lower().startswith("by ") else corridor_name(sentence.text, match.start(),
+                                                                                   match.end())
+        if holder is not None:
+            name = holder.text
+        tabled = bool(name and find_named_corridors(name))
+        chain = _chain_before(context, sentence, sentence.start + match.start())
+        waypoints = (chain or route_waypoints(context, sentence, sentence.start + match.start(), hi)
+                     or ([] if tabled else route_waypoints(context, sentence, lo, sentence.start + match.end())))
+        if chain:
+            name = context.article.text[chain[0].start:sentence.start + match.end()]
+        if _GAP_RE.fullmatch(match.group(0)) and not tabled:
+            continue  # a gap or a trail only by its known name: "the Darien Gap", not "the Portland Trail Blazers"
+        if kind in ("railway", "highway") and not tabled and len(waypoints) < 2:
+            continue  # a road or a railway is a route where the text runs it between places: not
+                      # "Old Lexington Highway", "a road and a railway"
+        if not waypoints and not tabled:
+            waypoints = _neighbour_waypoints(context, index)  # a named corridor of the table keeps its course
+        if kind in ("crossing", "route", "corridor", "railway", "highway") and not name and len(waypoints) < 2:
             continue  # "a crossing", "the route" without places say nothing spatial; nor does a corridor with
                       # one ("the town that gives the corridor its name ... move from Warsaw to the border")
         if not waypoints and not name:
             continue
-        claims.append(CorridorClaim(
-            kind=kind, name=name, waypoints=order_waypoints(waypoints), sentence=sentence.text,
-            start=sentence.start + match.start(), end=sentence.start + match.end(),
-        ))
+        for leg, route in enumerate(split_routes(waypoints) or [[]]):
+            claims.append(CorridorClaim(
+                kind=kind, name=name if leg == 0 else None, waypoints=order_waypoints(route),
+                sentence=sentence.text, start=sentence.start + match.start(), end=sentence.start + match.end(),
+            ))
     return claims
 
 
-def _transport_claim(context: ArticleContext, index: int) -> list[CorridorClaim]:
-    """A route stated by a verb alone: "weapons smuggled from Iran through Iraq into Syria"."""
+def _chain_before(context: ArticleContext, sentence: Sentence, word_start: int) -> list[_Waypoint]:
+    """The dash-joined places right before a route word, in their order: "the Kabul-Jalalabad highway",
+    "the Basra–Baghdad–Mosul railway"; [] when there is no such chain of two or more.
+    """
+    text = context.article.text
+    chain: list = []
+    for mention in reversed(context.claim_mentions(sentence, sentence.start, word_start)):
+        after = chain[0].start if chain else word_start
+        gap = text[mention.end:after]
+        if not (gap.strip() == "" if not chain else _HYPHEN_GAP_RE.match(gap)):
+            break
+        chain.insert(0, mention)
+    if len(chain) < 2:
+        return []
+    roles = ["start"] + ["via"] * (len(chain) - 2) + ["end"]
+    return [_Waypoint(claim_place(m), role, m.start) for m, role in zip(chain, roles)]
+
+
+def _motion_claim(context: ArticleContext, index: int) -> list[CorridorClaim]:
+    """A route stated by a motion verb and its path arguments, anywhere in the sentence: "weapons smuggled from
+    Iran through Iraq into Syria", "From Kherson to Mykolaiv, buses evacuate civilians", "the cable runs from
+    Norway to Britain". Something must move along it (cargo, people, the line itself): one official's trip is
+    no route; nor is a fired weapon's flight.
+    """
     sentence = context.sentences[index]
-    verb = _TRANSPORT_RE.search(sentence.text)
-    if not verb or not _CARGO_RE.search(sentence.text):
+    verb = _motion_verb(sentence.text)
+    moves = (_CARGO_RE.search(sentence.text) or _ON_FOOT_RE.search(sentence.text) or _LINE_RUNS_RE.search(sentence.text)
+             or re.search(r"\b(?:smuggl|traffick)", sentence.text, re.IGNORECASE))
+    if not verb or not moves or _FIRING_RE.search(sentence.text):
         return []
-    waypoints = route_waypoints(context, sentence, sentence.start + verb.start(), sentence.end)
-    ordered = order_waypoints(waypoints)
-    if len(ordered) < 2:
-        return []
-    kind = "smuggling route" if verb.group(0).lower().startswith("smuggl") else "supply route"
-    return [CorridorClaim(kind=kind, name=None, waypoints=ordered, sentence=sentence.text,
-                          start=sentence.start + verb.start(), end=sentence.start + verb.end())]
+    claims = []
+    for route in split_routes(route_waypoints(context, sentence, sentence.start, sentence.end)):
+        ordered = order_waypoints(route)
+        roles = {w.role for w in route}
+        if len(ordered) < 2 or (len(roles) < 2 and "pair" not in roles):
+            continue  # two destinations ("aid sent to Egypt and Jordan") are not a route
+        claims.append(CorridorClaim(kind=_motion_kind(sentence.text), name=None, waypoints=ordered,
+                                    sentence=sentence.text, start=sentence.start + verb.start(),
+                                    end=sentence.start + verb.end()))
+    return claims
+
+
+def _motion_kind(text: str) -> str:
+    """The kind of a route stated by a verb, from what moves on it."""
+    if re.search(r"\bsmuggl|\btraffick|\bdrugs?\b|cocaine|heroin|captagon|contraband", text, re.IGNORECASE):
+        return "smuggling route"
+    if re.search(r"\bmigrants?\b|refugees|asylum", text, re.IGNORECASE):
+        return "migration route"
+    if re.search(r"\b(?:sail\w*|by\s+sea|ships?|boats?|vessels)\b", text, re.IGNORECASE):
+        return "sea route"
+    if _SUPPLIES_RE.search(text):
+        return "supply route"
+    return "route"
+
+
+def _continue_route(context: ArticleContext, claim: CorridorClaim, index: int) -> bool:
+    """Extend ``claim`` with the route the next sentence goes on with; True when it did."""
+    sentence = context.sentences[index]
+    if not _CONTINUATION_RE.match(sentence.text) or not _motion_verb(sentence.text):
+        return False
+    if any(corridor_name(sentence.text, m.start(), m.end()) for m in _KIND_RE.finditer(sentence.text)):
+        return False  # "The Middle Corridor is a route that connects ...": another corridor, named
+    more = [w for w in route_waypoints(context, sentence, sentence.start, sentence.end)
+            if w.role in ("start", "via", "end")]
+    own = {w.role for w in more} >= {"start", "end"}
+    if not more or (own and not _FROM_THERE_RE.match(sentence.text)):
+        return False  # "The goods will be transported from Kandla to ...": a route of its own
+    known = {_place_key(w) for w in claim.waypoints}
+    claim.waypoints += [w for w in order_waypoints(more) if _place_key(w) not in known]
+    claim.sentence = f"{claim.sentence} {sentence.text}"
+    claim.end = sentence.end
+    return True
+
+
+def _place_key(place: ClaimPlace) -> str:
+    return place.place.id if place.place else place.text.lower()
+
+
+def _with_named_course(claims: list[CorridorClaim], sentence: Sentence) -> list[CorridorClaim]:
+    """Give a claim naming a corridor of the curated table the table's course when the text states fewer than two
+    of its places ("the Siliguri Corridor, a narrow strip of land"); a table corridor named in a sentence that
+    moves something along it, and no other claim, becomes a claim of its own.
+    """
+    if not any(c.name for c in claims) and (claims or not _motion_verb(sentence.text)):
+        return claims  # no name to look up, and nothing moves along a named corridor
+    named = find_named_corridors(sentence.text)
+    for claim in list(claims):
+        entry = next((e for e, a, b in named if claim.name and _overlaps(claim, sentence, a, b)), None)
+        if entry is None or len(claim.waypoints) >= 2:
+            continue  # the text's own course first ("the Lachin corridor from Goris to Stepanakert")
+        # "the Lachin corridor, the only road linking Armenia to Nagorno-Karabakh": the text's course first
+        apposed = next((c for c in claims if c is not claim and not c.name and len(c.waypoints) >= 2), None)
+        if apposed is not None:
+            claim.waypoints = apposed.waypoints
+            claims.remove(apposed)
+        else:
+            claim.waypoints = list(entry.waypoints)
+    used = [(e, a, b) for e, a, b in named
+            if (_ROUTE_PREP_RE.search(sentence.text[:a]) and not _AWAY_RE.search(sentence.text[:a]))
+            or _LINKS_AFTER_RE.match(sentence.text, b)]
+    if claims or not used or not _motion_verb(sentence.text):
+        return claims  # a table corridor is a route of its own only where something moves along it ("through")
+    entry, a, b = used[0]
+    return [CorridorClaim(kind=entry.kind, name=sentence.text[a:b], waypoints=list(entry.waypoints),
+                          sentence=sentence.text, start=sentence.start + a, end=sentence.start + b)]
+
+
+def _overlaps(claim: CorridorClaim, sentence: Sentence, a: int, b: int) -> bool:
+    """True when the table name at [a, b) of the sentence is the claim's name ("the Netzarim Corridor")."""
+    name_start = claim.end - len(claim.name)
+    return name_start < sentence.start + b and sentence.start + a < claim.end
+
+
+def _goes_on_from(claims: list[CorridorClaim], claim: CorridorClaim, context: ArticleContext) -> bool:
+    """Append ``claim`` to an earlier route of the last sentences that ends where it starts ("... to Haifa Port.
+    From Haifa Port, goods are shipped to Europe"); True when it did.
+    """
+    if not claim.waypoints or claim.name or not _FROM_PLACE_RE.match(claim.sentence):
+        return False
+    index = context.sentence_index(claim.start)
+    first = _place_key(claim.waypoints[0])
+    for earlier in reversed(claims):
+        if index - context.sentence_index(earlier.start) > _CONTINUED_WITHIN:
+            break
+        if earlier.waypoints and _place_key(earlier.waypoints[-1]) == first:
+            known = {_place_key(w) for w in earlier.waypoints}
+            earlier.waypoints += [w for w in claim.waypoints if _place_key(w) not in known]
+            return True
+    return False
+
+
+def _one_per_route(claims: list[CorridorClaim]) -> list[CorridorClaim]:
+    """Drop a claim whose places are all on a longer claim of its sentence or kind: the same route told twice."""
+    keys = [{_place_key(w) for w in c.waypoints} for c in claims]
+    named: dict[str, int] = {}
+    for i, claim in enumerate(claims):  # a corridor named again is the same corridor: keep its best telling
+        if claim.name:
+            best = named.setdefault(claim.name.casefold(), i)
+            if len(claims[best].waypoints) < 2 <= len(claim.waypoints):
+                named[claim.name.casefold()] = i
+    claims_kept = [c for i, c in enumerate(claims) if not c.name or named[c.name.casefold()] == i]
+    keys = [{_place_key(w) for w in c.waypoints} for c in claims_kept]
+    claims = claims_kept
+
+    def same_route(i: int, j: int) -> bool:
+        related = claims[i].kind == claims[j].kind or claims[i].sentence == claims[j].sentence
+        return related and keys[i] <= keys[j] and (len(keys[j]) > len(keys[i]) or j < i)
+
+    return [c for i, c in enumerate(claims)
+            if not keys[i] or not any(j != i and same_route(i, j) for j in range(len(claims)))]
 
 
 def extract_corridors(context: ArticleContext) -> list[CorridorClaim]:
-    """Every corridor and route claim of the article, in text order."""
+    """Every corridor and route claim of the article, in text order; a route the next sentences go on with
+    ("From there, boats carry it to Spain") is one claim.
+    """
     claims: list[CorridorClaim] = []
-    for index in range(len(context.sentences)):
-        claims += _kind_claims(context, index) or _transport_claim(context, index)
-    return claims
+    index = 0
+    while index < len(context.sentences):
+        sentence = context.sentences[index]
+        found = _with_named_course(_kind_claims(context, index) or _motion_claim(context, index), sentence)
+        found = [c for c in found if not _goes_on_from(claims, c, context)]
+        claims += found
+        index += 1
+        while found and index < len(context.sentences) and _continue_route(context, found[-1], index):
+            index += 1
+    return _one_per_route(claims)

@@ -19,37 +19,8 @@ from shapely.validation import make_valid
 from gazetteer import geodesy
 from gazetteer.geodesy import LatLon, geodesic_path
 
-__all__ = ["LatLon", "geodesic_path", "distance_km", "distance_to_area_km", "destination", "geodesic_circle",
-           "geodesic_line", "corridor_buffer", "range_features", "corridor_features"]
-
-
-# (lat, lon)-pair spellings of gazetteer.geodesy's functions, kept for geomap/claims/ranges.py and
-# geomap/store/db.py until they call gazetteer.geodesy themselves.
-def distance_km(a: LatLon, b: LatLon) -> float:
-    """Geodesic km on WGS84 between two (lat, lon) points: :func:`gazetteer.geodesy.distance_km`.
-
-    >>> round(distance_km((31.5017, 34.4668), (29.5581, 34.9482)))
-    220
-    """
-    return geodesy.distance_km(a[0], a[1], b[0], b[1])
-
-
-def distance_to_area_km(origin: LatLon, outline) -> float:
-    """Geodesic km from a point to an area's outline, 0 inside: :func:`gazetteer.geodesy.distance_to_outline_km`.
-
-    >>> from shapely.geometry import box
-    >>> round(distance_to_area_km((31.5, 33.0), box(34.0, 31.0, 35.0, 32.0)))
-    95
-    """
-    return geodesy.distance_to_outline_km(origin[0], origin[1], outline)
-
-
-def destination(origin: LatLon, bearing_deg: float, km: float) -> LatLon:
-    """The point ``km`` from ``origin`` along the geodesic of initial ``bearing_deg``, as (lat, lon).
-
-    :func:`gazetteer.geodesy.destination` for one point.
-    """
-    return geodesy.destination(origin[0], origin[1], bearing_deg, km)
+__all__ = ["geodesic_circle", "geodesic_line", "corridor_buffer", "outline_buffer", "range_shape", "range_features",
+           "corridor_features"]
 
 
 def _split_at_antimeridian(shape):
@@ -142,8 +113,10 @@ def corridor_buffer(waypoints: Sequence[LatLon], width_km: float, *, step_km: fl
         bearing, arrival, km = geodesy.inverse(lat1, lon1, lat2, lon2)
         if km == 0:
             continue
-        left += [destination((lat1, lon1), bearing - 90.0, half), destination((lat2, lon2), arrival - 90.0, half)]
-        right += [destination((lat1, lon1), bearing + 90.0, half), destination((lat2, lon2), arrival + 90.0, half)]
+        left += [geodesy.destination(lat1, lon1, bearing - 90.0, half),
+                 geodesy.destination(lat2, lon2, arrival - 90.0, half)]
+        right += [geodesy.destination(lat1, lon1, bearing + 90.0, half),
+                  geodesy.destination(lat2, lon2, arrival + 90.0, half)]
     outline = left + right[::-1]
     lons = geodesy.unwrap_lons([path[0][1]] + [lon for _, lon in outline])[1:]
     band = make_valid(Polygon([(lon, lat) for (lat, _), lon in zip(outline, lons)]))
@@ -174,6 +147,46 @@ def _located(place) -> bool:
     return place is not None and place.lat is not None and place.lon is not None
 
 
+#: An area's outline is simplified to at most this many vertices before it is buffered (a circle each).
+MAX_BUFFER_VERTICES = 240
+
+
+def outline_buffer(outline, km: float) -> Polygon | MultiPolygon:
+    """The geodesic buffer of an area's outline: every point within ``km`` of the area (lon/lat shapely).
+
+    The union of the area and of a geodesic circle around each vertex of its outline, simplified so that
+    the vertices are at most a few percent of ``km`` apart (and at most :data:`MAX_BUFFER_VERTICES`).
+
+    >>> from shapely.geometry import box
+    >>> shape = outline_buffer(box(34.0, 31.0, 35.0, 32.0), 100)
+    >>> shape.contains(box(34.0, 31.0, 35.0, 32.0)), round(shape.bounds[0], 1)
+    (True, 32.9)
+    """
+    tolerance = max(0.01, km / 111.0 / 25)
+    vertices = _outer_vertices(outline, tolerance)
+    while len(vertices) > MAX_BUFFER_VERTICES:
+        tolerance *= 1.6
+        vertices = _outer_vertices(outline, tolerance)
+    circles = [geodesic_circle(vertex, km, points=48) for vertex in vertices]
+    return _as_polygonal(unary_union([make_valid(outline), *circles]))
+
+
+def _outer_vertices(outline, tolerance: float) -> list[LatLon]:
+    """The (lat, lon) vertices of the outer rings of an outline simplified by ``tolerance`` degrees."""
+    simple = outline.simplify(tolerance, preserve_topology=True)
+    return [(lat, lon) for polygon in getattr(simple, "geoms", [simple]) for lon, lat in polygon.exterior.coords[:-1]]
+
+
+def range_shape(claim) -> Polygon | MultiPolygon:
+    """Where a range claim reaches: the geodesic buffer of its origin's outline when the origin is an area
+    (``claim.origin.outline``), else the geodesic circle around its origin. Needs a located origin and a range.
+    """
+    origin, km = claim.origin, float(claim.range_km)
+    if getattr(origin, "outline", None) is not None:
+        return outline_buffer(origin.outline, km)
+    return geodesic_circle((origin.lat, origin.lon), km)
+
+
 def range_features(claim, *, article_id: str | None = None) -> list[dict]:
     """GeoJSON features of a range claim: its geodesic circle (when it has a number and a located
     origin), else lines from the origin to its targets, else its targets as points.
@@ -185,7 +198,7 @@ def range_features(claim, *, article_id: str | None = None) -> list[dict]:
     properties = {"article": article_id, "claim": "range", **claim.to_record()}
     points = [(t.lon, t.lat) for t in claim.targets if _located(t)]
     if _located(claim.origin) and claim.range_km:
-        shape = geodesic_circle((claim.origin.lat, claim.origin.lon), float(claim.range_km))
+        shape = range_shape(claim)
     elif _located(claim.origin) and points:
         origin = (claim.origin.lat, claim.origin.lon)
         shape = unary_union([geodesic_line([origin, (lat, lon)]) for lon, lat in points])
@@ -205,7 +218,8 @@ def corridor_features(claim, width_km: float, *, article_id: str | None = None) 
     points = [(w.lat, w.lon) for w in claim.waypoints if _located(w)]
     if len(points) >= 2:
         return [
-            {"type": "Feature", "geometry": mapping(geodesic_line(points)), "properties": {**properties, "part": "line"}},
+            {"type": "Feature", "geometry": mapping(geodesic_line(points)),
+             "properties": {**properties, "part": "line"}},
             {"type": "Feature", "geometry": mapping(corridor_buffer(points, width_km)),
              "properties": {**properties, "part": "buffer"}},
         ]

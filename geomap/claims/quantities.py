@@ -162,12 +162,16 @@ def find_distances(text: str, offset: int = 0) -> list[Distance]:
     [(70.0, 80.0, 'up to'), (80.4672, 80.4672, 'about')]
     """
     found: list[Distance] = []
+    if not _UNIT_HINT_RE.search(text):
+        return found  # no unit, no distance: most sentences are spared the full pattern
     for match in DISTANCE_RE.finditer(text):
         unit = normalise_unit(match.group("unit"))
         if unit == "nmi" and match.group("unit") == "nm":
             continue  # "nm" in lower case is too often something else (nanometres)
         if unit == "m" and not _metres_are_plausible(match):
             continue
+        if _SPEED_AFTER_RE.match(text, match.end()):
+            continue  # "900 km/h" is a speed
         factor = KM_PER_UNIT[unit]
         high = parse_number(match.group("num"))
         if high is None:
@@ -186,6 +190,10 @@ def find_distances(text: str, offset: int = 0) -> list[Distance]:
             min_km=min_km, max_km=max_km, qualifier=_normalise_qualifier(match.group("qual")), unit=unit,
         ))
     return found
+
+
+_UNIT_HINT_RE = re.compile(r"km|kilomet|mile|met(?:er|re)|nmi|NM|\dm\b|\d\s+m\b", re.IGNORECASE)
+_SPEED_AFTER_RE = re.compile(r"\s*(?:/\s*h|/\s*hr|ph\b|per\s+hour|an\s+hour|h\b)", re.IGNORECASE)
 
 
 def _is_hyphenated_words(match: re.Match) -> bool:

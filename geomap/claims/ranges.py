@@ -8,10 +8,12 @@ A *range claim* ties a distance to a weapon by a range cue: "a missile with a ra
 
 Places come from the article's resolved mentions, by their role in the sentence:
 
-- origin: after a launch cue ("from", "based in", "in" attached to the weapon or its force),
-  a possessor ("Iran's missiles") or the subject of "has/fired/tested";
-  when the sentence states none, the place the text ties the launching force to in an earlier
-  sentence ("the militant groups of the Gaza Strip"), marked ``inferred``;
+- origin: the place the weapon is fired, launched, deployed, stationed or based from ("fired from
+  Sanaa", "stationed near Brest", "flying out of the airbase at Darwin", "batteries in Baltiysk"),
+  in the claim's sentence or, marked ``inferred``, in the two before it; else the place the text
+  ties the launching force to ("Yemen's Houthis", "the Palestinian resistance in the Gaza Strip"),
+  marked ``inferred``. An owner is not an origin ("Iran's missiles", "Ukraine has missiles"), nor
+  is a direction ("from the direction of the sea"); with none of these the origin stays None;
 - targets: after a target cue ("at", "toward", "reach", "hit", "as far as") in the claim's
   sentence, or in the next sentences when they describe the weapon striking ("One such rocket
   was launched at Nevatim air base and towards Beersheba").
@@ -20,10 +22,10 @@ Places come from the article's resolved mentions, by their role in the sentence:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from gazetteer import geodesy
 from geomap.claims import ArticleContext, claim_place
-from geomap.claims.geometry import distance_km, distance_to_area_km
 from geomap.claims.quantities import Distance, find_distances
 from geomap.model import ClaimPlace, Mention, RangeClaim, RangeTarget, Sentence
 
@@ -37,7 +39,11 @@ _WEAPON_WORDS = (
     r"HIMARS|ATACMS|Iskanders?(?:-M)?|Kinzhals?|Kalibrs?|Storm\s+Shadows?|SCALP|Tomahawks?|Shaheds?(?:-\d+)?|"
     r"Geran(?:-\d)?|Fateh(?:-\d+)?|Zolfaghar|Kheibar(?:\s+Shekan)?|Sejjil|Shahab(?:-\d)?|Scuds?|Qass?am|"
     r"Grads?|Katyushas?|Burkan(?:-\d)?|Toufan|Quds-\d|Samad(?:-\d)?|Hwasong(?:-\d+)?|KN-\d+|Tochka(?:-U)?|"
-    r"Oreshnik|Sarmat|S-[34]00|Bastion|Fajr(?:-\d)?|Zelzal(?:-\d)?|M-75|R-160|J-80|Ayyash(?:[\s-]250)?"
+    r"Oreshnik|Sarmat|S-[34]00|Bastion|Fajr(?:-\d)?|Zelzal(?:-\d)?|M-75|R-160|J-80|Ayyash(?:[\s-]250)?|"
+    # aircraft: their reach (combat radius, ferry range) is claimed like a missile's
+    r"warplanes?|aircraft|fighter[\s-](?:jets?|planes?|aircraft)|fighter(?!s)|jets?|bombers?|planes?|airplanes?|"
+    # military designators, case-sensitive: "DF-21D", "YJ-62A", "F-35B", "KN-23", "Su-34"
+    r"(?-i:[A-Z][A-Za-z]{0,3}-\d{1,3}[A-Z]{0,2})"
 )
 WEAPON_RE = re.compile(rf"\b(?:{_WEAPON_WORDS})\b", re.IGNORECASE)
 
@@ -55,9 +61,12 @@ might also now today yesterday when while after before than about new-generation
 # A distance is a range when "range/reach/radius" leads to it within a few words ...
 _RANGE_BEFORE_RE = re.compile(
     r"\b(?P<cue>(?:an?\s+|the\s+|its\s+|their\s+)?(?:maximum\s+|operational\s+|effective\s+|stated\s+)?"
-    r"(?:range|ranges|reach|radius|striking\s+distance))"
+    r"(?:range|ranges|reach|radius|striking\s+distance|(?:theoretical\s+)?maximum\s+of))"
+    r"(?:\s+of\s+(?:the|its|this|that|their|these|those)\s+(?:[\w-]+\s+){0,2}?[\w-]+)?"  # "range of the missile"
     r"(?:\s+(?:of|is|was|are|were|reportedly|estimated|believed|said|to|be|at|exceeds?|extends?|reaching|"
-    r"stretching|that|can|could|go|up|reach|reaches|around|between|has|been|put|placed|increased|extended))*\s*$",
+    r"stretching|that|can|could|go|up|reach|reaches|around|between|has|been|put|placed|increased|extended|"
+    r"claimed|thought|expected|assessed|would|will|might|may|lie|lies|grew|grown|rose|from|now|just|only)|"
+    r"\s*\()*\s*$",
     re.IGNORECASE,
 )
 # ... or "range" follows it ("250 km range", "300-km-range", "120 km-range") ...
@@ -65,10 +74,32 @@ _RANGE_AFTER_RE = re.compile(r"^\s*-?\s*(?:range|ranged)\b", re.IGNORECASE)
 # ... or a capability verb does ("can fly 2,500 km", "capable of striking targets up to 1,000 km away").
 _CAPABILITY_BEFORE_RE = re.compile(
     r"\b(?:can|could|able\s+to|capable\s+of|designed\s+to)\s+(?:\w+\s+){0,2}?"
-    r"(?:fly|flying|travel|travelling|traveling|strike|striking|hit|hitting|reach|reaching|cover|covering)"
-    r"(?:\s+(?:targets?|objects?|anywhere|distances?|as\s+far\s+as|of))*\s*$",
+    r"(?:fly|flying|travel|travelling|traveling|strike|striking|hit|hitting|reach|reaching|cover|covering|"
+    r"destroy|destroying|engage|engaging|intercept|intercepting|target|targeting|carry|carrying|deliver|"
+    r"delivering)"
+    # the object, then how the distance is tied to it: "destroying a ship at a distance of", "hit a tank from"
+    r"(?:\s+(?!(?:and|or|but|which|that|while)\b)[\w'’-]+){0,2}?"
+    r"(?:\s+(?:as\s+far\s+as|at\s+(?:a\s+)?(?:distance|range)s?\s+of|from|targets?|objects?|anywhere|"
+    r"distances?|of))*\s*$",
     re.IGNORECASE,
 )
+# A range cue that reports where a test target was hit, not how far the weapon reaches:
+# "the target was hit at a range of 100 km".
+_TEST_HIT_BEFORE_RE = re.compile(
+    r"\b(?:hit|struck|destroyed|intercepted|engaged|downed|shot\s+down)\s+(?:[\w'’-]+\s+){0,2}?"
+    r"at\s+(?:a\s+)?(?:range|distance)\s+of\s*$",
+    re.IGNORECASE,
+)
+# A wish or requirement is not a capability ("asked the range to be extended to"), nor is the distance of one
+# test flight ("the ground range of the test was").
+_NOT_CAPABILITY_BEFORE_RE = re.compile(
+    r"\b(?:ask(?:s|ed)?|request(?:s|ed)?|demand(?:s|ed)?|requirements?|wish(?:es)?|goal)\b[^.;:]{0,60}$|"
+    r"\brange\s+of\s+(?:the|this|that|its|a)\s+(?:\w+\s+)?(?:test|launch|flight|trial)\b",
+    re.IGNORECASE,
+)
+# "the range grew from 300 km to 500 km": two figures, two claims (not a span)
+_CHANGE_FROM_RE = re.compile(r"\b(?:grew|grown|rose|risen|increased|extended|expanded|went|jumped|doubled)\s+"
+                             r"from\s*$", re.IGNORECASE)
 # A further distance continuing a range list: "ranges of 40 km, 70 km and 160 km".
 _LIST_JOIN_RE = re.compile(r"^\s*(?:,|,?\s*and|,?\s*or)\s*$", re.IGNORECASE)
 
@@ -79,7 +110,11 @@ _REACH_RE = re.compile(
     r"(?P<verb>reach|reaching|hit|hitting|strike|striking|target|targeting)\b",
     re.IGNORECASE,
 )
-_WITHIN_RANGE_RE = re.compile(r"\bwithin\s+(?:striking\s+|firing\s+)?(?:range|reach|distance)\b", re.IGNORECASE)
+# "puts Tel Aviv within range": a weapon bringing places within reach. "Denver appears to be within range" of a
+# calculation is not a claim the text makes with a figure or a capability.
+_WITHIN_RANGE_RE = re.compile(
+    r"\b(?:put|puts|putting|place|places|placing|bring|brings|bringing|brought)\b[^.;]{0,60}?"
+    r"\bwithin\s+(?:striking\s+|firing\s+)?(?:range|reach|distance)\b", re.IGNORECASE)
 # A negation shortly before a reach cue: "could not reach", "has neither missiles capable of reaching".
 _NEGATION_RE = re.compile(r"\b(?:not|never|cannot|can't|couldn't|unable|neither|nor|no)\b[^,;.]{0,40}$", re.IGNORECASE)
 
@@ -99,6 +134,39 @@ _ROLE_CUE_RE = re.compile(
     re.IGNORECASE,
 )
 _LIST_GAP_RE = re.compile(r"^\s*(?:,|and|or|&|,\s*and|,\s*or)\s*$", re.IGNORECASE)
+# Where a weapon sits: "stationed near Krychaw", "deployed Iskander missiles in Kaliningrad".
+_DEPLOYED_AT_RE = re.compile(
+    r"\b(?:deploy(?:ed|s|ing)?|station(?:ed|s|ing)?|based|positioned|located|placed|garrisoned|hidden)\b"
+    r"(?:\s+(?!(?:to|toward|towards|against|at)\b)[\w'’-]+){0,4}?\s+"
+    r"(?:near|in|at|on|along|off|outside|around|inside)\s+(?:[\w'’-]+\s+){0,3}$",
+    re.IGNORECASE,
+)
+# Where it leaves from: "fired from Sanaa", "flying ... from the air base at Darwin", "out of the airbase at".
+_LAUNCHED_FROM_RE = re.compile(
+    r"\b(?:launch(?:ed|es|ing)?|fired|fires|firing|test-\w+|fly|flies|flying|flown|flew|took\s+off|"
+    r"taking\s+off|operat(?:e|es|ed|ing)|sortied?)\b(?:\s+[\w'’-]+){0,6}?\s+(?:from|out\s+of)\s+"
+    r"(?:[\w'’-]+\s+){0,6}$",
+    re.IGNORECASE,
+)
+# A claim pointing back at a weapon named before: "the missile", "these launchers"; "its range", "this weapon".
+_DEFINITE_BEFORE_RE = re.compile(r"\b(?:the|this|these|that|those|its|their)\s+$", re.IGNORECASE)
+_BACK_REFERENCE_RE = re.compile(r"\b(?:it|its|they|their|this|these|those)\b", re.IGNORECASE)
+# A dateline: "KHARTOUM, Sudan (Reuters) —", "SANAA —".
+_DATELINE_RE = re.compile(r"\s*[A-Z][A-Z .'’-]{2,40}(?:,\s*[A-Z][\w .]{1,30})?\s*(?:\([^)]{1,30}\)\s*)?[—–-]{1,2}\s")
+_FROM_HERE_RE = re.compile(
+    r"\b(?:launch\w*|fired|fires|firing|fly|flies|flying|flew|took\s+off|taking\s+off|based|stationed)\b"
+    r"[^.;]{0,40}?\bfrom\s+(?:here|this\s+city|the\s+(?:city|capital|town)(?:['’]s\s+\w+)?)\b",
+    re.IGNORECASE,
+)
+# A direction is not a place of launch: "from the direction of the sea", "from the north".
+_DIRECTION_BEFORE_RE = re.compile(r"\b(?:direction|side)\s+of\s+(?:the\s+)?$|\bfrom\s+the\s*$", re.IGNORECASE)
+# A place named only by a common noun: "deploying missiles along its southeast coast".
+_SITE_PHRASE_RE = re.compile(
+    r"\b(?:deploy(?:ed|s|ing)?|station(?:ed|s|ing)?|based|positioned)\b[^,.;]{0,60}?\b(?:along|on|near|at|in)\s+"
+    r"(?:its|their|the|his|her)\s+(?P<site>(?:(?:north|south|east|west)(?:ern|east|west)?(?:ern)?\s+)?"
+    r"(?:coast(?:line)?|border|frontier|islands?|shore))\b",
+    re.IGNORECASE,
+)
 _POSSESSIVE_AFTER_RE = re.compile(r"^['’]s?\b|^-based\b", re.IGNORECASE)
 _FORCE_VERB_AFTER_RE = re.compile(
     r"^\s*(?:\w+\s+){0,2}?(?:has|have|had|possess(?:es)?|fired|launched|tested|test-fired|unveiled|deployed|"
@@ -121,6 +189,8 @@ _FORCE_POSSESSIVE_RE = re.compile(r"(?P<force>(?:[A-Z][\w-]*\s+)*[A-Z][\w-]*)['�
 _LOOKBACK_SENTENCES = 15
 _TIE_WINDOW = 60          # characters after a force's name in which its place is looked for
 _FOLLOWING_SENTENCES = 2  # sentences after a claim searched for the places it struck
+_WEAPON_WINDOW = 1        # sentences before and after a range figure where its weapon may be named
+_RESTATED_WITHIN = 3      # sentences within which the same figure again is the same claim
 
 ORIGIN_PRIORITY = {"launch": 0, "in": 1, "possessor": 2, "subject": 3}
 
@@ -198,8 +268,13 @@ def mention_roles(context: ArticleContext, sentence: Sentence, weapon_start: int
         gap = text[gap_start:lo]
         after = text[hi:]
         role = None
+        head = gap[-100:]
         if previous is not None and previous.start in roles and _LIST_GAP_RE.match(gap):
             role = roles[previous.start]
+        elif _DIRECTION_BEFORE_RE.search(gap):
+            role = None
+        elif _DEPLOYED_AT_RE.search(head) or _LAUNCHED_FROM_RE.search(head):
+            role = _Role("origin", "launch")
         elif cue := _ROLE_CUE_RE.search(gap):
             if cue.group("target"):
                 role = _Role("target")
@@ -209,7 +284,7 @@ def mention_roles(context: ArticleContext, sentence: Sentence, weapon_start: int
         elif _WITHIN_AFTER_RE.match(after):
             role = _Role("target")
         elif weapon_start is not None and mention.end <= weapon_start:
-            if _POSSESSIVE_AFTER_RE.match(after):
+            if _POSSESSIVE_AFTER_RE.match(after) and not _owns_weapon(after):
                 role = _Role("origin", "possessor")
             elif _FORCE_VERB_AFTER_RE.match(after):
                 role = _Role("origin", "subject")
@@ -219,11 +294,23 @@ def mention_roles(context: ArticleContext, sentence: Sentence, weapon_start: int
     return roles
 
 
-def _best_origin(context: ArticleContext, sentence: Sentence, roles: dict[int, _Role], anchor: int
-                 ) -> Mention | None:
-    """The strongest origin among the roles, the nearest to the claim's anchor on ties."""
+def _owns_weapon(after: str) -> bool:
+    """True when a possessive names the weapon's owner ("Iran's Shahab-3", "Japan's new missiles"), not the
+    force that fires it ("Lebanon's Hezbollah")."""
+    words = re.match(r"^['’]s?\s+((?:[\w'’-]+\s*){1,4})", after)
+    phrase = []
+    for word in (words.group(1).split() if words else []):
+        if word.lower() in _PHRASE_STOP:
+            break  # the possessed phrase ends at a verb or function word
+        phrase.append(word)
+    return bool(WEAPON_RE.search(" ".join(phrase)))
+
+
+def _best_origin(context: ArticleContext, sentence: Sentence, roles: dict[int, _Role], anchor: int,
+                 strengths: tuple[str, ...] = tuple(ORIGIN_PRIORITY)) -> Mention | None:
+    """The strongest origin among the roles (of the given strengths), the nearest to the claim's anchor on ties."""
     origins = [m for m in context.claim_mentions(sentence)
-               if roles.get(m.start, _Role("")).kind == "origin"]
+               if roles.get(m.start, _Role("")).kind == "origin" and roles[m.start].strength in strengths]
     if not origins:
         return None
     return min(origins, key=lambda m: (ORIGIN_PRIORITY[roles[m.start].strength], abs(m.start - anchor)))
@@ -302,19 +389,23 @@ UNMEASURED_KINDS = frozenset({"water", "continent"})
 
 
 def measure(origin: ClaimPlace | None, mention: Mention, range_km: float | None, *, stated: bool,
-            outline=None) -> RangeTarget:
+            outline=None, origin_outline=None) -> RangeTarget:
     """A place measured against a range: geodesic distance from the origin and inside/outside.
 
     With the place's ``outline`` (countries), the distance is to its nearest point, 0 when the origin lies
-    inside it: "could reach Poland" is true if any of Poland is in range.
+    inside it: "could reach Poland" is true if any of Poland is in range. With the origin's outline (a range
+    "from Yemen"), the range is measured from the area: the distance is from the place to the nearest point
+    of the origin's outline, so Eilat is about 1,580 km from Yemen, not 2,096 km from its centre.
     """
     place = mention.place
     distance = None
-    if origin is not None and origin.lat is not None and place is not None:
+    if origin_outline is not None and place is not None and place.kind not in UNMEASURED_KINDS:
+        distance = geodesy.distance_to_outline_km(place.lat, place.lon, origin_outline)
+    elif origin is not None and origin.lat is not None and place is not None:
         if outline is not None:
-            distance = distance_to_area_km((origin.lat, origin.lon), outline)
+            distance = geodesy.distance_to_outline_km(origin.lat, origin.lon, outline)
         elif place.kind not in UNMEASURED_KINDS:
-            distance = distance_km((origin.lat, origin.lon), (place.lat, place.lon))
+            distance = geodesy.distance_km(origin.lat, origin.lon, place.lat, place.lon)
     inside = None if distance is None or range_km is None else distance <= range_km
     return RangeTarget(
         text=mention.text, lat=place.lat if place else None, lon=place.lon if place else None,
@@ -327,7 +418,8 @@ def _checks(context: ArticleContext, origin: ClaimPlace | None, range_km: float 
     if origin is None or origin.lat is None:
         return []
     origin_id = origin.place.id if origin.place else None
-    return [measure(origin, m, range_km, stated=False, outline=context.outline(m.place))
+    area = context.outline(origin.place)
+    return [measure(origin, m, range_km, stated=False, outline=context.outline(m.place), origin_outline=area)
             for m in context.resolved_places()
             if m.place.id != origin_id]
 
@@ -340,6 +432,8 @@ def is_range_distance(sentence_text: str, distance: Distance, offset: int) -> bo
     lo, hi = distance.start - offset, distance.end - offset
     before = sentence_text[max(0, lo - 80):lo]
     after = sentence_text[hi:hi + 12]
+    if _TEST_HIT_BEFORE_RE.search(before) or _NOT_CAPABILITY_BEFORE_RE.search(before):
+        return False
     return bool(_RANGE_BEFORE_RE.search(before) or _RANGE_AFTER_RE.match(after)
                 or _CAPABILITY_BEFORE_RE.search(before))
 
@@ -352,9 +446,19 @@ def _range_text_start(sentence_text: str, distance: Distance, offset: int) -> in
     return offset + lo - len(before) + match.start("cue") if match else distance.start
 
 
+def _split_change(sentence: Sentence, distance: Distance) -> list[Distance]:
+    """"grew from 300 km to 500 km" is two figures, not the span 300-500 km; any other distance is itself."""
+    before = sentence.text[:distance.start - sentence.start]
+    if not distance.is_span or not _CHANGE_FROM_RE.search(before):
+        return [distance]
+    low = replace(distance, max_km=distance.min_km, end=distance.start + len(distance.text.split()[0]))
+    return [low, replace(distance, min_km=distance.max_km)]
+
+
 def _range_distances(sentence: Sentence, distances: list[Distance]) -> list[Distance]:
     """The distances of a sentence stated as ranges, list continuations included."""
     chosen: list[Distance] = []
+    distances = [part for distance in distances for part in _split_change(sentence, distance)]
     for distance in distances:
         if is_range_distance(sentence.text, distance, sentence.start):
             chosen.append(distance)
@@ -380,17 +484,71 @@ def _claim_weapon(context: ArticleContext, index: int, position: int) -> str | N
 
 def _origin(context: ArticleContext, index: int, roles: dict[int, _Role], anchor: int,
             weapon_span: tuple[int, int] | None) -> ClaimPlace | None:
-    """The claim's origin: stated in its sentence, else inferred from the launching force."""
+    """The claim's origin: where its sentence says the weapon is fired or based, else where the sentences
+    before say so (inferred), else the place tied to the launching force (inferred), else None.
+
+    The subject that has the weapon ("Russia has stationed Iskander missiles there") gives an origin only
+    through the site it points back to; a possessor only when it holds the force ("Lebanon's Hezbollah"),
+    and then as an inference.
+    """
     sentence = context.sentences[index]
-    stated = _best_origin(context, sentence, roles, anchor)
+    stated = _best_origin(context, sentence, roles, anchor, ("launch", "in"))
+    owner = _best_origin(context, sentence, roles, anchor, ("possessor", "subject"))
     if stated is not None:
         local = _anaphoric_site(context, index, stated)
         return claim_place(local, inferred=True) if local is not None else claim_place(stated)
+    if owner is not None and (local := _anaphoric_site(context, index, owner)) is not None:
+        return claim_place(local, inferred=True)
+    site = _deployment_site(context, index, weapon_span) or _dateline_site(context, index)
+    if site is not None:
+        return site
+    if owner is not None and roles[owner.start].strength == "possessor":
+        return claim_place(owner, inferred=True)
     force = launching_force(sentence.text, weapon_span)
     if force:
         tied = infer_origin(context, index, force)
         if tied is not None:
             return claim_place(_anaphoric_site(context, index, tied) or tied, inferred=True)
+    return None
+
+
+def _dateline_site(context: ArticleContext, index: int) -> ClaimPlace | None:
+    """The dateline's place when the claim's sentence, or the one before, launches "from here" or "from the city":
+    "KHARTOUM, Sudan — ... The drones, launched from the city's airport, can fly 1,200 km". Inferred."""
+    near = " ".join(s.text for s in context.sentences[max(0, index - 1):index + 1])
+    dateline = _DATELINE_RE.match(context.article.text)
+    if not dateline or not _FROM_HERE_RE.search(near):
+        return None
+    first = next(iter(context.mentions_in(0, dateline.end())), None)
+    return claim_place(first, inferred=True) if first is not None and first.place is not None else None
+
+
+def _deployment_site(context: ArticleContext, index: int, weapon_span: tuple[int, int] | None
+                     ) -> ClaimPlace | None:
+    """Where the claim's sentence, or one of the two before it, says a weapon is deployed or launched from:
+    "Analysts believe the launchers are stationed near Krychaw. Their range is ...". A site named by a common
+    noun ("along its southeast coast") is kept as text, without coordinates. Inferred unless in the claim's
+    sentence; the sentences before count only when the claim refers back to their weapon ("the missile",
+    "its range", "this weapon"), not when it names another ("Iron Dome interceptors have a range of 70 km").
+    """
+    text = context.sentences[index].text
+    if weapon_span is not None:
+        refers_back = bool(_DEFINITE_BEFORE_RE.search(text[:weapon_span[0]]))
+    else:
+        refers_back = bool(_BACK_REFERENCE_RE.search(text))
+    for i in range(index, max(-1, index - 3), -1):
+        if i != index and not refers_back:
+            break
+        sentence = context.sentences[i]
+        if not WEAPON_RE.search(sentence.text):
+            continue
+        span = nearest_weapon(sentence.text, 0)
+        roles = mention_roles(context, sentence, span[0] + sentence.start if span else None)
+        found = _best_origin(context, sentence, roles, sentence.start, ("launch",))
+        if found is not None:
+            return claim_place(found, inferred=i != index)
+        if site := _SITE_PHRASE_RE.search(sentence.text):
+            return ClaimPlace(text=site.group("site"), lat=None, lon=None, inferred=i != index)
     return None
 
 
@@ -449,11 +607,15 @@ def _build_claim(context: ArticleContext, *, weapon: str | None, distance: Dista
     """Assemble a RangeClaim and measure its targets and checks."""
     range_km = distance.max_km if distance else None
     origin_id = origin.place.id if origin and origin.place else None
+    area = context.outline(origin.place if origin else None)
+    if area is not None:  # a range from an area is measured, and drawn, from its outline
+        origin = replace(origin, area_id=origin_id, outline=area)
     targets = [m for m in _dedupe(targets) if m.place is None or m.place.id != origin_id]
     return RangeClaim(
         weapon=weapon, range_km=range_km, range_min_km=distance.min_km if distance else None,
         range_max_km=range_km, qualifier=qualifier, origin=origin,
-        targets=[measure(origin, m, range_km, stated=True, outline=context.outline(m.place)) for m in targets],
+        targets=[measure(origin, m, range_km, stated=True, outline=context.outline(m.place), origin_outline=area)
+                 for m in targets],
         sentence=sentence.text, start=start, end=end, range_text=context.article.text[start:end],
         checks=_checks(context, origin, range_km),
     )
@@ -466,8 +628,7 @@ def _numeric_claims(context: ArticleContext, index: int) -> list[RangeClaim]:
     for distance in _range_distances(sentence, find_distances(sentence.text, sentence.start)):
         local = distance.start - sentence.start
         weapon_span = nearest_weapon(sentence.text, local)
-        has_weapon = weapon_span is not None or (index > 0 and WEAPON_RE.search(context.sentences[index - 1].text))
-        if not has_weapon:
+        if weapon_span is None and not _weapon_nearby(context, index, distance):
             continue  # "a range of 40 km" of hills, not of a weapon
         roles = mention_roles(context, sentence, weapon_span[0] + sentence.start if weapon_span else None)
         origin = _origin(context, index, roles, distance.start, weapon_span)
@@ -479,6 +640,27 @@ def _numeric_claims(context: ArticleContext, index: int) -> list[RangeClaim]:
             start=_range_text_start(sentence.text, distance, sentence.start), end=distance.end,
         ))
     return claims
+
+
+def _weapon_nearby(context: ArticleContext, index: int, distance: Distance) -> bool:
+    """A weapon in the sentences around a claim's ("Hsiungfeng 2E has a range of 600 km. The missile ..."), or,
+    for what something "can fly", anywhere in the article ("both types can fly 300 miles").
+    """
+    window = context.sentences[max(0, index - _WEAPON_WINDOW):index + 1 + _WEAPON_WINDOW]
+    if any(WEAPON_RE.search(s.text) for s in window):
+        return True
+    sentence = context.sentences[index]
+    before = sentence.text[max(0, distance.start - sentence.start - 80):distance.start - sentence.start]
+    return bool(_CAPABILITY_BEFORE_RE.search(before)) and bool(WEAPON_RE.search(context.article.text))
+
+
+def _restated(claims: list[RangeClaim], claim: RangeClaim, context: ArticleContext) -> bool:
+    """True when an earlier claim a few sentences before gave the same figure: one statement, one claim
+    ("a range of 2,000 km ... The 2,000-kilometer range makes it ...").
+    """
+    index = context.sentence_index(claim.start)
+    return any(c.range_km == claim.range_km and index - context.sentence_index(c.start) <= _RESTATED_WITHIN
+               for c in claims)
 
 
 def _reach_claims(context: ArticleContext, index: int) -> list[RangeClaim]:
@@ -508,7 +690,7 @@ def _reach_claims(context: ArticleContext, index: int) -> list[RangeClaim]:
 def extract_ranges(context: ArticleContext) -> list[RangeClaim]:
     """Every range and reach claim of the article, in text order."""
     claims: list[RangeClaim] = []
-    for index, sentence in enumerate(context.sentences):
-        numeric = _numeric_claims(context, index)
+    for index in range(len(context.sentences)):
+        numeric = [c for c in _numeric_claims(context, index) if not _restated(claims, c, context)]
         claims += numeric or _reach_claims(context, index)
     return claims

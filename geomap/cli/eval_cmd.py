@@ -27,12 +27,17 @@ def _resolve_gold_spans(parser, document) -> list[tuple[float, float] | None]:
     return [None if m.place is None else (m.place.lat, m.place.lon) for m in mentions]
 
 
+def _parse_claims(parser, document) -> dict:
+    """End to end with claims: the record ``geomap parse`` writes for a claim gold passage."""
+    return parser.parse(document.text, id=document.id).to_record()
+
+
 def _run_task(task: Callable, documents: Sequence, *, model: str, gazetteer_path: str | None,
-              workers: int, demonyms: bool = False) -> Iterator:
+              workers: int, demonyms: bool = False, claims: bool = False) -> Iterator:
     """Yield ``task(parser, document)`` for each document, in order, in ``workers`` processes.
 
-    The parser under test is configured as ``geomap parse`` would be, without claim
-    extraction. Parsing is a pure function of the document's id and text, so the
+    The parser under test is configured as ``geomap parse`` would be, with claim
+    extraction only when ``claims`` is set. Parsing is a pure function of the document's id and text, so the
     order of work does not change the results; a document the parser fails on
     stops the evaluation (its scores would be wrong).
     """
@@ -40,7 +45,7 @@ def _run_task(task: Callable, documents: Sequence, *, model: str, gazetteer_path
     from geomap.pipeline import ParserConfig
     from geomap.text.batch import ParsePool
 
-    config = ParserConfig(gazetteer_path, model, claims=False, demonyms=demonyms)
+    config = ParserConfig(gazetteer_path, model, claims=claims, demonyms=demonyms)
     with ParsePool(config, min(workers, len(documents))) as pool:
         for document, output, error in pool.map(task, ((document, (document,)) for document in documents)):
             if error is not None:
@@ -82,11 +87,13 @@ def _run_by_convention(task: Callable, documents: Sequence, demonyms: str, **opt
               help="Evaluate only the first N documents of each file.")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
               help="Parse documents in N processes (each loads its own parser).")
+@click.option("--errors", "show_errors", is_flag=True,
+              help="Claim gold files: also print every missed gold claim and every false claim.")
 @click.option("--demonyms", type=click.Choice(["auto", "yes", "no"]), default="auto", show_default=True,
               help="Count demonyms ('Syrian') as mentions of their place: 'auto' follows each corpus's "
                    "annotation convention (lgl, gwn and trnews count them).")
 @cli_errors
-def eval_cmd(gold_files, oracle, match, as_json, model, gazetteer_path, limit, workers, demonyms):
+def eval_cmd(gold_files, oracle, match, as_json, model, gazetteer_path, limit, workers, show_errors, demonyms):
     """Score recognition and resolution against gold JSONL files (GOLD_FILES).
 
     \b
@@ -97,14 +104,29 @@ def eval_cmd(gold_files, oracle, match, as_json, model, gazetteer_path, limit, w
     ../shared/eval/README.md.
 
     \b
+    Claim gold files (lines with ranges and corridors, no toponyms) are scored
+    for claims instead: ranges recall/precision, origin right, corridors
+    recall/precision, negative passages with a claim, and places found;
+    --errors lists each missed and each false claim.
+
+    \b
     Examples:
       geomap eval ../shared/eval/dev/*.jsonl --workers 2
       geomap eval ../shared/eval/dev/lgl.dev.jsonl --oracle --limit 50 --json
+      geomap eval ../shared/eval/dev/claims.dev.jsonl --errors
     """
     from gazetteer.progress import progress_bar
     from geomap.errors import InputError
     from geomap.evaluation import read_gold_files, score_oracle, score_predictions
+    from geomap.evaluation.claims import is_claim_gold_file
 
+    claim_files = [path for path in gold_files if is_claim_gold_file(path)]
+    if claim_files:
+        _eval_claims(claim_files, as_json=as_json, show_errors=show_errors, model=model,
+                     gazetteer_path=gazetteer_path, limit=limit, workers=workers)
+        gold_files = [path for path in gold_files if path not in claim_files]
+        if not gold_files:
+            return
     documents = read_gold_files(gold_files, limit=limit)
     if not documents:
         raise InputError(f"no gold documents in {', '.join(gold_files)}")
@@ -120,3 +142,21 @@ def eval_cmd(gold_files, oracle, match, as_json, model, gazetteer_path, limit, w
         click.echo(json.dumps(report, indent=2))
     else:
         click.echo(result.format_table())
+
+
+def _eval_claims(paths: Sequence[str], *, as_json: bool, show_errors: bool, limit: int | None, **options) -> None:
+    """Score the claim gold files: parse each passage with claims and print the figures."""
+    from gazetteer.progress import progress_bar
+    from geomap.evaluation.claims import read_claim_gold, score_claims
+
+    passages = [p for path in paths for p in read_claim_gold(path, limit=limit)]
+    records = _run_task(_parse_claims, passages, claims=True, **options)
+    records = progress_bar(records, total=len(passages), desc="eval claims", unit=" docs")
+    result = score_claims(zip(passages, records))
+    if as_json:
+        report = {"files": list(paths), "limit": limit, "claims": result.to_dict()}
+        if show_errors:
+            report["errors"] = result.errors
+        click.echo(json.dumps(report, indent=2))
+    else:
+        click.echo(result.format_table(errors=show_errors))

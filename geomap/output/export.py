@@ -31,16 +31,17 @@ def has_coords(p: ClaimPlace | RangeTarget | None) -> bool:
 
 
 def range_shape(claim: RangeClaim):
-    """The claim's geodesic range circle (shapely, lon/lat, split at the antimeridian), or None.
+    """The claim's geodesic range circle, or the geodesic buffer of its origin's outline when the origin is an
+    area (shapely, lon/lat, split at the antimeridian), or None.
 
     None when the claim has no numeric range or no located origin (a reach
     claim such as "could barely reach Sderot").
     """
-    from geomap.claims.geometry import geodesic_circle
+    from geomap.claims.geometry import range_shape as claim_range_shape
 
     if not has_coords(claim.origin) or not claim.range_km or claim.range_km <= 0:
         return None
-    return geodesic_circle((claim.origin.lat, claim.origin.lon), float(claim.range_km))
+    return claim_range_shape(claim)
 
 
 def located_waypoints(claim: CorridorClaim) -> list[ClaimPlace]:

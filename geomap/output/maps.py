@@ -365,11 +365,23 @@ def _target_state(t: RangeTarget) -> str:
     return {True: "inside", False: "outside"}.get(t.inside, "unknown")
 
 
-def range_features(claim: RangeClaim) -> list[dict]:
-    """One range claim as features: its circle and label (when it has a number and an origin), its targets."""
-    from shapely.geometry import mapping
+def label_point(shape, taken: list[tuple[float, float]], *, apart_deg: float = 1.5) -> tuple[float, float]:
+    """Where a range's label goes: the shape's northmost point, else its southmost, eastmost or westmost one,
+    the first that is ``apart_deg`` from every label already ``taken`` (the label's (lat, lon) is added)."""
+    coords = [c for poly in getattr(shape, "geoms", [shape]) for c in poly.exterior.coords]
+    sides = [max(coords, key=lambda c: c[1]), min(coords, key=lambda c: c[1]),
+             max(coords, key=lambda c: c[0]), min(coords, key=lambda c: c[0])]
+    free = [(lat, lon) for lon, lat in sides
+            if all(abs(lat - a) >= apart_deg or abs(lon - b) >= apart_deg for a, b in taken)]
+    point = free[0] if free else (sides[0][1], sides[0][0])
+    taken.append(point)
+    return point
 
-    from gazetteer.geodesy import destination
+
+def range_features(claim: RangeClaim, labels: list | None = None) -> list[dict]:
+    """One range claim as features: its circle (the buffer of its origin's outline when the origin is an area)
+    and a label apart from the other ``labels`` (when it has a number and an origin), its targets."""
+    from shapely.geometry import mapping
 
     lines = [f"Range: {range_label(claim)}"]
     if claim.origin:
@@ -383,7 +395,7 @@ def range_features(claim: RangeClaim) -> list[dict]:
                  "className": "geomap-range"}
         features.append({"type": "Feature", "geometry": mapping(shape), "properties": {
             "draw": "range", "style": style, "tooltip": str(text(range_label(claim))), "popup": popup}})
-        top = destination(claim.origin.lat, claim.origin.lon, 0.0, float(claim.range_km))
+        top = label_point(shape, labels if labels is not None else [])
         features.append(_point(*top, draw="label", icon={
             "html": str(render("label", text=range_label(claim))), "className": "geomap-range-label",
             "iconSize": [0, 0], "iconAnchor": [0, 0]}))
@@ -462,6 +474,7 @@ class _Drawn:
     targets: set = field(default_factory=set)
     groups: list[list[dict]] = field(default_factory=list)     # the features of each article, for the view
     empty: list[str] = field(default_factory=list)
+    range_labels: list[tuple[float, float]] = field(default_factory=list)  # so that no range label covers another
 
 
 def _add_article(m, article: Article, drawn: _Drawn, *, cluster: bool, multi: bool) -> None:
@@ -489,7 +502,7 @@ def _add_article(m, article: Article, drawn: _Drawn, *, cluster: bool, multi: bo
         drawn.kinds.update((pm.place.kind if pm.place.kind in KIND_STYLES else "unknown", None)
                            for pm in article.places)
     if article.ranges:
-        features = [f for claim in article.ranges for f in range_features(claim)]
+        features = [f for claim in article.ranges for f in range_features(claim, drawn.range_labels)]
         layer("Ranges", features)
         drawn.ranges |= any(f["properties"]["draw"] == "range" for f in features)
         drawn.targets |= {t.inside for claim in article.ranges for t in claim.targets if export.has_coords(t)}
