@@ -106,3 +106,10 @@ def test_a_generic_word_takes_the_bare_name_exactly_not_by_a_fuzzy_match(gaz):
 def test_settlement_and_division_words_still_work(gaz):
     assert first(gaz, "Kirkuk city").kind == "city"
     assert first(gaz, "Idlib province").kind == "admin1"
+
+
+def test_a_curated_region_is_read_in_an_article(parser):
+    """Catatumbo, once no gazetteer name, is now the Colombian region by the Venezuelan border."""
+    text = "Fighting between two armed groups in the Catatumbo region emptied villages north of Cucuta."
+    mention = next(m for m in parser.parse(text).mentions if m.text == "Catatumbo")
+    assert mention.place is not None and mention.place.id == "cur:catatumbo"
