@@ -361,7 +361,9 @@ class Gazetteer:
             common transliteration variants are folded away; so is a last word
             "city", "town" or "village" that no place's name has ("Kirkuk city"),
             and "province", "region", "oblast", "state"... that no place's name
-            has reads as the division of that name ("Kursk region"); a first
+            has reads as the division of that name ("Kursk region"); "valley",
+            "pass", "crossing", "forest"... that no place's name has reads as
+            the place the feature is named after ("Swat Valley"); a first
             word "the", "kibbutz" or "moshav" that no place's name has is folded
             away too ("the Sudan", "Kibbutz Be'eri"; but The Hague).
         country : str, optional
@@ -489,13 +491,17 @@ class Gazetteer:
         """The places of a name that no place has, read without its descriptor; None when that finds nothing.
 
         No place is called "Kirkuk city": Kirkuk is (but Mexico City is found whole, as itself); nor
-        "Idlib province": the province of Idlib is, but not the city (and "Islamic State" no place).
+        "Idlib province": the province of Idlib is, but not the city (and "Islamic State" no place); nor
+        "Swat Valley" (when the gazetteer lacks the valley): the place it is named after is, by its own
+        name only, not a fuzzy match of it.
         """
         if not (described := without_descriptor(name)):
             return None
         bare, named_kinds = described
         if named_kinds is None:
             return self._lookup(bare, cc, kinds, limit, fuzzy, demonyms)
+        if not named_kinds:  # a feature word (FEATURE_WORDS)
+            return self._lookup(bare, cc, kinds, limit, False, demonyms) or None
         if wanted := tuple(k for k in named_kinds if not kinds or k in kinds):
             if found := self._lookup(bare, cc, wanted, limit, False, demonyms):
                 return found

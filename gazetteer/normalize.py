@@ -142,8 +142,13 @@ DIVISION_WORDS = ("province", "governorate", "region", "state", "oblast", "distr
 DIVISION_KINDS = ("region", "admin1", "admin2")
 #: Words after a name that say what kind of place it is, not which, with the kinds they name (None: any kind,
 #: for "Kirkuk city" is Kirkuk, whose province GeoNames may well call Kirkuk too).
+#: Generic words of a feature named after a place ("Swat Valley", "Rafah crossing"): no kinds, ``()``, for the
+#: feature is found whole when the gazetteer has it, else the place it is named after, by that name alone.
+FEATURE_WORDS = ("valley", "pass", "crossing", "forest", "gorge", "mountains", "hills", "border", "checkpoint",
+                 "airfield", "airbase", "port")
 DESCRIPTORS: dict[str, tuple[str, ...] | None] = {**dict.fromkeys(SETTLEMENT_WORDS),
-                                                   **dict.fromkeys(DIVISION_WORDS, DIVISION_KINDS)}
+                                                   **dict.fromkeys(DIVISION_WORDS, DIVISION_KINDS),
+                                                   **dict.fromkeys(FEATURE_WORDS, ())}
 #: Words before a name that say it is a settlement ("Kibbutz Be'eri", "Moshav Netiv HaAsara").
 SETTLEMENT_PREFIXES = ("kibbutz", "moshav")
 #: First words that say nothing of the place: "the Sudan", "the Philippines" (a place called "The ..." is
@@ -159,6 +164,8 @@ def without_descriptor(name: str) -> tuple[str, tuple[str, ...] | None] | None:
     (('kirkuk', None), ('mexico', None), None)
     >>> without_descriptor("Idlib province"), without_descriptor("Kibbutz Be'eri"), without_descriptor("the Sudan")
     (('idlib', ('region', 'admin1', 'admin2')), ('beeri', None), ('sudan', None))
+    >>> without_descriptor("Swat Valley"), without_descriptor("Rafah border crossing")
+    (('swat', ()), ('rafah border', ()))
     """
     words = fold(name).split()
     if len(words) < 2:

@@ -280,7 +280,8 @@ def row_names(row: Row) -> list[str]:
 
 #: Places that the coarse countryinfo outlines leave out: small islands and
 #: territories drawn as separate polygons (Somaliland, Northern Cyprus).
-OUTSIDE_COARSE_OUTLINE = {"cur:kadena", "cur:moria-camp", "cur:somaliland", "cur:northern-cyprus"}
+OUTSIDE_COARSE_OUTLINE = {"cur:kadena", "cur:moria-camp", "cur:somaliland", "cur:northern-cyprus",
+                          "cur:basra-oil-terminal"}  # an offshore terminal
 
 #: Water bodies too narrow (straits, canals, bays) or inland (lakes) for the coarse outlines.
 NARROW_OR_INLAND_WATER = {"cur:gulf-of-suez", "cur:suez-canal", "cur:dardanelles", "cur:strait-of-gibraltar",
