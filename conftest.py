@@ -41,7 +41,7 @@ FIXTURE_PLACES = [
 @pytest.fixture(scope="session")
 def doctest_gazetteer(tmp_path_factory):
     """A small gazetteer file of FIXTURE_PLACES."""
-    from gazetteer.store import GazetteerWriter
+    from gazetteer.database import GazetteerWriter
 
     path = tmp_path_factory.mktemp("doctest-gazetteer") / "gazetteer.sqlite"
     with GazetteerWriter(path) as writer:

@@ -8,7 +8,7 @@ Each run opens a pool, parses news articles of ../shared/eval/dev (seed, GeoViru
 GeoWebNews, TR-News, LGL taken in turn) into ``geomap parse`` records in input order,
 and closes the pool: what ``geomap parse --dask N`` (``geomap.cluster.DaskPool`` on a
 ``distributed.LocalCluster`` of N processes, one thread each) and ``geomap parse
---workers N`` (``geomap.text.batch.ParsePool``) do. The worker start-up (the cluster or
+--workers N`` (``geomap.batch.ParsePool``) do. The worker start-up (the cluster or
 pool started and every worker's parser loaded) is timed on its own and left out of the
 parsing rates.
 
@@ -79,9 +79,9 @@ def cpu_seconds() -> dict[int, float]:
 def time_run(docs: list[tuple[str, str]], engine: str, workers: int, partition_size: int) -> Run:
     """Open a pool and wait until every worker has its parser, then parse ``docs`` into records in input order
     (failing on any error), then close it."""
+    from geomap.batch import to_record
     from geomap.cluster import ClusterSpec, open_pool
     from geomap.pipeline import ParserConfig
-    from geomap.text.batch import to_record
 
     cluster = ClusterSpec(local_workers=workers, partition_size=partition_size) if engine == "dask" else None
     start = time.perf_counter()

@@ -5,7 +5,7 @@ Run from the repository root::
     .venv/bin/python benchmarks/bench_parse.py [--articles 300] [--repeats 3] [--workers 1 2]
                                                [--cold-repeats 5] [--memory-runs 2] [--profile]
 
-(a) Throughput of ``geomap.text.batch.parse_many`` (what ``geomap parse`` runs, claims
+(a) Throughput of ``geomap.batch.parse_many`` (what ``geomap parse`` runs, claims
     included) over news articles of ../shared/eval/dev (seed, GeoVirus, GeoWebNews,
     TR-News, LGL taken in turn), against the obvious alternative: ``nlp.pipe`` of the
     spaCy pipeline the Parser loads (the same model and components) over the same texts,
@@ -70,7 +70,7 @@ def time_spacy(nlp, texts: list[str], workers: int) -> tuple[float, float]:
 def time_geomap(docs: list[tuple[str, str]], config, workers: int, parser) -> tuple[float, float]:
     """(wall, CPU) seconds of ``parse_many`` over the documents (CPU: this process), failing on any error."""
     from gazetteer import Gazetteer
-    from geomap.text.batch import parse_many
+    from geomap.batch import parse_many
 
     Gazetteer.open().close()  # the gazetteer's sources changed meanwhile: rebuild it now, not in the timing
     wall, cpu = time.perf_counter(), time.process_time()

@@ -253,8 +253,8 @@ def held_out_scores(candidates, base: EvidenceWeights, results: dict, documents:
 
 
 def main(argv=None) -> None:
+    from geomap.batch import ParsePool
     from geomap.pipeline import ParserConfig
-    from geomap.text.batch import ParsePool
 
     args = arguments(argv)
     sets = dict(parse_setting(s) for s in args.set)

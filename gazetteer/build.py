@@ -27,10 +27,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from gazetteer.errors import GazetteerError
-from gazetteer.progress import step
-from gazetteer.sources.common import package_version
-from gazetteer.store import (
+from gazetteer.database import (
     SCHEMA_VERSION,
     GazetteerWriter,
     check_writable,
@@ -38,6 +35,9 @@ from gazetteer.store import (
     read_file_meta,
     remove_orphaned_temp_files,
 )
+from gazetteer.errors import GazetteerError
+from gazetteer.progress import step
+from gazetteer.sources.common import package_version
 
 #: Bump when the build logic changes in a way that changes the file.
 BUILD_VERSION = 5

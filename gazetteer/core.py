@@ -10,11 +10,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 
+from gazetteer.database import CODE, CURATED, DEMONYM, PREFERRED, connect_readonly, read_meta
 from gazetteer.errors import GazetteerCorrupt, GazetteerNotFound, GazetteerStale, PlaceNotFound
 from gazetteer.index import NameIndex, fold_checksum, spelling_bucket
 from gazetteer.normalize import fold, merge_variants, name_keys, query_keys, skeleton, without_descriptor
 from gazetteer.place import Candidate, Place, new_candidate
-from gazetteer.store import CODE, CURATED, DEMONYM, PREFERRED, connect_readonly, read_meta
 
 _PLACE_COLS = "p.rid, p.id, p.name, p.kind, p.lat, p.lon, p.cc, p.admin1, p.population, p.prominence, p.source"
 

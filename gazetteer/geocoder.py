@@ -15,8 +15,8 @@ from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 from geopy.point import Point
 
-from gazetteer.abbreviations import divisions
 from gazetteer.core import MATCH_FUZZY, MATCH_VARIANT, MATCH_WEIGHT, PROMINENCE_WEIGHT, Gazetteer
+from gazetteer.division_abbreviations import divisions
 from gazetteer.errors import PlaceNotFound
 from gazetteer.geodesy import Box, in_boxes, lon_span_boxes
 from gazetteer.place import Candidate, Place

@@ -6,6 +6,7 @@ gives the JSON line of ``geomap parse``: that format is a contract, keep it stab
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from gazetteer.place import Candidate, Place
@@ -38,10 +39,6 @@ class Mention:
     place: Place | None = None
     score: float = 0.0
     candidates: tuple[Candidate, ...] = ()
-
-    @property
-    def resolved(self) -> bool:
-        return self.place is not None
 
     def to_record(self) -> dict:
         p = self.place
@@ -92,6 +89,16 @@ class ClaimPlace:
     area_id: str | None = None   # a range origin that is an area: its gazetteer id; the range is measured from
     outline: object | None = field(default=None, compare=False, repr=False)  # its outline (lon/lat shapely)
 
+    @classmethod
+    def from_record(cls, d: dict | None, places: Mapping[str, Place] | None = None) -> ClaimPlace | None:
+        """The claim place of a ``geomap parse`` record or a store record (None for none); ``places`` gives the
+        :class:`Place` of a store record's ``place_id``."""
+        if not d:
+            return None
+        return cls(text=d.get("text") or "", lat=d.get("lat"), lon=d.get("lon"),
+                   place=(places or {}).get(d.get("place_id") or ""), inferred=bool(d.get("inferred", False)),
+                   area_id=d.get("area_id"))
+
     def to_record(self, *, with_inferred: bool = False) -> dict:
         d = {"text": self.text, "lat": self.lat, "lon": self.lon}
         if with_inferred:
@@ -111,6 +118,13 @@ class RangeTarget:
     inside: bool | None
     stated: bool = True          # named by the claim itself, not just mentioned in the article
     place: Place | None = None
+
+    @classmethod
+    def from_record(cls, d: dict, places: Mapping[str, Place] | None = None) -> RangeTarget:
+        """The target of a ``geomap parse`` record or a store record (see :meth:`ClaimPlace.from_record`)."""
+        return cls(text=d.get("text") or "", lat=d.get("lat"), lon=d.get("lon"), distance_km=d.get("distance_km"),
+                   inside=d.get("inside"), stated=bool(d.get("stated", True)),
+                   place=(places or {}).get(d.get("place_id") or ""))
 
     def to_record(self) -> dict:
         return {
@@ -144,6 +158,18 @@ class RangeClaim:
     range_text: str = ""
     checks: list[RangeTarget] = field(default_factory=list)
 
+    @classmethod
+    def from_record(cls, d: dict, places: Mapping[str, Place] | None = None) -> RangeClaim:
+        """The claim of a ``geomap parse`` record or a store record (which also keeps ``checks`` and
+        ``range_text``): the one way back from either."""
+        return cls(weapon=d.get("weapon"), range_km=d.get("range_km"), range_min_km=d.get("range_min_km"),
+                   range_max_km=d.get("range_max_km"), qualifier=d.get("qualifier"),
+                   origin=ClaimPlace.from_record(d.get("origin"), places),
+                   targets=[RangeTarget.from_record(t, places) for t in d.get("targets") or []],
+                   sentence=d.get("sentence") or "", start=int(d.get("start") or 0), end=int(d.get("end") or 0),
+                   range_text=d.get("range_text") or "",
+                   checks=[RangeTarget.from_record(t, places) for t in d.get("checks") or []])
+
     def to_record(self) -> dict:
         return {
             "weapon": self.weapon,
@@ -169,6 +195,13 @@ class CorridorClaim:
     sentence: str
     start: int
     end: int
+
+    @classmethod
+    def from_record(cls, d: dict, places: Mapping[str, Place] | None = None) -> CorridorClaim:
+        """The corridor of a ``geomap parse`` record or a store record (see :meth:`RangeClaim.from_record`)."""
+        waypoints = (ClaimPlace.from_record(w, places) for w in d.get("waypoints") or [])
+        return cls(kind=d.get("kind") or "corridor", name=d.get("name"), waypoints=[w for w in waypoints if w],
+                   sentence=d.get("sentence") or "", start=int(d.get("start") or 0), end=int(d.get("end") or 0))
 
     def to_record(self) -> dict:
         return {

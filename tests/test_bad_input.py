@@ -12,7 +12,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from geomap import textio
+from geomap import reader
 from geomap.cli import main
 from geomap.errors import InputError
 
@@ -71,7 +71,7 @@ def test_places_empty_jsonl_is_reported(tmp_path):
 
 
 def test_places_too_long_article_names_the_limit_and_how_to_split(tmp_path, monkeypatch):
-    monkeypatch.setattr(textio, "MAX_ARTICLE_CHARS", 1_000)
+    monkeypatch.setattr(reader, "MAX_ARTICLE_CHARS", 1_000)
     path = tmp_path / "long.txt"
     text = (GOOD + "\n") * 40
     path.write_text(text, encoding="utf-8")
@@ -93,7 +93,7 @@ def test_places_goes_on_past_a_bad_file(tmp_path):
 
 # --------------------------------------------------------------------------- geomap parse IN.jsonl -o OUT.jsonl
 def test_parse_goes_on_past_bad_lines_and_names_them(tmp_path, monkeypatch):
-    monkeypatch.setattr(textio, "MAX_ARTICLE_CHARS", 1_000)
+    monkeypatch.setattr(reader, "MAX_ARTICLE_CHARS", 1_000)
     infile, outfile = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
     lines = jsonl({"id": "a", "text": GOOD},                 # 1
                   "{not json",                                # 2
@@ -149,9 +149,9 @@ def test_jsonl_reader_raises_at_the_first_bad_line_without_on_error(tmp_path):
     path = tmp_path / "in.jsonl"
     path.write_text(jsonl({"id": "a", "text": GOOD}, "{not json"), encoding="utf-8")
     with pytest.raises(InputError, match=r"in\.jsonl:2: not valid JSON"):
-        list(textio.iter_jsonl_articles(path))
+        list(reader.iter_jsonl_articles(path))
 
 
 def test_text_in_legacy_encodings_is_not_taken_for_binary():
     for data in (LATIN1, "هجوم على البوكمال".encode("cp1256"), "Удары по Алеппо\r\n\tи Хомсу".encode("cp1251")):
-        assert not textio.looks_binary(data)
+        assert not reader.looks_binary(data)

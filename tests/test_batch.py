@@ -1,13 +1,13 @@
-"""ParsePool (geomap.text.batch): the one worker pool behind `geomap parse`, `geomap ingest` and `geomap eval`."""
+"""ParsePool (geomap.batch): the one worker pool behind `geomap parse`, `geomap ingest` and `geomap eval`."""
 
 from __future__ import annotations
 
 import pytest
 
+from geomap.batch import ParsePool, parse_many, to_record
 from geomap.errors import ModelUnavailable
 from geomap.pipeline import Parser, ParserConfig
 from geomap.store.ingest import parse_to_record
-from geomap.text.batch import ParsePool, parse_many, to_record
 
 CONFIG = ParserConfig(model="none")  # gazetteer-only: quick to load in every worker
 TEXTS = {"a": "Strikes hit Albukamal and Deir ez-Zor.", "b": "   ", "c": "Aid reached Gaza from Cairo.",

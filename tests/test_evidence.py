@@ -10,8 +10,8 @@ from collections import Counter
 
 import pytest
 
+from gazetteer.database import CODE, CURATED, DEMONYM, PREFERRED
 from gazetteer.place import Candidate, Place
-from gazetteer.store import CODE, CURATED, DEMONYM, PREFERRED
 from geomap.text import recognize as rec
 from geomap.text import resolve as res
 from geomap.text.recognize import Occupancy, Span

@@ -392,7 +392,7 @@ def test_foreign_sqlite_file_is_told_apart(tmp_path):
                                         ("place", b"\x00" * 40),  # records of fewer places than the index has
                                         ("key_flags", b"")])
 def test_a_damaged_name_index_names_the_file_and_the_fix(tmp_path, part, data):
-    from gazetteer.store import GazetteerWriter
+    from gazetteer.database import GazetteerWriter
 
     path = tmp_path / "g.sqlite"
     with GazetteerWriter(path) as writer:
@@ -459,8 +459,8 @@ def plain_ranking(gaz, name, limit, **kw):
         _flag_quality,
         similar_variants,
     )
+    from gazetteer.database import CODE, DEMONYM
     from gazetteer.normalize import fold
-    from gazetteer.store import CODE, DEMONYM
 
     keys = query_keys(name)
 

@@ -167,7 +167,7 @@ def test_one_command_imports_the_geonames_files_as_downloaded_zipped(tmp_path):
     from click.testing import CliRunner
 
     from gazetteer import Gazetteer
-    from gazetteer.store import GazetteerWriter
+    from gazetteer.database import GazetteerWriter
     from geomap.cli import main
 
     target = tmp_path / "gaz.sqlite"
@@ -205,8 +205,8 @@ def test_one_command_imports_the_geonames_files_as_downloaded_zipped(tmp_path):
 
 def test_the_downloaded_admin1_codes_label_an_imported_province(tmp_path):
     from gazetteer import Gazetteer
+    from gazetteer.database import GazetteerWriter
     from gazetteer.importers import import_file
-    from gazetteer.store import GazetteerWriter
 
     codes = shared_raw_or_skip() / "geonames_codes" / "admin1CodesASCII.txt"
     zipped_codes = write_zip(tmp_path / "admin1CodesASCII.zip", {"admin1CodesASCII.txt": codes.read_text("utf-8")})

@@ -20,9 +20,9 @@ import pytest
 
 from conftest import SHARED, require_shared
 from gazetteer import Gazetteer
+from gazetteer.database import CODE, CURATED, GazetteerWriter
 from gazetteer.errors import GazetteerCorrupt, ImportFormatError
 from gazetteer.importers import detect_format, import_file
-from gazetteer.store import CODE, CURATED, GazetteerWriter
 
 RAW = SHARED / "data" / "raw"
 needs_raw = pytest.mark.usefixtures("shared_raw")
@@ -522,7 +522,7 @@ def test_a_failed_build_leaves_the_previous_file_and_no_temp_file(monkeypatch, s
 def test_a_build_removes_the_temp_file_of_a_killed_writer_not_of_a_live_one(small_default):
     from gazetteer import build as builder
 
-    writer = ("import sys, time; from gazetteer.store import GazetteerWriter; "
+    writer = ("import sys, time; from gazetteer.database import GazetteerWriter; "
               "print(GazetteerWriter(sys.argv[1]).tmp, flush=True); time.sleep(60)")
     killed = subprocess.Popen([sys.executable, "-c", writer, str(small_default)],
                               cwd=Path(__file__).resolve().parents[1], stdout=subprocess.PIPE, text=True)

@@ -194,7 +194,7 @@ def test_workers_exit_when_the_ingest_is_killed(tmp_path):
 
 def _watched_child(parent_pid: int) -> None:
     """A process that only runs the portable watchdog (no prctl), then waits to be ended by it."""
-    from geomap.text.batch import watch_parent
+    from geomap.batch import watch_parent
 
     watch_parent(parent_pid, interval=0.2)
     time.sleep(60)

@@ -198,11 +198,11 @@ ARABIC = "قالت السلطات إن القصف استمر طوال الليل
                                             (ARABIC, "cp1256")],
                          ids=["french-latin1", "french-cp1252", "russian-cp1251", "arabic-cp1256"])
 def test_a_legacy_encoding_is_detected_and_named(tmp_path, capsys, text, encoding):
-    from geomap import textio
+    from geomap import reader
 
     path = tmp_path / "article.txt"
     path.write_bytes(text.encode(encoding))
-    assert textio.read_text_file(path).text == text
+    assert reader.read_text_file(path).text == text
     err = capsys.readouterr().err
     assert err.count(str(path)) == 1 and "not UTF-8" in err, err
 
@@ -210,12 +210,12 @@ def test_a_legacy_encoding_is_detected_and_named(tmp_path, capsys, text, encodin
 @pytest.mark.parametrize("encoding, name", [("utf-16", "UTF-16"), ("utf-16-be", "UTF-16"), ("utf-32", "UTF-32"),
                                             ("utf-8-sig", None)])
 def test_unicode_with_a_byte_order_mark_is_read(tmp_path, capsys, encoding, name):
-    from geomap import textio
+    from geomap import reader
 
     path = tmp_path / "article.txt"
     data = FRENCH.encode(encoding)
     path.write_bytes(data if encoding != "utf-16-be" else b"\xfe\xff" + data)
-    assert textio.read_text_file(path).text == FRENCH
+    assert reader.read_text_file(path).text == FRENCH
     err = capsys.readouterr().err
     assert (name in err) if name else err == "", err
 
@@ -230,25 +230,25 @@ def test_places_reads_a_latin1_article_and_says_which_encoding_it_assumed(tmp_pa
 
 
 def test_jsonl_in_utf16_is_read_and_a_latin1_line_gets_advice_that_fits_it(tmp_path):
-    from geomap import textio
+    from geomap import reader
 
     path = tmp_path / "feed.jsonl"
     path.write_text(json.dumps({"id": "f1", "text": FRENCH}, ensure_ascii=False) + "\n", encoding="utf-16")
-    assert [a.text for a in textio.iter_jsonl_articles(path)] == [FRENCH]
+    assert [a.text for a in reader.iter_jsonl_articles(path)] == [FRENCH]
     path.write_bytes(json.dumps({"id": "f1", "text": FRENCH}, ensure_ascii=False).encode("latin-1") + b"\n")
-    with pytest.raises(textio.InputError) as error:
-        list(textio.iter_jsonl_articles(path))
+    with pytest.raises(reader.InputError) as error:
+        list(reader.iter_jsonl_articles(path))
     message = str(error.value)
     assert "is not UTF-8" in message and "iconv -f" in message and "1256" not in message, message
 
 
 def test_binary_files_are_still_refused(tmp_path):
-    from geomap import textio
+    from geomap import reader
 
     path = tmp_path / "photo.txt"
     path.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
-    with pytest.raises(textio.InputError, match="looks like binary data"):
-        textio.read_text_file(path)
+    with pytest.raises(reader.InputError, match="looks like binary data"):
+        reader.read_text_file(path)
 
 
 # --------------------------------------------------------------------------- progress bars

@@ -66,7 +66,7 @@ def test_example_article_opens_on_the_red_sea_and_shows_all_on_demand(parser, tm
     """The team's Red Sea example names the United States once: the first view stays on the region."""
     from browser import browser_session, load
 
-    from geomap.textio import read_text_file
+    from geomap.reader import read_text_file
 
     item = read_text_file(EXAMPLE)
     article = parser.parse(item.text, id=item.id, title=item.title)

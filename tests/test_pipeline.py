@@ -510,7 +510,7 @@ ENGLISH_SAMPLES = ["the", "Damascus", "Albukamal", "Mayadin", "Sderot", "Jordan"
 def test_word_zipf_gives_wordfreqs_numbers(text):
     from wordfreq import zipf_frequency
 
-    from geomap.text.english import word_zipf
+    from geomap.text.word_frequency import word_zipf
 
     word_zipf.cache_clear()
     assert word_zipf(text) == zipf_frequency(text, "en", wordlist="small")
@@ -521,7 +521,7 @@ def test_word_zipf_answers_plain_words_without_importing_wordfreq():
     import subprocess
     import sys
 
-    script = ("import sys; from geomap.text.english import word_zipf; "
+    script = ("import sys; from geomap.text.word_frequency import word_zipf; "
               "print([word_zipf(w) for w in ('Gaza', 'Hill’s', 'Be\\'eri', 'al-Mayadin', 'Košice')], "
               "'wordfreq' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout

@@ -8,8 +8,8 @@ import pickle
 
 import pytest
 
+from geomap.batch import ParsePool, build_parser
 from geomap.pipeline import Parser, ParserConfig
-from geomap.text.batch import ParsePool, build_parser
 from geomap.text.recognize import Span
 from geomap.text.weights import EvidenceWeights, RecognitionWeights, ResolutionWeights, weight_names
 

@@ -19,7 +19,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from geomap.cli.map_cmd import example_paths
+from geomap.cli.map import example_paths
 from geomap.output.maps import save_map
 
 #: tests/browser.py drives the headless Chromium of the screenshot.
@@ -35,7 +35,7 @@ def regenerate(out_dir: Path, *, screenshot: bool = True, parser=None) -> list[P
     gazetteer and model).
     """
     from geomap import Parser
-    from geomap.textio import read_text_file
+    from geomap.reader import read_text_file
 
     paths = example_paths()
     if not paths:

@@ -12,7 +12,7 @@ Formats (the name passed as ``fmt``):
                   Who's On First extract.
 
 Every import writes into a temporary copy of the gazetteer and renames it into place only when the
-whole file was read (:class:`gazetteer.store.GazetteerWriter` with ``base=``): a failed import leaves the
+whole file was read (:class:`gazetteer.database.GazetteerWriter` with ``base=``): a failed import leaves the
 previous file byte-identical. A place whose id is already in the gazetteer is replaced (upsert); a row
 that names, through a cross-reference, a place the gazetteer holds under another source's id (a GeoNames
 id, a GeoNames admin-1 code, an ICAO code) adds its names to that place instead of duplicating it.
@@ -40,9 +40,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TextIO
 
+from gazetteer.database import CODE, GazetteerWriter, check_file
 from gazetteer.errors import ImportFormatError
 from gazetteer.importers.report import ImportReport, MalformedLine
-from gazetteer.store import CODE, GazetteerWriter, check_file
 
 __all__ = ["FORMATS", "ImportOptions", "ImportReport", "MalformedLine", "PlaceRecord", "detect_format",
            "import_command", "import_file", "open_text", "reapply_import"]

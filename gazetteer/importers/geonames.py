@@ -17,10 +17,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from gazetteer.database import CODE, GazetteerWriter
 from gazetteer.importers import ImportOptions, PlaceRecord, consume, open_text, parse_nonnegative_int, parse_point
 from gazetteer.importers.report import ImportReport
 from gazetteer.normalize import is_latin
-from gazetteer.store import CODE, GazetteerWriter
 
 EXPECTED = ("a GeoNames dump (19 tab-separated columns: geonameid, name, asciiname, alternatenames, latitude, "
             "longitude, feature class, feature code, country code, ...)")

@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from gazetteer.database import GazetteerWriter
 from gazetteer.errors import ImportFormatError
 from gazetteer.importers import (
     ImportOptions,
@@ -38,7 +39,6 @@ from gazetteer.importers import (
 )
 from gazetteer.importers.report import ImportReport
 from gazetteer.normalize import name_key
-from gazetteer.store import GazetteerWriter
 
 EXPECTED = ("a Natural Earth layer: an attribute CSV with latitude/longitude (or lat_y/long_x) columns, or a "
             "GeoJSON FeatureCollection")

@@ -18,9 +18,9 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from gazetteer.database import GazetteerWriter
 from gazetteer.importers import ImportOptions, PlaceRecord, consume, country_code, open_text, parse_point
 from gazetteer.importers.report import ImportReport
-from gazetteer.store import GazetteerWriter
 
 EXPECTED = ("an OurAirports airports.csv (comma-separated with a header: id, ident, type, name, latitude_deg, "
             "longitude_deg, ..., keywords)")

@@ -30,6 +30,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from gazetteer.database import GazetteerWriter
 from gazetteer.importers import (
     ImportOptions,
     PlaceRecord,
@@ -43,7 +44,6 @@ from gazetteer.importers.geonames import kind_for
 from gazetteer.importers.report import ImportReport
 from gazetteer.normalize import name_key
 from gazetteer.place import KINDS
-from gazetteer.store import GazetteerWriter
 
 EXPECTED = "a tab-separated table with a header row naming its name, latitude and longitude columns"
 

@@ -1,7 +1,7 @@
 """Sources of the embedded default gazetteer: one module per declared package, plus the curated tables.
 
 Each source module has ``add_to(writer, ctx)``, which streams its places into a
-:class:`gazetteer.store.GazetteerWriter`; ``ctx`` (:class:`BuildContext`) carries
+:class:`gazetteer.database.GazetteerWriter`; ``ctx`` (:class:`BuildContext`) carries
 what later sources need from earlier ones (member cities of regions, country points).
 """
 

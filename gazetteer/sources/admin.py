@@ -9,10 +9,10 @@ from __future__ import annotations
 import csv
 import re
 
+from gazetteer.database import PREFERRED
 from gazetteer.normalize import name_key
 from gazetteer.sources import BuildContext
 from gazetteer.sources.common import central_point, package_data
-from gazetteer.store import PREFERRED
 
 csv.field_size_limit(1 << 24)
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 
+from gazetteer.database import default_prominence
 from gazetteer.normalize import fold
 from gazetteer.progress import progress_bar
 from gazetteer.sources import BuildContext
 from gazetteer.sources.common import looks_like_code, package_data
-from gazetteer.store import default_prominence
 
 #: The least population of a GeoNames cities500 place (other than the seat of a division).
 CITIES500_MIN_POPULATION = 500

@@ -14,11 +14,11 @@ import csv
 import hashlib
 from pathlib import Path
 
+from gazetteer.database import CURATED, DEMONYM, default_prominence
 from gazetteer.errors import ImportFormatError
 from gazetteer.place import KINDS
 from gazetteer.sources import BuildContext
 from gazetteer.sources.cities import CITIES500_MIN_POPULATION
-from gazetteer.store import CURATED, DEMONYM, default_prominence
 
 CURATED_DIR = Path(__file__).resolve().parent.parent / "curated"
 PLACE_COLUMNS = ["id", "name", "kind", "lat", "lon", "country_code", "aliases", "source"]

@@ -14,13 +14,13 @@ import click
 
 # name -> "module:attribute"; each module under geomap/cli/ defines one command or group.
 SUBCOMMANDS = {
-    "gazetteer": "geomap.cli.gazetteer_cmd:gazetteer",
+    "gazetteer": "geomap.cli.gazetteer:gazetteer",
     "places": "geomap.cli.places:places",
     "parse": "geomap.cli.parse:parse",
     "resolve": "geomap.cli.resolve:resolve",
-    "eval": "geomap.cli.eval_cmd:eval_cmd",
+    "eval": "geomap.cli.eval:eval_cmd",
     "claims": "geomap.cli.claims:claims",
-    "map": "geomap.cli.map_cmd:map_cmd",
+    "map": "geomap.cli.map:map_cmd",
     "export": "geomap.cli.export:export",
     "ingest": "geomap.cli.ingest:ingest",
     "query": "geomap.cli.query:query",

@@ -93,7 +93,7 @@ def claims(files, fmt, width_km, no_checks, verbose, config):
     """
     from geomap.claims.geometry import corridor_features, range_features
     from geomap.errors import InputError
-    from geomap.textio import read_articles
+    from geomap.reader import read_articles
 
     skipped = []
 

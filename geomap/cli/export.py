@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from geomap.cli.map_cmd import read_cli_articles
+from geomap.cli.map import read_cli_articles
 from geomap.cli.options import cli_errors, format_option, parser_options
 
 

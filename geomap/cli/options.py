@@ -126,7 +126,7 @@ def make_parser(config, *, claims: bool = True, announce: bool = True):
     say on stderr which recognition mode and home region are active."""
     from dataclasses import replace
 
-    from geomap.text.batch import build_parser
+    from geomap.batch import build_parser
 
     parser = build_parser(replace(config, claims=claims), quiet=False)
     if announce:

@@ -11,7 +11,7 @@ from dataclasses import replace
 import click
 
 from geomap.cli.options import cli_errors, cluster_options, format_option, parser_options, progress, workers_option
-from geomap.textio import MAX_ARTICLE_CHARS
+from geomap.reader import MAX_ARTICLE_CHARS
 
 #: The help of `geomap parse` (a format string: it names the longest article the parser takes).
 PARSE_HELP = f"""Parse every article of INPUTS: text, Markdown and HTML files, JSONL files (one
@@ -64,9 +64,9 @@ Examples:
 @parser_options
 @cli_errors
 def parse(inputs, output, fmt, no_claims, workers, cluster, config):
+    from geomap.batch import to_record
     from geomap.cluster import open_pool
     from geomap.cluster.inputs import count_input_lines, expand_inputs, read_inputs
-    from geomap.text.batch import to_record
 
     errors: list[str] = []
     bar = None  # the progress bar, once parsing starts: a skipped bad line moves it on too

@@ -49,7 +49,7 @@ def places(files, fmt, config):
       geomap places article.txt
       geomap places articles/ --format geojson > places.geojson
     """
-    from geomap.textio import read_articles
+    from geomap.reader import read_articles
 
     parser = None
     errors = []

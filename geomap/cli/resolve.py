@@ -20,7 +20,7 @@ def resolve(infile, output, config):
     Output lines have the format of `geomap parse` (mentions only), one mention
     per given span, in the given order.
     """
-    from geomap.textio import iter_jsonl_articles
+    from geomap.reader import iter_jsonl_articles
 
     parser = make_parser(config, claims=False)
     errors: list[str] = []

@@ -1,13 +1,13 @@
 """Parsing on a Dask cluster: an existing one (``--scheduler``), or local worker processes (``--dask N``).
 
 Parsing is a pure function of ``(id, text)`` given a :class:`ParserConfig`, so
-the cluster runs the same tasks as :class:`~geomap.text.batch.ParsePool`:
+the cluster runs the same tasks as :class:`~geomap.batch.ParsePool`:
 
 * each worker builds one :class:`Parser` (model and read-only gazetteer) once,
   in :class:`~geomap.cluster.worker.ParserPlugin`, a ``distributed.WorkerPlugin``; a worker that
   replaces a dead one builds its own the same way;
 * articles go to the workers in partitions (lists of articles); a partition
-  runs ``task(parser, *args)`` on each with :func:`~geomap.text.batch.run_task`,
+  runs ``task(parser, *args)`` on each with :func:`~geomap.batch.run_task`,
   so a bad article is an error for that article, as in ``geomap parse``;
 * finished partitions are written to a spool directory as they arrive, and read
   back in input order: the output is the one a plain parse gives, and neither a
@@ -18,7 +18,7 @@ again elsewhere. A partition that kills its workers again and again (Dask gives
 up after ``distributed.scheduler.allowed-failures``) is reported as failed
 articles, and the batch goes on.
 
-:class:`DaskPool` has :class:`~geomap.text.batch.ParsePool`'s interface
+:class:`DaskPool` has :class:`~geomap.batch.ParsePool`'s interface
 (``version``, ``map``, a context manager); :func:`open_pool` picks one of them.
 """
 
@@ -34,10 +34,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from geomap.batch import ParsePool
 from geomap.cluster.inputs import INSTALL_CLUSTER, require
 from geomap.errors import ClusterError
 from geomap.pipeline import Parser, ParserConfig
-from geomap.text.batch import ParsePool
 
 __all__ = ["INSTALL_CLUSTER", "ClusterSpec", "DaskPool", "open_pool"]
 
@@ -228,7 +228,7 @@ def _in_order(partitions: Iterable[tuple[int, list]], spool: Path) -> Iterator:
 
 def open_pool(config: ParserConfig, *, workers: int = 1, cluster: ClusterSpec | None = None,
               parser: Parser | None = None) -> ParsePool | DaskPool:
-    """A :class:`DaskPool` on ``cluster`` when given, else a :class:`~geomap.text.batch.ParsePool` of
+    """A :class:`DaskPool` on ``cluster`` when given, else a :class:`~geomap.batch.ParsePool` of
     ``workers`` processes (or this process, on ``parser`` when given)."""
     if cluster is not None:
         return DaskPool(config, cluster)

@@ -1,7 +1,7 @@
 """The inputs of ``geomap parse``: what every command reads, plus globs and URLs (through fsspec).
 
 A local path without glob characters is read by the one reader of every command
-(:func:`geomap.textio.read_articles`: text, Markdown, HTML, JSONL, folders); a
+(:func:`geomap.reader.read_articles`: text, Markdown, HTML, JSONL, folders); a
 glob is expanded locally; a URL (``s3://``, ``gs://``, ``https://``, ...) or a
 glob in one goes through fsspec, so a user with s3fs or gcsfs installed reads
 object storage with no other change.
@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 
 from geomap.errors import InputError
-from geomap.textio import ArticleInput, count_articles, iter_jsonl_stream, read_articles
+from geomap.reader import ArticleInput, count_articles, iter_jsonl_stream, read_articles
 
 #: The command that installs the optional packages for clusters, Parquet and URLs.
 INSTALL_CLUSTER = 'pip install "geomap-mentions[cluster]"'

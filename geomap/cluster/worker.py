@@ -14,9 +14,9 @@ from typing import Any
 
 from distributed import WorkerPlugin, get_worker
 
+from geomap.batch import build_parser, run_task
 from geomap.errors import ClusterError
 from geomap.pipeline import Parser, ParserConfig
-from geomap.text.batch import build_parser, run_task
 
 
 class ParserPlugin(WorkerPlugin):
@@ -65,7 +65,7 @@ def worker_version(name: str) -> str:
 
 def parse_partition(name: str, task: Callable, partition: list[tuple]) -> list[tuple[Any, str | None]]:
     """Run ``task(parser, *args)`` for each ``args`` of a partition on this worker's parser, as
-    :data:`~geomap.text.batch.TaskOutcome` values."""
+    :data:`~geomap.batch.TaskOutcome` values."""
     plugin = _this_workers_plugin(name)
     with plugin.lock:
         return [run_task(plugin.parser, task, args) for args in partition]

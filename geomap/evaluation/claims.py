@@ -30,7 +30,7 @@ from pathlib import Path
 
 from geomap.errors import InputError
 from geomap.evaluation.metrics import ACC_THRESHOLD_KM, great_circle_km
-from geomap.textio import json_object
+from geomap.reader import json_object
 
 __all__ = ["ClaimGold", "ClaimResult", "is_claim_gold_file", "read_claim_gold", "score_claims",
            "range_matches", "same_place_text"]

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from geomap.errors import InputError
-from geomap.textio import json_object
+from geomap.reader import json_object
 
 _DOCUMENT_KEYS = ("id", "corpus", "text", "toponyms")
 

@@ -6,7 +6,7 @@
 - :mod:`geomap.output.csvfile`: the one CSV writer of every command, formula-like cells neutralised.
 - :mod:`geomap.output.markup`: the autoescaping templates all map HTML is made with.
 - :mod:`geomap.output.view`: a map's first view, where the articles' places and claims concentrate.
-- :mod:`geomap.output.records`: Articles rebuilt from ``geomap parse`` JSON lines.
+- :mod:`geomap.output.parse_records`: Articles rebuilt from ``geomap parse`` JSON lines.
 - :mod:`geomap.output.style`: the look of each kind of place, and the legend.
 
 Nothing heavy is imported here: folium and shapely load when a map or export is made.

@@ -145,7 +145,7 @@ class ParquetWriter:
 
     def write(self, record: dict) -> None:
         """Add one parse record (a line of ``geomap parse``)."""
-        from geomap.output.records import article_from_record
+        from geomap.output.parse_records import article_from_record
 
         article_id = record["id"]
         article = article_from_record(record)

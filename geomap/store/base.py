@@ -32,7 +32,7 @@ from geomap.model import Article, ClaimPlace, CorridorClaim, Mention, RangeClaim
 
 # --------------------------------------------------------------------------- records
 def _claim_place_dict(cp: ClaimPlace) -> dict:
-    return {"text": cp.text, "lat": cp.lat, "lon": cp.lon, "inferred": cp.inferred,
+    return {"text": cp.text, "lat": cp.lat, "lon": cp.lon, "inferred": cp.inferred, "area_id": cp.area_id,
             "place_id": cp.place.id if cp.place else None}
 
 
@@ -667,8 +667,8 @@ class StoreBase:
             "SELECT data FROM corridor WHERE article_rid = ? ORDER BY idx", (rid,))]
         places = self._places_by_id(_claim_place_ids(range_data, corridor_data))
         return Article(id=article_id, text=text, sentences=sentences, mentions=mentions,
-                       ranges=[_range_claim(r, places) for r in range_data],
-                       corridors=[_corridor_claim(c, places) for c in corridor_data],
+                       ranges=[RangeClaim.from_record(r, places) for r in range_data],
+                       corridors=[CorridorClaim.from_record(c, places) for c in corridor_data],
                        title=title, source=source, meta=json.loads(meta))
 
     def _places_by_id(self, place_ids: set[str]) -> dict[str, Place]:
@@ -710,25 +710,3 @@ def _claim_place_ids(ranges: list[dict], corridors: list[dict]) -> set[str]:
     return ids
 
 
-def _claim_place(d: dict | None, places: dict[str, Place]) -> ClaimPlace | None:
-    if not d:
-        return None
-    return ClaimPlace(d["text"], d["lat"], d["lon"], places.get(d.get("place_id") or ""), bool(d.get("inferred")))
-
-
-def _target(d: dict, places: dict[str, Place]) -> RangeTarget:
-    return RangeTarget(d["text"], d["lat"], d["lon"], d["distance_km"], d["inside"], bool(d.get("stated", True)),
-                       places.get(d.get("place_id") or ""))
-
-
-def _range_claim(r: dict, places: dict[str, Place]) -> RangeClaim:
-    return RangeClaim(weapon=r["weapon"], range_km=r["range_km"], range_min_km=r["range_min_km"],
-                      range_max_km=r["range_max_km"], qualifier=r["qualifier"],
-                      origin=_claim_place(r["origin"], places), targets=[_target(t, places) for t in r["targets"]],
-                      sentence=r["sentence"], start=r["start"], end=r["end"], range_text=r.get("range_text", ""),
-                      checks=[_target(t, places) for t in r.get("checks", [])])
-
-
-def _corridor_claim(c: dict, places: dict[str, Place]) -> CorridorClaim:
-    return CorridorClaim(kind=c["kind"], name=c["name"], waypoints=[_claim_place(w, places) for w in c["waypoints"]],
-                         sentence=c["sentence"], start=c["start"], end=c["end"])

@@ -4,7 +4,7 @@ The work splits in two on purpose:
 
 - **parse** (:func:`parse_to_record`) is a pure function of ``(id, text)`` returning a
   plain store record (:func:`geomap.store.db.article_record`). It runs in the worker
-  processes of a :class:`geomap.text.batch.ParsePool`, or on the workers of a Dask cluster
+  processes of a :class:`geomap.batch.ParsePool`, or on the workers of a Dask cluster
   (:class:`geomap.cluster.DaskPool`), each holding one :class:`geomap.Parser`.
 - **write** happens only in the parent, one transaction per batch of articles
   (:meth:`StoreBase.save_records`; a batch is at most :data:`BATCH_ARTICLES` articles or
@@ -12,7 +12,7 @@ The work splits in two on purpose:
   killed ingest loses no committed article. Several ingests may write one PostgreSQL
   store at once (:class:`geomap.store.postgis.PostgisStore` upserts by id and content hash).
 
-An article's id is unique per source (see :mod:`geomap.textio`). A second, different text under a
+An article's id is unique per source (see :mod:`geomap.reader`). A second, different text under a
 stored id from another file or URL is a collision: it is reported and skipped, never stored over the
 first article; a changed text from the same file or URL updates its article.
 
@@ -33,11 +33,11 @@ from pathlib import Path
 from geomap.cluster import ClusterSpec, open_pool
 from geomap.errors import WorkerDied
 from geomap.pipeline import ParserConfig
+from geomap.reader import ArticleInput, count_articles, read_articles, same_origin
 from geomap.store.base import StoreBase, article_record
-from geomap.textio import ArticleInput, count_articles, read_articles, same_origin
 
 #: What happened to one input article.
-NEW, UPDATED, REPARSED, UNCHANGED, STALE, FAILED = "new", "updated", "reparsed", "unchanged", "stale", "failed"
+NEW, UPDATED, REPARSED, UNCHANGED, STALE = "new", "updated", "reparsed", "unchanged", "stale"
 #: An input whose id is stored for a different text from another file or URL (reported, not stored).
 COLLIDES = "collides"
 #: A batch (one transaction) holds at most this many articles ...

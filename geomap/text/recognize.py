@@ -23,11 +23,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from gazetteer.database import CODE, CURATED, DEMONYM
 from gazetteer.normalize import SETTLEMENT_PREFIXES, name_key
-from gazetteer.store import CODE, CURATED, DEMONYM
-from geomap.text.abbreviations import state_after
-from geomap.text.english import word_zipf
+from geomap.text.state_abbreviations import state_after
 from geomap.text.weights import RecognitionWeights
+from geomap.text.word_frequency import word_zipf
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 BLOCKING_LABELS = {"PERSON", "ORG", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW", "LANGUAGE", "NORP"}
@@ -230,7 +230,7 @@ def written_as_place_name(flags: int, demonyms: bool) -> bool:
     other names are many and loose (taking them, even of several words, cost precision on the dev data). A
     demonym ("Canadian officials") makes one only when demonyms are counted as mentions.
 
-    >>> from gazetteer.store import CODE, DEMONYM, PREFERRED
+    >>> from gazetteer.database import CODE, DEMONYM, PREFERRED
     >>> written_as_place_name(PREFERRED, False), written_as_place_name(CODE, False)
     (True, False)
     >>> written_as_place_name(PREFERRED | DEMONYM, False), written_as_place_name(PREFERRED | DEMONYM, True)
@@ -440,7 +440,7 @@ def demonym_entity(surface: str, stats: dict[str, NameStats]) -> bool:
     """Whether a people the model names (NORP) is a place's adjective, in the singular or the plural
     ("Syrian", "Russians"), not a group's name ("Arab countries", "a Democrat").
 
-    >>> from gazetteer.store import DEMONYM
+    >>> from gazetteer.database import DEMONYM
     >>> demonym_entity("Russians", {"russian": (0.9, DEMONYM, 1)}), demonym_entity("Democrat", {})
     (True, False)
     """
@@ -470,7 +470,7 @@ def head_completes_name(whole: str, before: list[str], flags: int, same_place) -
     or the whole is a name the team curated that names another place than those words (``same_place(part,
     whole)`` False: "Evin prison" is in Tehran; Evin is also in France); "Yarmouk refugee camp" is Yarmouk.
 
-    >>> from gazetteer.store import CURATED
+    >>> from gazetteer.database import CURATED
     >>> head_completes_name("Evin prison", ["Evin"], CURATED, lambda part, whole: False)
     True
     >>> head_completes_name("Yarmouk camp", ["Yarmouk"], CURATED, lambda part, whole: True)

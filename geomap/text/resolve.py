@@ -28,12 +28,12 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from gazetteer.abbreviations import us_state
+from gazetteer.division_abbreviations import us_state
 from gazetteer.geodesy import within_km
 from gazetteer.normalize import DIVISION_WORDS, SETTLEMENT_WORDS, name_key
 from gazetteer.place import Candidate, Place
-from geomap.text.abbreviations import state_after, state_before_comma
 from geomap.text.recognize import singular
+from geomap.text.state_abbreviations import state_after, state_before_comma
 from geomap.text.weights import ResolutionWeights
 
 # "Idlib province", "Deir ez-Zor governorate", "Clarke County" (when the span stopped before it)

@@ -27,7 +27,7 @@ class RecognitionWeights:
     """Thresholds that decide whether a span names a place (:mod:`geomap.text.recognize`).
 
     Prominence is the gazetteer's 0-1 score of how well known a place of that name is (countries and US
-    states 0.66 and up); word frequencies are wordfreq's Zipf scale (:func:`geomap.text.english.word_zipf`:
+    states 0.66 and up); word frequencies are wordfreq's Zipf scale (:func:`geomap.text.word_frequency.word_zipf`:
     "the" 7.7, "Damascus" 3.6, a word it does not list 0).
     """
 

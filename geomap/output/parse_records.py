@@ -15,7 +15,7 @@ from pathlib import Path
 
 from gazetteer.place import Place
 from geomap.errors import InputError
-from geomap.model import Article, ClaimPlace, CorridorClaim, Mention, RangeClaim, RangeTarget, Sentence
+from geomap.model import Article, CorridorClaim, Mention, RangeClaim, Sentence
 
 
 def is_parse_record(record: object) -> bool:
@@ -52,31 +52,6 @@ def _place(m: dict) -> Place | None:
                  country_code=m.get("country_code"))
 
 
-def _claim_place(d: dict | None) -> ClaimPlace | None:
-    if not d:
-        return None
-    return ClaimPlace(text=d.get("text") or "", lat=d.get("lat"), lon=d.get("lon"),
-                      inferred=bool(d.get("inferred", False)))
-
-
-def _range(d: dict) -> RangeClaim:
-    targets = [RangeTarget(text=t.get("text") or "", lat=t.get("lat"), lon=t.get("lon"),
-                           distance_km=t.get("distance_km"), inside=t.get("inside"))
-               for t in d.get("targets") or []]
-    return RangeClaim(weapon=d.get("weapon"), range_km=d.get("range_km"), range_min_km=d.get("range_min_km"),
-                      range_max_km=d.get("range_max_km"), qualifier=d.get("qualifier"),
-                      origin=_claim_place(d.get("origin")), targets=targets, sentence=d.get("sentence") or "",
-                      start=int(d.get("start") or 0), end=int(d.get("end") or 0),
-                      range_text=d.get("range_text") or "")
-
-
-def _corridor(d: dict) -> CorridorClaim:
-    return CorridorClaim(kind=d.get("kind") or "corridor", name=d.get("name"),
-                         waypoints=[w for w in map(_claim_place, d.get("waypoints") or []) if w is not None],
-                         sentence=d.get("sentence") or "", start=int(d.get("start") or 0),
-                         end=int(d.get("end") or 0))
-
-
 def article_from_record(record: dict, *, where: str = "record") -> Article:
     """Rebuild an Article (mentions with places and sentences, ranges, corridors) from a parse record.
 
@@ -109,8 +84,8 @@ def article_from_record(record: dict, *, where: str = "record") -> Article:
                                 place=_place(m), score=float(m.get("score") or 0.0)))
     return Article(id=str(record.get("id") or where), text=record.get("text") or "",
                    sentences=sorted(sentences.values(), key=lambda s: s.start), mentions=mentions,
-                   ranges=[_range(r) for r in record.get("ranges") or []],
-                   corridors=[_corridor(c) for c in record.get("corridors") or []],
+                   ranges=[RangeClaim.from_record(r) for r in record.get("ranges") or []],
+                   corridors=[CorridorClaim.from_record(c) for c in record.get("corridors") or []],
                    title=record.get("title"), source=record.get("source") or where)
 
 
@@ -153,7 +128,7 @@ def load_articles(paths, make_parser: Callable[[], object], on_error: Callable[[
     """Articles from text/HTML files, directories, raw-article JSONL and ``geomap parse`` JSONL.
 
     Parse records are rebuilt as they are; every other input is read with
-    :func:`geomap.textio.read_articles` and parsed by the parser that
+    :func:`geomap.reader.read_articles` and parsed by the parser that
     ``make_parser()`` returns, created only when some input needs parsing
     (mapping JSONL records never loads spaCy).
 
@@ -167,7 +142,7 @@ def load_articles(paths, make_parser: Callable[[], object], on_error: Callable[[
     on_parsed : callable, optional
         Receives each article as it is parsed (a progress bar's count).
     """
-    from geomap.textio import article_files, read_articles
+    from geomap.reader import article_files, read_articles
 
     articles: list[Article] = []
     parser = None

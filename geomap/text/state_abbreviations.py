@@ -1,6 +1,6 @@
 """US state abbreviations of news style in an article: "Athens, Ga.", "Charleston, W.Va.", "Columbia, S.C.".
 
-The abbreviations themselves are in :mod:`gazetteer.abbreviations`. Recognition uses them to find the
+The abbreviations themselves are in :mod:`gazetteer.division_abbreviations`. Recognition uses them to find the
 abbreviation after a city as a mention of the state; resolution uses them both to resolve that mention and as a
 cue for the city before it.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from gazetteer.abbreviations import state_code
+from gazetteer.division_abbreviations import state_code
 
 # ", Ga." / ", W.Va." / ", W. Va." / ", S.C." / ", NY" right after a place name
 STATE_AFTER_COMMA = re.compile(

@@ -41,9 +41,9 @@ def _run_task(task: Callable, documents: Sequence, *, model: str, gazetteer_path
     order of work does not change the results; a document the parser fails on
     stops the evaluation (its scores would be wrong).
     """
+    from geomap.batch import ParsePool
     from geomap.errors import EvaluationError
     from geomap.pipeline import ParserConfig
-    from geomap.text.batch import ParsePool
 
     config = ParserConfig(gazetteer_path, model, claims=claims, demonyms=demonyms)
     with ParsePool(config, min(workers, len(documents))) as pool:

@@ -23,7 +23,7 @@ def read_cli_articles(paths: tuple[str, ...], config, *, example: bool = False, 
     article at all is an error unless ``required`` is false.
     """
     from geomap.errors import InputError
-    from geomap.output.records import load_articles
+    from geomap.output.parse_records import load_articles
 
     sources = list(paths) + ([str(p) for p in example_paths()] if example else [])
     if not sources:
