@@ -2,8 +2,8 @@
 Canadian provinces and Australian states.
 
 "Athens, Ga.", "Charleston, W.Va.", "Columbia, S.C.", "Portland, OR", "London, ON", "Perth, WA". The geocoder
-reads them in qualified queries (all three countries'); the recogniser and resolver (:mod:`geomap.text.state_abbreviations`)
-US states after a place name in an article.
+reads them in qualified queries (all three countries'); the recogniser and resolver
+(:mod:`geomap.text.state_abbreviations`) US states after a place name in an article.
 They are not names of the gazetteer: "Miss." or "Ind." alone mean nothing of the kind.
 """
 
