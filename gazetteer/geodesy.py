@@ -180,6 +180,26 @@ def bounding_boxes(lat: float, lon: float, km: float) -> list[Box]:
     return lon_span_boxes(min_lat, max_lat, lon - half, lon + half)
 
 
+def area_bounding_boxes(box: Box, km: float) -> list[Box]:
+    """Boxes that together hold every point within ``km`` of an area whose outline lies in ``box``.
+
+    ``box`` is (min_lat, min_lon, max_lat, max_lon). Grown as :func:`bounding_boxes` grows a point's box,
+    with the longitude margin of the box's most poleward latitude (the widest); split at the antimeridian.
+
+    >>> [tuple(round(v, 1) for v in b) for b in area_bounding_boxes((12.1, 42.5, 19.0, 54.5), 2000)]  # Yemen
+    [(-6.0, 21.6, 37.1, 75.4)]
+    """
+    min_lat, min_lon, max_lat, max_lon = box
+    r = (km * SPHERE_SLACK + 1.0) / MEAN_EARTH_RADIUS_KM
+    r_deg = math.degrees(r)
+    south, north = max(min_lat - r_deg, -90.0), min(max_lat + r_deg, 90.0)
+    cos_lat = math.cos(math.radians(max(abs(min_lat), abs(max_lat))))
+    if south <= -90.0 or north >= 90.0 or r >= math.pi / 2 or math.sin(r) >= cos_lat:
+        return [(south, -180.0, north, 180.0)]
+    half = math.degrees(math.asin(math.sin(r) / cos_lat))
+    return lon_span_boxes(south, north, min_lon - half, max_lon + half)
+
+
 def lon_span_boxes(min_lat: float, max_lat: float, west: float, east: float) -> list[Box]:
     """The boxes from longitude ``west`` eastwards to ``east``, split at the antimeridian.
 

@@ -694,3 +694,20 @@ def test_without_postgresql_the_tests_skip_naming_the_install_command_and_fail_u
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="apt-get install postgresql-15-postgis-3"):
         pg.require_postgres()
+
+
+def test_a_range_from_an_area_covers_what_lies_within_range_of_its_outline(db):
+    """The team's Red Sea example claims a 2,000 km missile from Yemen: Eilat lies ~1,580 km from Yemen's
+    outline (2,100 km from its centre point), so the claim covers Eilat; Istanbul lies ~2,400 km from it."""
+    from conftest import EXAMPLES
+
+    runner = CliRunner()
+    ingested = runner.invoke(main, ["ingest", str(EXAMPLES / "red_sea_houthis.txt"), "--db", db, "--workers", "1"])
+    assert ingested.exit_code == 0, ingested.output
+    covering = runner.invoke(main, ["query", "claims", "--covering", "Eilat", "--db", db, "--format", "json"])
+    assert covering.exit_code == 0, covering.output
+    found = [c for c in json.loads(covering.output)["ranges"] if c["range_km"] == 2000]
+    assert found and found[0]["origin"] == "Yemen", covering.output
+    assert 1450 < found[0]["distance_km"] < 1700
+    far = runner.invoke(main, ["query", "claims", "--covering", "41.01,28.98", "--db", db, "--format", "json"])
+    assert far.exit_code == 0 and not [c for c in json.loads(far.output)["ranges"] if c["range_km"] == 2000]

@@ -32,8 +32,12 @@ from geomap.model import Article, ClaimPlace, CorridorClaim, Mention, RangeClaim
 
 # --------------------------------------------------------------------------- records
 def _claim_place_dict(cp: ClaimPlace) -> dict:
-    return {"text": cp.text, "lat": cp.lat, "lon": cp.lon, "inferred": cp.inferred, "area_id": cp.area_id,
-            "place_id": cp.place.id if cp.place else None}
+    d = {"text": cp.text, "lat": cp.lat, "lon": cp.lon, "inferred": cp.inferred, "area_id": cp.area_id,
+         "place_id": cp.place.id if cp.place else None}
+    if cp.outline is not None:  # a range from an area reaches from its outline: the index needs the outline's box
+        min_lon, min_lat, max_lon, max_lat = cp.outline.bounds
+        d["area_box"] = [min_lat, min_lon, max_lat, max_lon]
+    return d
 
 
 def _target_dict(t: RangeTarget) -> dict:
@@ -538,25 +542,40 @@ class StoreBase:
         articles = self.articles_mentioning([r[0] for r in inside], limit=limit, contexts=contexts)
         return NearResult(center, km, places, articles)
 
-    def _range_rows(self, where: str, params: Sequence, limit: int | None = None) -> list[tuple]:
-        """Range claim rows (article id, weapon, range_km, origin text, origin lat, lon, sentence)."""
+    def _range_rows(self, where: str, params: Sequence, limit: int | None = None,
+                    with_area: bool = False) -> list[tuple]:
+        """Range claim rows (article id, weapon, range_km, origin text, origin lat, lon, sentence), and with
+        ``with_area`` the origin's area id last (None for an origin that is a point)."""
         rows = self._rows(
             "SELECT a.id, c.weapon, c.range_km, c.data, c.origin_lat, c.origin_lon, c.sentence FROM range_claim c"
             f" JOIN article a ON a.rid = c.article_rid WHERE {where} ORDER BY a.id, c.idx LIMIT ?",
             (*params, self._limit(limit)))
-        return [(aid, weapon, km, (json.loads(data).get("origin") or {}).get("text"), lat, lon, sentence)
-                for aid, weapon, km, data, lat, lon, sentence in rows]
+        out = []
+        for aid, weapon, km, data, lat, lon, sentence in rows:
+            origin = json.loads(data).get("origin") or {}
+            out.append((aid, weapon, km, origin.get("text"), lat, lon, sentence)
+                       + ((origin.get("area_id"),) if with_area else ()))
+        return out
+
+    def _reach_km(self, lat: float | None, lon: float | None, area_id: str | None, point: QueryPoint) -> float:
+        """How far the point lies from a range's origin: from the area's outline when the origin is an area
+        (0 inside it), else from the origin's point; measured on WGS84."""
+        outline = self._gazetteer_open().outline(area_id) if area_id else None
+        if outline is not None:
+            return geodesy.distance_to_outline_km(point.lat, point.lon, outline)
+        return geodesic_km(lat, lon, point.lat, point.lon)
 
     def claims_covering(self, point: QueryPoint) -> list[RangeMatch]:
-        """The range claims whose circle (origin, range_km) covers the point: geodesic distance <= range.
+        """The range claims whose reach covers the point: geodesic distance <= range, from the origin's point
+        or, for an origin that is an area (a country, a region), from its outline.
 
         The backend's index gives the candidates; each is then measured on WGS84.
         """
         with self._read_errors():
-            rows = self._range_rows(*self._ranges_at(point.lat, point.lon))
+            rows = self._range_rows(*self._ranges_at(point.lat, point.lon), with_area=True)
         out = []
-        for row in rows:
-            d = geodesic_km(row[4], row[5], point.lat, point.lon)
+        for *row, area_id in rows:
+            d = self._reach_km(row[4], row[5], area_id, point)
             if d <= row[2]:
                 out.append(RangeMatch(*row, distance_km=d))
         return out

@@ -326,7 +326,7 @@ class ArticleStore(StoreBase):
             (article_rid, idx, r.get("weapon"), r.get("range_km"), lat, lon, r.get("sentence") or "",
              json.dumps(r, ensure_ascii=False))).lastrowid
         self.con.executemany("INSERT INTO range_rtree VALUES (?,?,?,?,?)",
-                             rtree_rows(rid, range_boxes(lat, lon, r.get("range_km"))))
+                             rtree_rows(rid, range_boxes(lat, lon, r.get("range_km"), origin.get("area_box"))))
 
     def _insert_corridor(self, article_rid: int, idx: int, c: dict) -> None:
         rid = self.con.execute(

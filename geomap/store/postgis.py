@@ -216,7 +216,9 @@ class PostgisStore(StoreBase):
         return f"ST_DWithin(p.geog, {POINT}::geography, ?)", [lon, lat, km * 1000 + SLACK_M]
 
     def _ranges_at(self, lat: float, lon: float) -> tuple[str, list]:
-        return (f"c.reach && {POINT} AND ST_DWithin(c.origin, {POINT}::geography, c.range_km * 1000 + {SLACK_M})",
+        # a range from an area reaches from the area's outline, not its point: the box alone prefilters it
+        return (f"c.reach && {POINT} AND (c.data::jsonb -> 'origin' ->> 'area_id' IS NOT NULL"
+                f" OR ST_DWithin(c.origin, {POINT}::geography, c.range_km * 1000 + {SLACK_M}))",
                 [lon, lat, lon, lat])
 
     def _corridors_near(self, lat: float, lon: float, km: float) -> tuple[str, list]:
@@ -332,7 +334,7 @@ class PostgisStore(StoreBase):
                     lat, lon = origin.get("lat"), origin.get("lon")
                     ranges.append((rid, i, r.get("weapon"), r.get("range_km"), lat, lon, r.get("sentence") or "",
                                    json.dumps(r, ensure_ascii=False), lon, lat,
-                                   _boxes_wkt(range_boxes(lat, lon, r.get("range_km")))))
+                                   _boxes_wkt(range_boxes(lat, lon, r.get("range_km"), origin.get("area_box")))))
                 for i, c in enumerate(record["corridors"]):
                     corridors.append((rid, i, c.get("kind") or "corridor", c.get("name"), c.get("sentence") or "",
                                       json.dumps(c, ensure_ascii=False), _line_wkt(c.get("waypoints") or [])))

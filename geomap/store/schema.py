@@ -142,9 +142,16 @@ def create_script() -> str:
 
 
 # --------------------------------------------------------------------------- boxes of claims (SQLite R*Trees)
-def range_boxes(lat: float | None, lon: float | None, km: float | None) -> list[geodesy.Box]:
-    """The boxes holding a range claim's circle; none when the claim has no origin or no range."""
-    if lat is None or lon is None or not km:
+def range_boxes(lat: float | None, lon: float | None, km: float | None,
+                area_box: Sequence[float] | None = None) -> list[geodesy.Box]:
+    """The boxes holding a range claim's reach: the circle around its origin, or, for an origin that is an
+    area, everything within ``km`` of the area's ``area_box`` (min_lat, min_lon, max_lat, max_lon); none when
+    the claim has no origin or no range."""
+    if not km:
+        return []
+    if area_box:
+        return geodesy.area_bounding_boxes(tuple(area_box), float(km))
+    if lat is None or lon is None:
         return []
     return geodesy.bounding_boxes(lat, lon, float(km))
 
