@@ -94,7 +94,7 @@ def test_a_weapon_named_in_the_next_sentence_still_makes_the_claim(parser):
     # the range of one test flight
     "It appears the ground range of the test launch was about 900 km, landing off Hokkaido.",
     # places said to be within range of a calculation, with no figure and no weapon putting them there
-    "Lima and Quito appear to be well within range of this missile, while Bogota may be just out of range.",
+    "Lima and Quito would sit comfortably within range of such a missile, while Bogota might be just beyond it.",
 ])
 def test_distances_that_are_not_ranges_give_no_claim(parser, text):
     assert ranges_of(parser, text) == []
@@ -110,7 +110,7 @@ def test_origin_fired_from_a_city(parser):
 
 def test_origin_where_launchers_are_based_in_the_sentence_before_is_inferred(parser):
     text = ("Officials believe the launchers are based near Brest. "
-            "The range of the missile is estimated at up to 2,500 kilometres.")
+            "The range of this missile is estimated at as much as 2,500 kilometres.")
     [claim] = ranges_of(parser, text)
     assert claim.origin.text == "Brest" and claim.origin.inferred
 
@@ -157,7 +157,7 @@ def test_origin_named_by_a_common_noun_is_kept_as_text(parser):
     "Iran's missile has a range of 2,000 km, state media said.",
     "Ukraine has been given missiles that have a range of 300 km.",
     "Rockets with a range of 40 km were fired from the direction of the sea.",
-    "Japan's new missiles will have a range of up to 1,000 kilometers.",
+    "Japan's planned missiles should have a range of up to 1,000 kilometers.",
 ])
 def test_owners_and_directions_are_not_origins(parser, text):
     [claim] = ranges_of(parser, text)

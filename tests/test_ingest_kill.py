@@ -27,7 +27,6 @@ import threading
 import time
 from pathlib import Path
 
-from conftest import require_shared
 from geomap.store import ArticleStore
 
 REPO = Path(__file__).resolve().parents[1]
@@ -37,6 +36,10 @@ ROUNDS = 6
 
 def write_corpus(path: Path) -> list[str]:
     """A JSONL of the sample article and dev articles (read from ../shared at run time); returns the ids."""
+    # Imported here, not at the top: spawned children import this module, and there the repository's root
+    # conftest.py (the doctests') is the module named conftest.
+    from conftest import require_shared
+
     lines = []
     dev = require_shared("eval/dev")
     with open(dev / "seed.jsonl") as seed, open(dev / "geovirus.dev.jsonl") as geovirus:

@@ -71,7 +71,7 @@ _PREP_ROLES = {
 _LIST_GAP_RE = re.compile(
     r"^\s*(?:\([^()]*\)\s*)?(?:(?:,|and|or|-|–|—)\s*(?:the\s+)?(?:[A-Z][\w'’-]+\s*(?=,|and\b|or\b|[-–—]))?)+$")
 _ASIDE_RE = re.compile(r"\s*\)")
-# A named corridor stating its course: "the Strait of Hormuz, which lies between Oman and Iran, links ...".
+# A named corridor stating its course: "the Kerch Strait, lying between Crimea and Russia, joins ...".
 _LINKS_AFTER_RE = re.compile(r"[^.;]{0,60}?\b(?:links?|linking|connects?|connecting|joins?|runs?)\b", re.IGNORECASE)
 _SUPPLIER_AFTER_RE = re.compile(
     # the present tense of a trade; "has sent aid to Zimbabwe" is one delivery
@@ -231,7 +231,7 @@ def route_waypoints(context: ArticleContext, sentence: Sentence, lo: int, hi: in
         if role:
             found.append(_Waypoint(claim_place(mention), role, mention.start, mention.end))
         elif previous and previous[1] and _CONTAINER_GAP_RE.match(gap):
-            previous = (mention.end, previous[1])  # "to Haifa Port in Israel, Abu Dhabi Port to ...": the
+            previous = (mention.end, previous[1])  # "to the port of Mersin in Turkey, Limassol to ...": the
             continue                                # container is no waypoint, and the list goes on
         previous = (mention.end, role)
     return found
