@@ -110,7 +110,7 @@ def test_origin_fired_from_a_city(parser):
 
 def test_origin_where_launchers_are_based_in_the_sentence_before_is_inferred(parser):
     text = ("Officials believe the launchers are based near Brest. "
-            "The range of this missile is estimated at as much as 2,500 kilometres.")
+            "The range of this missile is estimated at up to 2,500 kilometres.")
     [claim] = ranges_of(parser, text)
     assert claim.origin.text == "Brest" and claim.origin.inferred
 
