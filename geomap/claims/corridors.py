@@ -204,30 +204,7 @@ def route_waypoints(context: ArticleContext, sentence: Sentence, lo: int, hi: in
         gap = text[previous[0] if previous else sentence.start:mention.start]
         if _ASIDE_RE.match(text, mention.end) and "(" in gap and ")" not in gap:
             continue
-        role = None
-        if _AWAY_RE.search(gap):
-            pass  # "divert traffic away from the Bab el-Mandeb": avoided, not on the route
-        elif previous and _POSSESSIVE_GAP_RE.match(gap):
-            if found and found[-1].end == previous[0]:
-                role = found.pop().role  # the held place takes the possessor's role
-        elif previous and _HYPHEN_GAP_RE.match(gap) and previous[1] in ("pair", "start", None):
-            role = "end"  # "the Iraq-Syria corridor"
-            if found and found[-1].role == "pair":
-                found[-1] = _Waypoint(found[-1].place, "start", found[-1].start)
-        elif previous and previous[1] and _LIST_GAP_RE.match(gap):
-            role = "end" if previous[1] == "pair" else previous[1]
-            if role == "end" and _NEW_LEG_AFTER_RE.match(text, mention.end):
-                role = "start"  # "from A to B, C to D": C starts a route of its own
-        elif prep := _ROUTE_PREP_RE.search(gap):
-            role = _PREP_ROLES.get(re.sub(r"\s+", " ", prep.group("prep").lower()), "via")
-        elif not found and _SUPPLIER_AFTER_RE.match(text, mention.end):
-            role = "start"  # "Iran supplies weapons to the Houthis through Oman": the supplier is where it starts
-        elif _HYPHEN_AFTER_RE.match(text, mention.end) and mention.end < hi and not mention.text.isupper():
-            # (an upper-case name before a dash is a dateline: "TAIPEI—China's army")
-            role = "pair"
-        elif _PATH_WORD_RE.search(gap[-_PATH_WORD_WINDOW:]):
-            # a path word too far for the patterns: the dependency parse says which argument the place is
-            role = _parsed_role(context, sentence, mention)
+        role = _waypoint_role(context, sentence, mention, gap, previous, found, hi)
         if role:
             found.append(_Waypoint(claim_place(mention), role, mention.start, mention.end))
         elif previous and previous[1] and _CONTAINER_GAP_RE.match(gap):
@@ -235,6 +212,47 @@ def route_waypoints(context: ArticleContext, sentence: Sentence, lo: int, hi: in
             continue                                # container is no waypoint, and the list goes on
         previous = (mention.end, role)
     return found
+
+
+def _waypoint_role(context: ArticleContext, sentence: Sentence, mention, gap: str, previous: tuple | None,
+                   found: list[_Waypoint], hi: int) -> str | None:
+    """The route role of a place from the words between it and the place before (``gap``): the first rule
+    that speaks decides; None when it is on no route. May change the waypoints ``found`` so far."""
+    text = context.article.text
+    if _AWAY_RE.search(gap):
+        return None  # "divert traffic away from the strait": avoided, not on the route
+    if previous:
+        listed = _role_after_previous(text, mention, gap, previous, found)
+        if listed is not False:
+            return listed
+    if prep := _ROUTE_PREP_RE.search(gap):
+        return _PREP_ROLES.get(re.sub(r"\s+", " ", prep.group("prep").lower()), "via")
+    if not found and _SUPPLIER_AFTER_RE.match(text, mention.end):
+        return "start"  # "Iran supplies weapons to the Houthis through Oman": the supplier is where it starts
+    if _HYPHEN_AFTER_RE.match(text, mention.end) and mention.end < hi and not mention.text.isupper():
+        return "pair"  # (an upper-case name before a dash is a dateline: "TAIPEI—China's army")
+    if _PATH_WORD_RE.search(gap[-_PATH_WORD_WINDOW:]):
+        # a path word too far for the patterns: the dependency parse says which argument the place is
+        return _parsed_role(context, sentence, mention)
+    return None
+
+
+def _role_after_previous(text: str, mention, gap: str, previous: tuple, found: list[_Waypoint]
+                         ) -> str | None | bool:
+    """The role a place takes from the place before it: a possessor's ("Israel's Haifa Port"), the second of a
+    dash pair ("the Iraq-Syria corridor"), the next of a list; False when the gap joins them in no such way."""
+    if _POSSESSIVE_GAP_RE.match(gap):
+        # the held place takes the possessor's role
+        return found.pop().role if found and found[-1].end == previous[0] else None
+    if _HYPHEN_GAP_RE.match(gap) and previous[1] in ("pair", "start", None):
+        if found and found[-1].role == "pair":
+            found[-1] = _Waypoint(found[-1].place, "start", found[-1].start)
+        return "end"
+    if previous[1] and _LIST_GAP_RE.match(gap):
+        role = "end" if previous[1] == "pair" else previous[1]
+        # "from A to B, C to D": C starts a route of its own
+        return "start" if role == "end" and _NEW_LEG_AFTER_RE.match(text, mention.end) else role
+    return False
 
 
 def _parsed_role(context: ArticleContext, sentence: Sentence, mention) -> str | None:
@@ -327,45 +345,66 @@ def _kind_claims(context: ArticleContext, index: int) -> list[CorridorClaim]:
     matches = list(_KIND_RE.finditer(sentence.text))
     claims = []
     for match, (lo, hi) in zip(matches, _scopes(sentence, matches)):
-        kind = _kind_of(match)
-        lo_word, hi_word = sentence.start + match.start(), sentence.start + match.end()
-        holder = next((m for m in context.mentions_in(sentence.start, sentence.end)
-                       if m.start < hi_word and lo_word < m.end), None)
-        if holder is not None and not find_named_corridors(holder.text):
-            continue  # the route word is part of a place name ("Sams Crossing"), not of a corridor's
-                      # ("the Netzarim Corridor", which recognition may also take for a place)
-        if match.group(0).lower().startswith("by ") and not _motion_verb(sentence.text):
-            continue  # "surrounded by sea" is not a route
-        # Places after the route word first ("the corridor from Iraq to Syria"); those before it
-        # only when none follow ("sail from Larnaca to Gaza along a maritime corridor").
-        name = None if match.group(0).lower().startswith("by ") else corridor_name(sentence.text, match.start(),
-                                                                                   match.end())
-        if holder is not None:
-            name = holder.text
-        tabled = bool(name and find_named_corridors(name))
-        chain = _chain_before(context, sentence, sentence.start + match.start())
-        waypoints = (chain or route_waypoints(context, sentence, sentence.start + match.start(), hi)
-                     or ([] if tabled else route_waypoints(context, sentence, lo, sentence.start + match.end())))
-        if chain:
-            name = context.article.text[chain[0].start:sentence.start + match.end()]
-        if _GAP_RE.fullmatch(match.group(0)) and not tabled:
-            continue  # a gap or a trail only by its known name: "the Darien Gap", not "the Portland Trail Blazers"
-        if kind in ("railway", "highway") and not tabled and len(waypoints) < 2:
-            continue  # a road or a railway is a route where the text runs it between places: not
-                      # "Old Lexington Highway", "a road and a railway"
-        if not waypoints and not tabled:
-            waypoints = _neighbour_waypoints(context, index)  # a named corridor of the table keeps its course
-        if kind in ("crossing", "route", "corridor", "railway", "highway") and not name and len(waypoints) < 2:
-            continue  # "a crossing", "the route" without places say nothing spatial; nor does a corridor with
-                      # one ("the town that gives the corridor its name ... move from Warsaw to the border")
-        if not waypoints and not name:
-            continue
-        for leg, route in enumerate(split_routes(waypoints) or [[]]):
-            claims.append(CorridorClaim(
-                kind=kind, name=name if leg == 0 else None, waypoints=order_waypoints(route),
-                sentence=sentence.text, start=sentence.start + match.start(), end=sentence.start + match.end(),
-            ))
+        claims += _route_word_claims(context, index, match, lo, hi)
     return claims
+
+
+def _route_word_claims(context: ArticleContext, index: int, match: re.Match, lo: int, hi: int
+                       ) -> list[CorridorClaim]:
+    """The claims one route word anchors (its scope in the sentence is [lo, hi)); [] when it states no route."""
+    sentence = context.sentences[index]
+    start, end = sentence.start + match.start(), sentence.start + match.end()
+    holder = next((m for m in context.mentions_in(sentence.start, sentence.end) if m.start < end and start < m.end),
+                  None)
+    if holder is not None and not find_named_corridors(holder.text):
+        return []  # the route word is part of a place name ("Sams Crossing"), not of a corridor's
+                   # ("the Netzarim Corridor", which recognition may also take for a place)
+    by_word = match.group(0).lower().startswith("by ")
+    if by_word and not _motion_verb(sentence.text):
+        return []  # "surrounded by sea" is not a route
+    name = holder.text if holder is not None else (
+        None if by_word else corridor_name(sentence.text, match.start(), match.end()))
+    tabled = bool(name and find_named_corridors(name))
+    chain = _chain_before(context, sentence, start)
+    waypoints = chain or _route_word_course(context, sentence, (lo, start, end, hi), tabled)
+    if chain:
+        name = context.article.text[chain[0].start:end]
+    kind = _kind_of(match)
+    if _names_no_route(match, kind, tabled, waypoints):
+        return []
+    if not waypoints and not tabled:
+        waypoints = _neighbour_waypoints(context, index)  # a named corridor of the table keeps its course
+    if _says_nothing_spatial(kind, name, waypoints):
+        return []
+    return [CorridorClaim(kind=kind, name=name if leg == 0 else None, waypoints=order_waypoints(route),
+                          sentence=sentence.text, start=start, end=end)
+            for leg, route in enumerate(split_routes(waypoints) or [[]])]
+
+
+def _route_word_course(context: ArticleContext, sentence: Sentence, bounds: tuple[int, int, int, int],
+                       tabled: bool) -> list[_Waypoint]:
+    """The places of a route word's course: those after it first ("the corridor from Iraq to Syria"); those before
+    it only when none follow ("sail from Larnaca to Gaza along a maritime corridor") and it is no table corridor.
+    ``bounds`` are the article offsets (scope start, word start, word end, scope end)."""
+    lo, start, end, hi = bounds
+    return (route_waypoints(context, sentence, start, hi)
+            or ([] if tabled else route_waypoints(context, sentence, lo, end)))
+
+
+def _names_no_route(match: re.Match, kind: str, tabled: bool, waypoints: list) -> bool:
+    """A gap or a trail is a route only by its known name ("the Darien Gap", not "the Portland Trail Blazers");
+    a road or a railway only where the text runs it between places (not "Old Lexington Highway")."""
+    if _GAP_RE.fullmatch(match.group(0)) and not tabled:
+        return True
+    return kind in ("railway", "highway") and not tabled and len(waypoints) < 2
+
+
+def _says_nothing_spatial(kind: str, name: str | None, waypoints: list) -> bool:
+    """"a crossing", "the route" without places say nothing spatial; nor does an unnamed corridor with one place
+    ("the town that gives the corridor its name"); nor a route word with neither places nor a name."""
+    if kind in ("crossing", "route", "corridor", "railway", "highway") and not name and len(waypoints) < 2:
+        return True
+    return not waypoints and not name
 
 
 def _chain_before(context: ArticleContext, sentence: Sentence, word_start: int) -> list[_Waypoint]:
@@ -454,22 +493,34 @@ def _with_named_course(claims: list[CorridorClaim], sentence: Sentence) -> list[
     if not any(c.name for c in claims) and (claims or not _motion_verb(sentence.text)):
         return claims  # no name to look up, and nothing moves along a named corridor
     named = find_named_corridors(sentence.text)
+    _give_table_courses(claims, sentence, named)
+    if claims or not _motion_verb(sentence.text):
+        return claims
+    return _table_corridor_moved_along(sentence, named)
+
+
+def _give_table_courses(claims: list[CorridorClaim], sentence: Sentence, named: list) -> None:
+    """Give each claim naming a table corridor, with fewer than two places of its own, a course: the unnamed
+    route beside it in the sentence ("the Lachin corridor, the only road linking A to B"), else the table's."""
     for claim in list(claims):
         entry = next((e for e, a, b in named if claim.name and _overlaps(claim, sentence, a, b)), None)
         if entry is None or len(claim.waypoints) >= 2:
             continue  # the text's own course first ("the Lachin corridor from Goris to Stepanakert")
-        # "the Lachin corridor, the only road linking Armenia to Nagorno-Karabakh": the text's course first
         apposed = next((c for c in claims if c is not claim and not c.name and len(c.waypoints) >= 2), None)
         if apposed is not None:
             claim.waypoints = apposed.waypoints
             claims.remove(apposed)
         else:
             claim.waypoints = list(entry.waypoints)
+
+
+def _table_corridor_moved_along(sentence: Sentence, named: list) -> list[CorridorClaim]:
+    """A table corridor is a route of its own only where something moves along it ("through", "via", "links")."""
     used = [(e, a, b) for e, a, b in named
             if (_ROUTE_PREP_RE.search(sentence.text[:a]) and not _AWAY_RE.search(sentence.text[:a]))
             or _LINKS_AFTER_RE.match(sentence.text, b)]
-    if claims or not used or not _motion_verb(sentence.text):
-        return claims  # a table corridor is a route of its own only where something moves along it ("through")
+    if not used:
+        return []
     entry, a, b = used[0]
     return [CorridorClaim(kind=entry.kind, name=sentence.text[a:b], waypoints=list(entry.waypoints),
                           sentence=sentence.text, start=sentence.start + a, end=sentence.start + b)]
