@@ -187,7 +187,7 @@ def area_bounding_boxes(box: Box, km: float) -> list[Box]:
     with the longitude margin of the box's most poleward latitude (the widest); split at the antimeridian.
 
     >>> [tuple(round(v, 1) for v in b) for b in area_bounding_boxes((12.1, 42.5, 19.0, 54.5), 2000)]  # Yemen
-    [(-6.0, 21.6, 37.1, 75.4)]
+    [(-6.0, 23.3, 37.1, 73.7)]
     """
     min_lat, min_lon, max_lat, max_lon = box
     r = (km * SPHERE_SLACK + 1.0) / MEAN_EARTH_RADIUS_KM
