@@ -222,8 +222,49 @@ def test_used_as_surname_and_its_threshold():
 
 def test_person_surnames_reads_titles_speech_and_the_models_full_names():
     text = "Officer Quint arrived. Lena Marlow spoke first, then Hale said the road was shut."
-    ents = [_Ent("Lena Marlow", "PERSON"), _Ent("Kibbutz Dan", "PERSON"), _Ent("Quint", "PERSON")]
+    ents = [_Ent("Lena Marlow", "PERSON"), _Ent("Kibbutz Dan", "PERSON"), _Ent("Quint", "PERSON"),
+            _Ent("Hale", "PERSON")]
     assert rec.person_surnames(text, ents) == {"quint", "marlow", "hale"}
+
+
+def test_a_name_before_said_is_a_surname_only_when_a_person_has_it():
+    text = "Traders in Manbij said the market reopened; Rana Kassem said prices rose, and Kassem said more."
+    ents = [_Ent("Rana Kassem", "PERSON")]
+    assert rec.person_surnames(text, ents) == {"kassem"}
+    assert rec.person_surnames(text, ents + [_Ent("Manbij", "PERSON")]) == {"kassem", "manbij"}
+
+
+@pytest.mark.parametrize("text, name, expected", [
+    ("Clashes went on in Raqqa all week.", "Raqqa", True),
+    ("Artillery shelled Homs at dawn.", "Homs", True),
+    ("Drones struck Kharkiv overnight.", "Kharkiv", True),
+    ("Fighting near Bakhmut intensified.", "Bakhmut", True),
+    ("Raqqa residents queued for bread.", "Raqqa", False),
+    ("The Homs delegation left early.", "Homs", False),
+])
+def test_locative_cue(text, name, expected):
+    assert rec.locative_cue(text, text.index(name)) is expected
+
+
+def test_locative_place_allows_a_prominent_name_that_is_no_common_word():
+    assert rec.locative_place_allows("Raqqa", 0.6, RW)
+    assert not rec.locative_place_allows("Raqqa", 0.2, RW)
+    assert not rec.locative_place_allows("Hope", 0.9, RW)
+    assert not rec.locative_place_allows("Raqqa", 0.6, RecognitionWeights(locative_prominence=0.7))
+
+
+@pytest.mark.parametrize("text, name, expected", [
+    ("A report by Chatham House found gaps.", "Chatham", True),
+    ("Editors at the Jordan Times declined.", "Jordan", True),
+    ("The Kyiv Independent reported losses.", "Kyiv", True),
+    ("Supporters of Newcastle United marched.", "Newcastle", True),
+    ("Fellows of the Brookings Institution wrote.", "Brookings", True),
+    ("Strikes hit Gaza City again.", "Gaza", False),
+    ("Rain fell on Kuwait City today.", "Kuwait", False),
+    ("He flew to Jordan on Monday.", "Jordan", False),
+])
+def test_organisation_head_after(text, name, expected):
+    assert rec.organisation_head_after(text, at(text, name)[1]) is expected
 
 
 def test_state_abbreviation_spans_take_what_they_find():

@@ -76,6 +76,10 @@ class RecognitionWeights:
     #: "close to Sderot", "Kaliningrad"): a whole entity that names a place this prominent, and no common word,
     #: is a place (16c5e4a, f9bb4bf).
     mislabelled_place_prominence: float = 0.5
+    #: ``locative_place_allows``: a name after "in", "at", "near", "hit", "shelled"... is a place whatever
+    #: label the model gave it when it is at least this prominent (and no common word): the model calls
+    #: "Aleppo" a people or a language in such sentences (issue 22); the same bar as a mislabelled place.
+    locative_prominence: float = 0.5
     #: ``model_label_allows``: a whole organisation entity that names a place this prominent is that place's
     #: institution and counts for it ("the Ohio Supreme Court" is in Ohio) (9820ec7).
     organisation_whole_prominence: float = 0.45
