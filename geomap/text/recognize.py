@@ -75,6 +75,12 @@ ORGANISATION_AFTER = re.compile(r"\s+(?:House|Institute|Institution|Times|Post|H
                                 r"Independent|Observer|Journal|Club|FC|United|University|College|Council|"
                                 r"Commission|Foundation|Group|Bank|Airlines|Airways|Corporation|Company)\b")
 
+#: "the Strip", "the kingdom", "the enclave": a short form that may refer back to a place named before it.
+REFERENCE = re.compile(r"\b[Tt]he\s+(Strip|[Kk]ingdom|[Ee]nclave|[Pp]eninsula|[Ii]sland|[Ee]mirate|[Rr]epublic)\b"
+                       r"(?!\s+of\b)")
+#: The source of a span that refers back to a place named before it (:func:`reference_spans`).
+REFERENCE_SOURCE = "reference"
+
 #: Words that name regions somewhere ("Centre", "Western") but alone, in English text, are directions.
 GENERIC_WORDS = frozenset({"north", "south", "east", "west", "northern", "southern", "eastern", "western",
                            "northeast", "northwest", "southeast", "southwest", "central", "centre", "center",
@@ -573,6 +579,23 @@ def state_abbreviation_spans(text: str, spans: list[Span], taken: Occupancy) -> 
     return out
 
 
+def reference_spans(text: str, taken: Occupancy) -> list[Span]:
+    """Short forms that may refer back to a place named before ("the Strip", "the kingdom", "the
+    peninsula"), not part of a name ("the Kingdom of Jordan"), which ``taken`` then
+    holds. Resolution reads each as the place it refers to, or drops it (:func:`geomap.text.resolve.referent`).
+
+    >>> text = "Aid reached the Strip; the Kingdom of Bahrain agreed."
+    >>> [s.text for s in reference_spans(text, Occupancy(len(text)))]
+    ['Strip']
+    """
+    out = []
+    for m in REFERENCE.finditer(text):
+        if taken.free(m.start(1), m.end(1)):
+            out.append(Span(m.start(1), m.end(1), m.group(1), REFERENCE_SOURCE, None))
+            taken.take(m.start(1), m.end(1))
+    return out
+
+
 # --------------------------------------------------------------------------- the recognizer
 
 @dataclass(slots=True)
@@ -640,6 +663,10 @@ class Recognizer:
         taken = Occupancy(len(text), [(sp.start, sp.end) for sp in spans])
         spans += self._gazetteer_spans(scan, taken)
         spans += state_abbreviation_spans(text, spans, taken)
+        # 2c. short forms that refer back ("the Strip"), in place of what the model made of them
+        spans = [sp for sp in spans if not (REFERENCE.fullmatch(f"the {sp.text}") and sp.source == "ner")]
+        taken = Occupancy(len(text), [(sp.start, sp.end) for sp in spans])
+        spans += reference_spans(text, taken)
         # 3. one sense per discourse
         return sorted(self._one_sense_per_discourse(scan, spans), key=lambda s: s.start)
 
