@@ -248,7 +248,7 @@ def test_locative_cue(text, name, expected):
 
 def test_locative_place_allows_a_prominent_name_that_is_no_common_word():
     assert rec.locative_place_allows("Raqqa", 0.6, RW)
-    assert not rec.locative_place_allows("Raqqa", 0.2, RW)
+    assert not rec.locative_place_allows("Raqqa", 0.3, RW)
     assert not rec.locative_place_allows("Hope", 0.9, RW)
     assert not rec.locative_place_allows("Raqqa", 0.6, RecognitionWeights(locative_prominence=0.7))
 

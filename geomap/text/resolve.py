@@ -693,12 +693,19 @@ class Resolver:
 
     def division_candidates(self, surface: str, word: str, cands: tuple[Candidate, ...]) -> tuple[Candidate, ...]:
         """A name followed by a division's generic word ("Mahra governorate"): the divisions the gazetteer
-        finds for the whole first (loose spellings of it only when none is written as such), then the name's
-        own candidates."""
+        finds for the whole first (a loose spelling only when it holds the name: "Al Mahrah"), then the name's
+        own candidates; unless the name is a division's as written, or a place of the name lies in the
+        division's country: then the cue ranks the name's own places."""
+        if any(c.place.kind in DIVISION_KINDS and c.match in AS_WRITTEN for c in cands):
+            return cands     # the name is a division's as written ("Linares" province): the cue ranks it
+        key = name_key(surface)
+        # a loose spelling of the whole only when it holds the name as written ("Al Mahrah" for "Mahra")
         found = [c for c in self.gaz.lookup(f"{surface} {word}", limit=self.weights.candidates)
-                 if c.place.kind in DIVISION_KINDS]
-        if any(c.match not in LOOSE_MATCHES for c in found):   # "Clarke County" as written: no loose namesake
-            found = [c for c in found if c.match not in LOOSE_MATCHES]
+                 if c.place.kind in DIVISION_KINDS and (c.match not in LOOSE_MATCHES or key in name_key(c.place.name))]
+        # a town of the name in the division's country is what the name says ("Farrukhabad district"): the cue
+        # ranks the name's own places
+        own = {c.place.country_code for c in cands}
+        found = [c for c in found if c.place.country_code not in own]
         ids = {c.place.id for c in found}
         return tuple(found) + tuple(c for c in cands if c.place.id not in ids)
 
@@ -725,8 +732,13 @@ class Resolver:
         codes = [state_before_comma(text, s.start, s.end) for s in spans]   # "Athens, [Ga.]"
         cands = [() if s.source == REFERENCE_SOURCE else self.state_candidates(code) if code
                  else self.candidates_for(s.text, getattr(s, "label", None)) for s, code in zip(spans, codes)]
+        names = [name_key(s.text) for s in spans]
         for i, s in enumerate(spans):
-            cands[i] = self._text_candidates(text, s, cands[i]) if not codes[i] else cands[i]
+            found = self._text_candidates(text, s, cands[i]) if not codes[i] else cands[i]
+            if found[:1] != cands[i][:1] and division_word_after(text, s.end):
+                # "Farrukhabad district" is another name than the town's: its reading is not the bare name's
+                names[i] = name_key(f"{s.text} {division_word_after(text, s.end)}")
+            cands[i] = found
         lists = place_lists(text, spans)
         cues = self._cues(text, spans, lists)
         # A surface with the same cues resolves the same way wherever it occurs: rank it once (long articles
@@ -734,7 +746,6 @@ class Resolver:
         keys = [(s.text, code, frozenset(kinds or ()), state, label)
                 for s, code, (kinds, state, label) in zip(spans, codes, cues)]
         first = self._first_reading(keys, cands, cues)
-        names = [name_key(s.text) for s in spans]
         first_kinds = [pick.place.kind if pick else None for pick, _ in first]
         lists = kind_lists(lists, first_kinds, self.weights)
         list_kinds = listed_kinds(lists, first_kinds)
