@@ -15,7 +15,7 @@ from gazetteer.place import Place
 from geomap.errors import InputError
 from geomap.model import Article, Mention, Sentence
 from geomap.text.nlp import ModelChoice, analyse, choose_model, load_nlp
-from geomap.text.recognize import Recognizer, Span
+from geomap.text.recognize import REFERENCE_SOURCE, Recognizer, Span
 from geomap.text.resolve import Resolver
 from geomap.text.sentences import split_sentences
 from geomap.text.weights import EvidenceWeights
@@ -174,6 +174,8 @@ class Parser:
             i = max(0, bisect.bisect_right(starts, sp.start) - 1)
             sentence = sentences[i] if sentences else Sentence(0, len(text), text)
             cand = res.candidate
+            if cand is None and sp.source == REFERENCE_SOURCE:
+                continue   # "the kingdom" with no kingdom named before it
             mentions.append(Mention(sp.start, sp.end, sp.text, sentence, source=sp.source, label=sp.label,
                                     place=cand.place if cand else None, score=res.confidence if cand else 0.0,
                                     candidates=res.candidates[:5]))

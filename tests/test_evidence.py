@@ -222,8 +222,49 @@ def test_used_as_surname_and_its_threshold():
 
 def test_person_surnames_reads_titles_speech_and_the_models_full_names():
     text = "Officer Quint arrived. Lena Marlow spoke first, then Hale said the road was shut."
-    ents = [_Ent("Lena Marlow", "PERSON"), _Ent("Kibbutz Dan", "PERSON"), _Ent("Quint", "PERSON")]
+    ents = [_Ent("Lena Marlow", "PERSON"), _Ent("Kibbutz Dan", "PERSON"), _Ent("Quint", "PERSON"),
+            _Ent("Hale", "PERSON")]
     assert rec.person_surnames(text, ents) == {"quint", "marlow", "hale"}
+
+
+def test_a_name_before_said_is_a_surname_only_when_a_person_has_it():
+    text = "Traders in Manbij said the market reopened; Rana Kassem said prices rose, and Kassem said more."
+    ents = [_Ent("Rana Kassem", "PERSON")]
+    assert rec.person_surnames(text, ents) == {"kassem"}
+    assert rec.person_surnames(text, ents + [_Ent("Manbij", "PERSON")]) == {"kassem", "manbij"}
+
+
+@pytest.mark.parametrize("text, name, expected", [
+    ("Clashes went on in Raqqa all week.", "Raqqa", True),
+    ("Artillery shelled Homs at dawn.", "Homs", True),
+    ("Drones struck Kharkiv overnight.", "Kharkiv", True),
+    ("Fighting near Bakhmut intensified.", "Bakhmut", True),
+    ("Raqqa residents queued for bread.", "Raqqa", False),
+    ("The Homs delegation left early.", "Homs", False),
+])
+def test_locative_cue(text, name, expected):
+    assert rec.locative_cue(text, text.index(name)) is expected
+
+
+def test_locative_place_allows_a_prominent_name_that_is_no_common_word():
+    assert rec.locative_place_allows("Raqqa", 0.6, RW)
+    assert not rec.locative_place_allows("Raqqa", 0.3, RW)
+    assert not rec.locative_place_allows("Hope", 0.9, RW)
+    assert not rec.locative_place_allows("Raqqa", 0.6, RecognitionWeights(locative_prominence=0.7))
+
+
+@pytest.mark.parametrize("text, name, expected", [
+    ("A report by Chatham House found gaps.", "Chatham", True),
+    ("Editors at the Jordan Times declined.", "Jordan", True),
+    ("The Kyiv Independent reported losses.", "Kyiv", True),
+    ("Supporters of Newcastle United marched.", "Newcastle", True),
+    ("Fellows of the Brookings Institution wrote.", "Brookings", True),
+    ("Strikes hit Gaza City again.", "Gaza", False),
+    ("Rain fell on Kuwait City today.", "Kuwait", False),
+    ("He flew to Jordan on Monday.", "Jordan", False),
+])
+def test_organisation_head_after(text, name, expected):
+    assert rec.organisation_head_after(text, at(text, name)[1]) is expected
 
 
 def test_state_abbreviation_spans_take_what_they_find():
@@ -529,3 +570,52 @@ def test_a_container_decides_between_namesakes(gaz):
     athens, georgia = res.Resolver(gaz).resolve(text, spans)
     assert (athens.candidate.place.country_code, athens.candidate.place.admin1) == ("US", "US.GA")
     assert georgia.candidate.place.kind == "admin1"
+
+
+def test_reference_spans_take_short_forms_not_names():
+    text = "Aid reached the Strip; the Kingdom of Bahrain and the island's council agreed; the enclave waited."
+    assert [s.text for s in rec.reference_spans(text, Occupancy(len(text)))] == ["Strip", "island", "enclave"]
+
+
+def test_fits_reference_wants_a_place_of_the_right_kind():
+    strip = place("g", "Gaza Strip", "region", cc="PS")
+    assert res.fits_reference("Strip", strip) and res.fits_reference("enclave", strip)
+    assert res.fits_reference("kingdom", place("j", "Jordan", "country", cc="JO"))
+    assert not res.fits_reference("kingdom", place("i", "Iran", "country", cc="IR"))
+    assert res.fits_reference("peninsula", place("c", "Crimea", "region", cc="UA"))
+    assert not res.fits_reference("peninsula", strip)
+    assert res.fits_reference("emirate", place("q", "Qatar", "country", cc="QA"))
+
+
+def test_referent_is_the_most_recent_fitting_place():
+    from collections import namedtuple
+    S = namedtuple("S", "text source")
+    jordan, iran = (cand(place(c, n, "country", cc=c.upper())) for c, n in (("jo", "Jordan"), ("ir", "Iran")))
+    spans = [S("Jordan", "ner"), S("Iran", "ner"), S("kingdom", "reference")]
+    readings = [res.Resolution(jordan, 0.9, ()), res.Resolution(iran, 0.9, ()), res.Resolution(None, 0.0, ())]
+    assert res.referent(spans, readings, 2).candidate is jordan
+    assert res.referent(spans[1:], readings[1:], 1).candidate is None
+
+
+def test_division_word_after():
+    text = "Clashes in Kherson oblast and in Marib."
+    assert res.division_word_after(text, at(text, "Kherson")[1]) == "oblast"
+    assert res.division_word_after(text, at(text, "Marib")[1]) is None
+
+
+def test_water_or_division_keeps_the_water_unless_the_division_is_cued():
+    sea = cand(place("w", "Red Sea", "water", cc=None), match="curated")
+    state = cand(place("s", "Red Sea", "admin1", cc="SD"))
+    assert res.water_or_division((state, sea), False) == (sea,)
+    assert res.water_or_division((state, sea), True) == (state, sea)
+    assert res.water_or_division((state,), False) == (state,)
+
+
+def test_a_loose_division_the_text_cues_in_a_country_the_article_names_is_allowed():
+    mahra = place("m", "Al Mahrah", "admin1", cc="YE")
+    cued = res.MentionEvidence({"admin1", "admin2"}, other_countries=Counter({"YE": 1.5}))
+    assert res.cued_division_allowed(mahra, cued)
+    assert not res.cued_division_allowed(mahra, res.MentionEvidence({"admin1", "admin2"}))
+    assert not res.cued_division_allowed(mahra, res.MentionEvidence(None, other_countries=Counter({"YE": 1.5})))
+    town = place("t", "Neston", "city", cc="GB")
+    assert not res.cued_division_allowed(town, res.MentionEvidence({"city"}, other_countries=Counter({"GB": 1})))

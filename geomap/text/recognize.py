@@ -66,6 +66,21 @@ _SAID = re.compile(r"\b([A-Z][\w'’-]+)\s+(?:said|says|told|added|asked|explain
                    r"\b(?:said|says)\s+([A-Z][\w'’-]+)\b(?!\s+(?:on|in|at|Monday|Tuesday|Wednesday|Thursday|"
                    r"Friday|Saturday|Sunday))")
 
+#: "fighting in", "shelling hit", "near": words before a name that say it is where something happens.
+LOCATIVE_BEFORE = re.compile(r"\b(?:in|at|near|outside|around|hit|hits|shelled|shelling|struck|strikes|bombed|"
+                             r"raided|attacked|into|across)\s+(?:the\s+)?$", re.I)
+#: "Chatham House", "the Jordan Times", "Newcastle United": a head word after a place name that makes the
+#: whole an organisation's name, no mention of the place ("Gaza City", "New York" stay places).
+ORGANISATION_AFTER = re.compile(r"\s+(?:House|Institute|Institution|Times|Post|Herald|Tribune|Gazette|Chronicle|"
+                                r"Independent|Observer|Journal|Club|FC|United|University|College|Council|"
+                                r"Commission|Foundation|Group|Bank|Airlines|Airways|Corporation|Company)\b")
+
+#: "the Strip", "the kingdom", "the enclave": a short form that may refer back to a place named before it.
+REFERENCE = re.compile(r"\b[Tt]he\s+(Strip|[Kk]ingdom|[Ee]nclave|[Pp]eninsula|[Ii]sland|[Ee]mirate|[Rr]epublic)\b"
+                       r"(?!\s+of\b)")
+#: The source of a span that refers back to a place named before it (:func:`reference_spans`).
+REFERENCE_SOURCE = "reference"
+
 #: Words that name regions somewhere ("Centre", "Western") but alone, in English text, are directions.
 GENERIC_WORDS = frozenset({"north", "south", "east", "west", "northern", "southern", "eastern", "western",
                            "northeast", "northwest", "southeast", "southwest", "central", "centre", "center",
@@ -138,14 +153,17 @@ def person_surnames(text: str, ents) -> set[str]:
     """Keys of the words an article uses as people's surnames.
 
     The last word of the model's multi-word PERSON entities, a word after a
-    title ("Mr. Sanford"), and a word that says something ("Burley said").
+    title ("Mr. Sanford"), and a word that says something ("Burley said") when a PERSON entity of the
+    article ends with it: "Officials in Albukamal said" names no person.
     """
     names = [e.text.split() for e in ents if e.label_ == "PERSON"]
     # "Kibbutz Be'eri" is no person's name, whatever the model says
     names = [words for words in names if words[0].lower() not in SETTLEMENT_PREFIXES]
     keys = {name_key(words[-1]) for words in names if len(words) > 1}
     keys.update(name_key(m.group(1)) for m in _TITLE.finditer(text))
-    keys.update(name_key(m.group(1) or m.group(2)) for m in _SAID.finditer(text))
+    # "X said" is a person's word only when the article has a person called X ("Officials in Albukamal said")
+    persons = {name_key(words[-1]) for words in names}
+    keys.update(k for m in _SAID.finditer(text) if (k := name_key(m.group(1) or m.group(2))) in persons)
     return keys
 
 
@@ -261,6 +279,40 @@ def named_person_cue(text: str, start: int) -> bool:
     True
     """
     return PERSON_NAMED.search(text, max(0, start - 40), start) is not None
+
+
+def locative_cue(text: str, start: int) -> bool:
+    """Whether the words before the name say it is where something happens: "fighting in", "shelling hit",
+    "near", "outside".
+
+    >>> text = "Shelling hit Aleppo; Aleppo residents fled."
+    >>> locative_cue(text, text.index("Aleppo")), locative_cue(text, text.rindex("Aleppo"))
+    (True, False)
+    """
+    return LOCATIVE_BEFORE.search(text, max(0, start - 20), start) is not None
+
+
+def locative_place_allows(surface: str, prominence: float, w: RecognitionWeights) -> bool:
+    """Whether a name in a locative context (:func:`locative_cue`) is a place whatever label the model gave
+    it: a place prominent enough (:attr:`~RecognitionWeights.locative_prominence`) whose name is no common
+    English word ("The war in Aleppo" is tagged a people, "hit Aleppo" a language).
+
+    >>> w = RecognitionWeights()
+    >>> locative_place_allows("Aleppo", 0.96, w), locative_place_allows("Chase", 0.96, w)
+    (True, False)
+    """
+    return prominence >= w.locative_prominence and word_zipf(surface) < w.common_word_zipf
+
+
+def organisation_head_after(text: str, end: int) -> bool:
+    """Whether a head word after the name makes it an organisation's: "Chatham House", "the Jordan Times",
+    "Kyiv Independent" (while "Gaza City" stays the city).
+
+    >>> text = "Chatham House and Gaza City"
+    >>> organisation_head_after(text, 7), organisation_head_after(text, text.index(" City"))
+    (True, False)
+    """
+    return ORGANISATION_AFTER.match(text, end) is not None
 
 
 def code_after_number(text: str, start: int, surface: str) -> bool:
@@ -527,6 +579,23 @@ def state_abbreviation_spans(text: str, spans: list[Span], taken: Occupancy) -> 
     return out
 
 
+def reference_spans(text: str, taken: Occupancy) -> list[Span]:
+    """Short forms that may refer back to a place named before ("the Strip", "the kingdom", "the
+    peninsula"), not part of a name ("the Kingdom of Jordan"), which ``taken`` then
+    holds. Resolution reads each as the place it refers to, or drops it (:func:`geomap.text.resolve.referent`).
+
+    >>> text = "Aid reached the Strip; the Kingdom of Bahrain agreed."
+    >>> [s.text for s in reference_spans(text, Occupancy(len(text)))]
+    ['Strip']
+    """
+    out = []
+    for m in REFERENCE.finditer(text):
+        if taken.free(m.start(1), m.end(1)):
+            out.append(Span(m.start(1), m.end(1), m.group(1), REFERENCE_SOURCE, None))
+            taken.take(m.start(1), m.end(1))
+    return out
+
+
 # --------------------------------------------------------------------------- the recognizer
 
 @dataclass(slots=True)
@@ -594,6 +663,10 @@ class Recognizer:
         taken = Occupancy(len(text), [(sp.start, sp.end) for sp in spans])
         spans += self._gazetteer_spans(scan, taken)
         spans += state_abbreviation_spans(text, spans, taken)
+        # 2c. short forms that refer back ("the Strip"), in place of what the model made of them
+        spans = [sp for sp in spans if not (REFERENCE.fullmatch(f"the {sp.text}") and sp.source == "ner")]
+        taken = Occupancy(len(text), [(sp.start, sp.end) for sp in spans])
+        spans += reference_spans(text, taken)
         # 3. one sense per discourse
         return sorted(self._one_sense_per_discourse(scan, spans), key=lambda s: s.start)
 
@@ -629,6 +702,8 @@ class Recognizer:
         is not a name: its "Iran" is found in step 2); unknown rare names stay, to be reported unresolved."""
         spans = []
         for start, end, label in scan.place_ents:
+            if organisation_head_after(scan.text, end):
+                continue
             known_grams = scan.grams_around(start, end)
             start, end = gazetteer_completion(scan.text, start, end, known_grams, scan.blocked)
             surface = scan.text[start:end]
@@ -691,10 +766,11 @@ class Recognizer:
         """Whether the gazetteer name ``text[s:e]`` (found by the gazetteer alone) is a place here.
 
         The evidence, in order: how the name is written (:func:`written_as_place_name`), the words before it
-        (:func:`settlement_cue`, :func:`named_person_cue`, :func:`code_after_number`), the model's label of
-        an entity around it (:func:`model_label_allows`), a curated name, then how common a word it is
-        against how well known a place it is (:func:`multiword_name_allows`,
-        :func:`ordinary_word_lookalike`, :func:`word_frequency_allows`).
+        (:func:`settlement_cue`, :func:`named_person_cue`, :func:`code_after_number`), a head word after it
+        (:func:`organisation_head_after`), a locative context (:func:`locative_cue`,
+        :func:`locative_place_allows`), the model's label of an entity around it (:func:`model_label_allows`),
+        a curated name, then how common a word it is against how well known a place it is
+        (:func:`multiword_name_allows`, :func:`ordinary_word_lookalike`, :func:`word_frequency_allows`).
         """
         prominence, flags, _n = stats
         w = self.weights
@@ -705,9 +781,12 @@ class Recognizer:
             return True
         if named_person_cue(text, s) and not flags & CURATED and prominence < w.prominent:
             return False
-        if code_after_number(text, s, surface):
+        if code_after_number(text, s, surface) or organisation_head_after(text, e):
             return False
         ent = blocking.overlapping(s, e)
+        if locative_cue(text, s) and (ent is None or ent[:2] == (s, e)) and locative_place_allows(surface,
+                                                                                                  prominence, w):
+            return True
         if ent is not None and not model_label_allows(ent[2], ent[:2] == (s, e), surface, prominence, flags,
                                                       self.demonyms, w):
             return False

@@ -32,7 +32,7 @@ from gazetteer.division_abbreviations import us_state
 from gazetteer.geodesy import within_km
 from gazetteer.normalize import DIVISION_WORDS, SETTLEMENT_WORDS, name_key
 from gazetteer.place import Candidate, Place
-from geomap.text.recognize import singular
+from geomap.text.recognize import REFERENCE_SOURCE, singular
 from geomap.text.state_abbreviations import state_after, state_before_comma
 from geomap.text.weights import ResolutionWeights
 
@@ -59,6 +59,12 @@ LIST_SEPARATOR = re.compile(r"\s*(,|,?\s+(and|or)\b)\s*", re.I)
 #: How far before a list its introduction may start, in characters.
 LIST_INTRO_REACH = 40
 
+#: The kinds a division's generic word ("governorate", "oblast", "county") calls for.
+DIVISION_KINDS = frozenset({"admin1", "admin2"})
+#: The kinds of water a name may be: "Red Sea" is one before it is Sudan's state.
+WATER_KINDS = frozenset({"water", "river"})
+#: "the Red Sea governor": a word after a name that says it is a division's, besides the division words.
+GOVERNOR_AFTER = re.compile(r"\s+(?:governor|governors|governorship)\b", re.I)
 #: The matches of a name as written: the place's own name or a curated one, not an alternate, variant or typo.
 AS_WRITTEN = frozenset({"exact", "curated"})
 #: Kinds of place near everything, which no co-location speaks for.
@@ -111,7 +117,7 @@ def surrounding_cue(text: str, start: int, end: int) -> tuple[set[str] | None, s
     before = text[max(0, start - CUE_REACH):start]
     found = state_after(text, end)
     state = found[2] if found else None
-    if ADMIN_AFTER.match(after):
+    if division_word_after(text, end):
         return {"admin1", "admin2"}, state
     if STATE_BEFORE.search(before) or INCORPORATED_AFTER.match(after):
         return {"admin1"}, state
@@ -124,6 +130,32 @@ def surrounding_cue(text: str, start: int, end: int) -> tuple[set[str] | None, s
     if CITY_BEFORE.search(before) or CITY_AFTER.match(after):
         return {"city"}, state
     return None, state
+
+
+def division_word_after(text: str, end: int) -> str | None:
+    """The generic word of a division right after a name ("Mahra governorate", "Kherson oblast"), or None.
+
+    >>> text = "Clashes in Shabwa governorate and in Aden."
+    >>> division_word_after(text, text.index(" governorate")), division_word_after(text, len(text) - 1)
+    ('governorate', None)
+    """
+    m = ADMIN_AFTER.match(text[end:end + CUE_REACH])
+    return m.group(1) if m else None
+
+
+def water_or_division(cands: tuple[Candidate, ...], division_cued: bool) -> tuple[Candidate, ...]:
+    """A name that is, as written, both a water body and a division ("Red Sea", Sudan's state) is the water
+    body unless the text cues the division (``division_cued``: "Red Sea state", "the Red Sea governor").
+
+    >>> sea = Candidate(Place("w", "Red Sea", "water", 20.0, 38.0), 0.9, "Red Sea", "curated")
+    >>> state = Candidate(Place("s", "Red Sea", "admin1", 20.0, 36.0, "SD"), 0.7, "Red Sea", "exact")
+    >>> [c.place.kind for c in water_or_division((state, sea), False)], len(water_or_division((state, sea), True))
+    (['water'], 2)
+    """
+    written = {c.place.kind for c in cands if c.match in AS_WRITTEN}
+    if division_cued or not (written & WATER_KINDS and written & DIVISION_KINDS):
+        return cands
+    return tuple(c for c in cands if c.place.kind not in DIVISION_KINDS)
 
 
 def list_intro_kinds(text: str, start: int) -> set[str] | None:
@@ -242,6 +274,57 @@ def one_reading_per_name(names: list[str], readings: list[Resolution], explained
         if r.candidate and (k not in best or evidence > weight[k]):
             best[k], weight[k] = r, evidence
     return [best[k] if k in best and i not in keeps_own else r for i, (k, r) in enumerate(zip(names, readings))]
+
+
+#: Countries that are kingdoms and emirates, for "the kingdom" and "the emirate" (Wikipedia: List of current
+#: monarchies).
+KINGDOMS = frozenset({"SA", "JO", "MA", "BH", "GB", "ES", "NL", "BE", "SE", "NO", "DK", "TH", "KH", "BT", "LS", "SZ",
+                      "TO"})
+EMIRATES = frozenset({"AE", "QA", "KW"})
+#: The island countries short forms mean ("the island" after Taiwan, Cyprus...).
+ISLAND_COUNTRIES = frozenset({"TW", "CY", "MT", "LK", "CU", "IS", "IE", "JM", "MG", "SG", "BH", "HT", "DO"})
+#: The peninsulas a bare "the peninsula" refers back to, by name key, besides names with "peninsula" in them.
+PENINSULAS = frozenset({"crimea", "sinai", "korea", "north korea", "south korea", "gallipoli"})
+
+
+def fits_reference(word: str, place: Place) -> bool:
+    """Whether a short form ("Strip", "kingdom", "peninsula", "island", "emirate", "enclave", "republic")
+    may stand for ``place``: a place of the right kind.
+
+    >>> fits_reference("Strip", Place("g", "Gaza Strip", "region", 31.4, 34.4, "PS"))
+    True
+    >>> fits_reference("kingdom", Place("s", "Saudi Arabia", "country", 24.0, 45.0, "SA"))
+    True
+    >>> fits_reference("kingdom", Place("y", "Yemen", "country", 15.5, 48.0, "YE"))
+    False
+    """
+    word, key = word.lower(), name_key(place.name)
+    if word in ("strip", "peninsula"):
+        return word in key or (word == "peninsula" and key in PENINSULAS)
+    if word == "enclave":
+        return place.kind in ("region", "city", "admin1", "admin2")
+    if word == "island":
+        return place.kind == "island" or (place.kind == "country" and place.country_code in ISLAND_COUNTRIES)
+    codes = {"kingdom": KINGDOMS, "emirate": EMIRATES}.get(word)
+    return place.kind == "country" and (codes is None or place.country_code in codes)
+
+
+def referent(spans: list, readings: list[Resolution], i: int) -> Resolution:
+    """The reading of a short form (span ``i``): that of the most recent preceding place of a fitting kind
+    (:func:`fits_reference`), or none.
+
+    >>> from collections import namedtuple
+    >>> S = namedtuple("S", "text source")
+    >>> gaza = Candidate(Place("g", "Gaza Strip", "region", 31.4, 34.4, "PS"), 0.9, "Gaza Strip", "exact")
+    >>> spans = [S("Gaza Strip", "ner"), S("Strip", "reference")]
+    >>> referent(spans, [Resolution(gaza, 0.9, (gaza,)), Resolution(None, 0.0, ())], 1).candidate.place.name
+    'Gaza Strip'
+    """
+    for j in range(i - 1, -1, -1):
+        cand = readings[j].candidate
+        if spans[j].source != REFERENCE_SOURCE and cand is not None and fits_reference(spans[i].text, cand.place):
+            return readings[j]
+    return Resolution(None, 0.0, ())
 
 
 # --------------------------------------------------------------------------- spatial coherence between names
@@ -423,7 +506,8 @@ class MentionEvidence:
     ``container``: the chosen reading of the Y of "X, Y" for X; ``contents``: X's candidates for Y;
     ``listed_with``: :func:`listed_kinds`; ``support``: :func:`colocated_names`; ``countries``, ``admins``:
     :func:`regions_for`; ``points``: the article's places; ``name``: this mention's name key, left out of
-    the proximity; ``in_article``: False in the first reading, before anything of the article is known.
+    the proximity; ``in_article``: False in the first reading, before anything of the article is known;
+    ``other_countries``: the countries of the article's other names.
     """
 
     cue_kinds: set[str] | frozenset | None = None
@@ -438,6 +522,7 @@ class MentionEvidence:
     points: ContextPoints | None = None
     name: str | None = None
     in_article: bool = False
+    other_countries: Counter = field(default_factory=Counter)
     total_countries: float = 0
     total_admins: float = 0
 
@@ -540,6 +625,20 @@ def loose_reading_allowed(place: Place, points: ContextPoints | None, w: Resolut
             and points.weight_near(place.lat, place.lon, w.loose_near_km) > 0)
 
 
+def cued_division_allowed(place: Place, ev: MentionEvidence) -> bool:
+    """Whether a division read from a loose spelling is what the text calls for: the words around the name
+    call for its kind ("Mahra governorate" for Al Mahrah) and the article's other names are in its country.
+
+    >>> from collections import Counter
+    >>> p = Place("x", "Al Mahrah", "admin1", 17.0, 51.5, "YE")
+    >>> ev = MentionEvidence({"admin1", "admin2"}, other_countries=Counter({"YE": 1.5}))
+    >>> cued_division_allowed(p, ev), cued_division_allowed(p, MentionEvidence({"admin1"}))
+    (True, False)
+    """
+    return (place.kind in DIVISION_KINDS and bool(ev.cue_kinds) and place.kind in ev.cue_kinds
+            and ev.other_countries.get(place.country_code, 0) > 0)
+
+
 def reading_confidence(scored: list[tuple[float, Candidate]], w: ResolutionWeights) -> float:
     """The confidence of the best of ``scored`` (sorted, best first): its prior, times its lead over the
     second (full from :attr:`~ResolutionWeights.confident_margin`).
@@ -592,6 +691,33 @@ class Resolver:
             cands = [c for c in cands if c.match == "demonym"]
         return tuple(cands)
 
+    def division_candidates(self, surface: str, word: str, cands: tuple[Candidate, ...]) -> tuple[Candidate, ...]:
+        """A name followed by a division's generic word ("Mahra governorate"): the divisions the gazetteer
+        finds for the whole first (a loose spelling only when it holds the name: "Al Mahrah"), then the name's
+        own candidates; unless the name is a division's as written, or a place of the name lies in the
+        division's country: then the cue ranks the name's own places."""
+        if any(c.place.kind in DIVISION_KINDS and c.match in AS_WRITTEN for c in cands):
+            return cands     # the name is a division's as written ("Linares" province): the cue ranks it
+        key = name_key(surface)
+        # a loose spelling of the whole only when it holds the name as written ("Al Mahrah" for "Mahra")
+        found = [c for c in self.gaz.lookup(f"{surface} {word}", limit=self.weights.candidates)
+                 if c.place.kind in DIVISION_KINDS and (c.match not in LOOSE_MATCHES or key in name_key(c.place.name))]
+        # a town of the name in the division's country is what the name says ("Farrukhabad district"): the cue
+        # ranks the name's own places
+        own = {c.place.country_code for c in cands}
+        found = [c for c in found if c.place.country_code not in own]
+        ids = {c.place.id for c in found}
+        return tuple(found) + tuple(c for c in cands if c.place.id not in ids)
+
+    def _text_candidates(self, text: str, span, cands: tuple[Candidate, ...]) -> tuple[Candidate, ...]:
+        """A span's candidates as the words after it select them: a division's generic word looks up the
+        whole ("Mahra governorate", :meth:`division_candidates`); without one, a water body goes before a
+        division of its name (:func:`water_or_division`)."""
+        word = division_word_after(text, span.end)
+        if word:
+            return self.division_candidates(span.text, word, cands)
+        return water_or_division(cands, GOVERNOR_AFTER.match(text, span.end) is not None)
+
     def state_candidates(self, code: str) -> tuple[Candidate, ...]:
         """The US state a news-style abbreviation stands for ("Ga." -> Georgia), as its only candidate."""
         return tuple(us_state(self.gaz, code))
@@ -604,8 +730,15 @@ class Resolver:
         "X, Y" container; last, each name gets one reading (:func:`one_reading_per_name`).
         """
         codes = [state_before_comma(text, s.start, s.end) for s in spans]   # "Athens, [Ga.]"
-        cands = [self.state_candidates(code) if code else self.candidates_for(s.text, getattr(s, "label", None))
-                 for s, code in zip(spans, codes)]
+        cands = [() if s.source == REFERENCE_SOURCE else self.state_candidates(code) if code
+                 else self.candidates_for(s.text, getattr(s, "label", None)) for s, code in zip(spans, codes)]
+        names = [name_key(s.text) for s in spans]
+        for i, s in enumerate(spans):
+            found = self._text_candidates(text, s, cands[i]) if not codes[i] else cands[i]
+            if found[:1] != cands[i][:1] and division_word_after(text, s.end):
+                # "Farrukhabad district" is another name than the town's: its reading is not the bare name's
+                names[i] = name_key(f"{s.text} {division_word_after(text, s.end)}")
+            cands[i] = found
         lists = place_lists(text, spans)
         cues = self._cues(text, spans, lists)
         # A surface with the same cues resolves the same way wherever it occurs: rank it once (long articles
@@ -613,7 +746,6 @@ class Resolver:
         keys = [(s.text, code, frozenset(kinds or ()), state, label)
                 for s, code, (kinds, state, label) in zip(spans, codes, cues)]
         first = self._first_reading(keys, cands, cues)
-        names = [name_key(s.text) for s in spans]
         first_kinds = [pick.place.kind if pick else None for pick, _ in first]
         lists = kind_lists(lists, first_kinds, self.weights)
         list_kinds = listed_kinds(lists, first_kinds)
@@ -621,7 +753,9 @@ class Resolver:
         readings = self._second_reading(keys, cands, cues, names, first, containers, list_kinds)
         explained = set(list_kinds) | set(containers) | set(containers.values())
         keeps_own = {i for i, cue in enumerate(cues) if cue[0]} | set(containers)
-        return one_reading_per_name(names, readings, explained, keeps_own)
+        readings = one_reading_per_name(names, readings, explained, keeps_own)
+        return [referent(spans, readings, i) if s.source == REFERENCE_SOURCE else r
+                for i, (s, r) in enumerate(zip(spans, readings))]
 
     def _cues(self, text: str, spans: list, lists: list[range]) -> list[tuple]:
         """Each span's (cue kinds, state code, model label); a list's introduction cues its members' kind."""
@@ -664,7 +798,8 @@ class Resolver:
                 evidence = MentionEvidence(*cue, container=container, listed_with=dict(listed_with),
                                            contents=cands[contained] if contained is not None else (),
                                            support=support, countries=countries, admins=admins, points=points,
-                                           name=names[i], in_article=True)
+                                           name=names[i], in_article=True,
+                                           other_countries=regions.countries_without(names[i]))
                 ranked[full_key] = self.rank(c, evidence)
             best, conf = ranked[full_key]
             result.append(Resolution(best, conf, c))
@@ -678,7 +813,8 @@ class Resolver:
         """
         scored = [(self.score(c, evidence), c) for c in cands
                   if not (c.match in LOOSE_MATCHES and evidence.in_article
-                          and not loose_reading_allowed(c.place, evidence.points, self.weights))]
+                          and not loose_reading_allowed(c.place, evidence.points, self.weights)
+                          and not cued_division_allowed(c.place, evidence))]
         if not scored:
             return None, 0.0
         scored.sort(key=lambda t: (-t[0], -t[1].place.population, t[1].place.id))

@@ -76,6 +76,12 @@ class RecognitionWeights:
     #: "close to Sderot", "Kaliningrad"): a whole entity that names a place this prominent, and no common word,
     #: is a place (16c5e4a, f9bb4bf).
     mislabelled_place_prominence: float = 0.5
+    #: ``locative_place_allows``: a name after "in", "at", "near", "hit", "shelled"... is a place whatever
+    #: label the model gave it when it is at least this prominent (and no common word): the model calls
+    #: "Aleppo" a people or a language in such sentences (issue 22). ``benchmarks/tune.py --grid
+    #: LOCATIVE_PROMINENCE=0.4,0.5,0.65`` chose 0.4 in every fold (overall acc161_all +0.001 [+0.000, +0.002],
+    #: "gain"; each corpus alone noise; 0.65 the lowest).
+    locative_prominence: float = 0.4
     #: ``model_label_allows``: a whole organisation entity that names a place this prominent is that place's
     #: institution and counts for it ("the Ohio Supreme Court" is in Ohio) (9820ec7).
     organisation_whole_prominence: float = 0.45
