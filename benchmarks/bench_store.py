@@ -132,7 +132,7 @@ def scan_articles(store, place_rids: list[int]) -> list[str]:
 
 def scan_near(store, lat: float, lon: float, km: float) -> list[str]:
     """Places within km, measuring every mentioned place (no R*Tree)."""
-    from geomap.store.db import geodesic_km
+    from geomap.store.base import geodesic_km
 
     rows = store.con.execute("SELECT id, lat, lon FROM place WHERE rid IN (SELECT place_rid FROM mention)").fetchall()
     return [pid for pid, plat, plon in rows if geodesic_km(lat, lon, plat, plon) <= km]
@@ -140,7 +140,7 @@ def scan_near(store, lat: float, lon: float, km: float) -> list[str]:
 
 def scan_covering(store, lat: float, lon: float) -> list[int]:
     """Range claims covering a point, measuring every claim with an origin (no R*Tree)."""
-    from geomap.store.db import geodesic_km
+    from geomap.store.base import geodesic_km
 
     rows = store.con.execute("SELECT rid, origin_lat, origin_lon, range_km FROM range_claim"
                              " WHERE origin_lat IS NOT NULL AND range_km > 0").fetchall()
@@ -149,7 +149,7 @@ def scan_covering(store, lat: float, lon: float) -> list[int]:
 
 def scan_corridors(store, lat: float, lon: float, km: float) -> list[int]:
     """Corridors near a point, measuring every corridor (no R*Tree)."""
-    from geomap.store.db import distance_to_corridor_km, located_points
+    from geomap.store.base import distance_to_corridor_km, located_points
 
     out = []
     for rid, data in store.con.execute("SELECT rid, data FROM corridor"):

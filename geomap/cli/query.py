@@ -330,7 +330,7 @@ def _range_feature(row: dict) -> dict:
 
 def _corridor_feature(row: dict) -> dict | None:
     """A corridor as a GeoJSON geodesic line through its located waypoints."""
-    from geomap.store.db import located_points
+    from geomap.store.base import located_points
 
     points = located_points(row["waypoint_coordinates"])
     props = {k: v for k, v in row.items() if k != "waypoint_coordinates"}

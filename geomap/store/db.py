@@ -29,24 +29,7 @@ from gazetteer import geodesy
 from gazetteer.files import sqlite_application_id, unwritable_folder
 from gazetteer.normalize import name_key
 from geomap.errors import StoreCorrupt, StoreError
-from geomap.store.base import (  # noqa: F401
-    ArticleMatch,
-    ArticleMatches,
-    CorridorMatch,
-    IntegrityReport,
-    NearbyPlace,
-    NearResult,
-    PlaceInArticle,
-    QueryPoint,
-    RangeMatch,
-    StoreBase,
-    article_record,
-    corridor_path,
-    distance_to_corridor_km,
-    geodesic_km,
-    located_points,
-    parse_latlon,
-)
+from geomap.store.base import IntegrityReport, StoreBase, corridor_path, located_points
 from geomap.store.schema import (
     APPLICATION_ID,
     GAZETTEER_APPLICATION_ID,
