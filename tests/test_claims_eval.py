@@ -6,12 +6,11 @@ The gold passages here are written by the team; claims.dev.jsonl is read from ..
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
 from click.testing import CliRunner
 
-from conftest import EVAL_DEV
+from conftest import require_shared
 from geomap.cli import main
 from geomap.errors import InputError
 from geomap.evaluation.claims import (
@@ -125,12 +124,7 @@ def test_a_bad_claim_gold_line_is_named(tmp_path):
 
 @pytest.mark.slow
 def test_claims_dev_figures_do_not_regress(parser):
-    path = EVAL_DEV / "claims.dev.jsonl"
-    if not path.exists():
-        message = f"{path} is absent: the claim gate reads ../shared/eval/dev beside the repository"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+    path = require_shared("eval/dev/claims.dev.jsonl")
     passages = read_claim_gold(path)
     result = score_claims((p, parser.parse(p.text, id=p.id).to_record()) for p in passages)
     for figure, minimum in CLAIM_GATES.items():

@@ -3,12 +3,12 @@ states' own points, provinces by abbreviation, names in other languages."""
 
 from __future__ import annotations
 
-import os
 import zipfile
 from pathlib import Path
 
 import pytest
 
+from conftest import require_shared
 from gazetteer import OfflineGeocoder
 from gazetteer.geodesy import great_circle_km
 
@@ -148,12 +148,7 @@ DUMP_ROWS = [
 
 def shared_raw_or_skip() -> Path:
     """../shared/data/raw, or skip (locally) / fail (under CI=true) when it is absent."""
-    if not SHARED_RAW.is_dir():
-        message = "../shared/data/raw is not present"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message + " (CI=true: tests on the shared data must run)")
-        pytest.skip(message)
-    return SHARED_RAW
+    return require_shared("data/raw")
 
 
 def write_zip(path: Path, members: dict[str, str]) -> Path:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
 import subprocess
 from pathlib import Path
 
 import pytest
+
+from conftest import skip_or_fail
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_EVAL = REPO.parent / "shared" / "eval"
@@ -63,10 +64,7 @@ def corpus_runs() -> set[int]:
     """Hashes of every nine-word run in the documents' `text` fields under ../shared/eval."""
     files = sorted(SHARED_EVAL.rglob("*.jsonl")) if SHARED_EVAL.is_dir() else []
     if not files:
-        reason = f"{SHARED_EVAL} is absent (or holds no .jsonl): the provenance check reads the corpora there"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
+        skip_or_fail(f"{SHARED_EVAL} is absent (or holds no .jsonl): the provenance check reads the corpora there")
     hashes: set[int] = set()
     for path in files:
         for line in path.read_text(encoding="utf-8").splitlines():

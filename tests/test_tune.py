@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from conftest import require_shared
 from geomap.evaluation import read_gold, resampling, score_document
 
 REPO = Path(__file__).resolve().parents[1]
@@ -19,10 +19,7 @@ SHARED_DEV = REPO.parent / "shared" / "eval" / "dev"
 
 def needs_shared() -> None:
     """Skip (fail under CI) when ../shared/eval/dev is missing."""
-    if not (SHARED_DEV / "seed.jsonl").exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{SHARED_DEV} is missing: CI needs ../shared/eval beside the repository")
-        pytest.skip(f"needs {SHARED_DEV} (../shared/eval beside the repository)")
+    require_shared("eval/dev/seed.jsonl")
 
 
 def test_the_bootstrap_interval_holds_the_estimate_and_narrows_with_more_documents():
