@@ -89,9 +89,9 @@ class Parser:
 
     Examples
     --------
-    >>> parser = Parser()                                          # doctest: +SKIP
-    >>> [p.place.name for p in parser.parse("Strikes hit Albukamal.").places]  # doctest: +SKIP
-    ['Ālbū Kamāl']
+    >>> parser = Parser()
+    >>> [(p.place.name, p.place.country_code) for p in parser.parse("Strikes hit Albukamal overnight.").places]
+    [('Ālbū Kamāl', 'SY')]
     """
 
     def __init__(self, gazetteer_path: str | None = None, model: str = "auto", *, claims: bool = True,

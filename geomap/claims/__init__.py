@@ -5,8 +5,11 @@ resolved (it never re-runs NER): place mentions give origins, targets and waypoi
 character offsets; lexical patterns give the rest (distances, weapons, cues). The geometry of
 the claims (geodesic circles, corridor lines and buffers) is in :mod:`geomap.claims.geometry`.
 
->>> from geomap.claims import extract_claims          # doctest: +SKIP
->>> ranges, corridors = extract_claims(article, gazetteer)  # doctest: +SKIP
+>>> import geomap
+>>> article = geomap.parse("Militants in Gaza fired a rocket with a range of 250 km at Eilat.")
+>>> ranges, corridors = extract_claims(article)
+>>> [(r.range_km, r.origin.text, [(t.text, t.inside) for t in r.targets]) for r in ranges]
+[(250.0, 'Gaza', [('Eilat', True)])]
 """
 
 from __future__ import annotations
