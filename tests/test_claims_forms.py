@@ -153,6 +153,37 @@ def test_origin_named_by_a_common_noun_is_kept_as_text(parser):
     assert claim.origin.text == "eastern coast" and claim.origin.lat is None
 
 
+@pytest.mark.parametrize("text, phrase, feature", [
+    # Ukraine: launch positions on one bank of a river
+    ("Drones launched from west of the Dnipro can fly 1,000 km, the air force said.", "west of the Dnipro", "Dnipro"),
+    # Lebanon: positions named before the figure
+    ("Rockets fired from positions north of the Litani have a range of 40 km.", "north of the Litani", "Litani"),
+    # Syria: deployed in areas relative to a river
+    ("The howitzers, deployed in areas east of the Euphrates, have a range of 30 km.", "east of the Euphrates",
+     "Euphrates"),
+    # Korea: "are in positions", no launch verb
+    ("Officials say the launchers are in positions south of the Han River and have a range of 80 km.",
+     "south of the Han River", "Han River"),
+])
+def test_origin_stated_as_a_position_relative_to_a_feature(parser, text, phrase, feature):
+    [claim] = ranges_of(parser, text)
+    [mention] = [m for m in parser.parse(text).mentions if m.text == feature and m.place is not None]
+    assert claim.origin.text == phrase and not claim.origin.inferred
+    assert (claim.origin.lat, claim.origin.lon) == (mention.place.lat, mention.place.lon)
+
+
+def test_origin_relative_to_a_feature_in_the_sentence_before_is_inferred(parser):
+    text = ("Satellite images show the launchers are in positions south of the Litani. "
+            "Their range is about 70 km, analysts said.")
+    [claim] = ranges_of(parser, text)
+    assert claim.origin.text == "south of the Litani" and claim.origin.inferred
+
+
+def test_a_target_relative_to_a_place_is_no_origin(parser):
+    [claim] = ranges_of(parser, "Rockets with a range of 40 km hit villages north of Kharkiv on Sunday.")
+    assert claim.origin is None and [t.text for t in claim.targets] == ["Kharkiv"]
+
+
 @pytest.mark.parametrize("text", [
     "Iran's missile has a range of 2,000 km, state media said.",
     "Ukraine has been given missiles that have a range of 300 km.",
