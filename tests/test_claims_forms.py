@@ -153,6 +153,37 @@ def test_origin_named_by_a_common_noun_is_kept_as_text(parser):
     assert claim.origin.text == "eastern coast" and claim.origin.lat is None
 
 
+@pytest.mark.parametrize("text, phrase, feature", [
+    # Ukraine: launch positions on one bank of a river
+    ("Drones launched from west of the Dnipro can fly 1,000 km, the air force said.", "west of the Dnipro", "Dnipro"),
+    # Lebanon: positions named before the figure
+    ("Rockets fired from positions north of the Litani have a range of 40 km.", "north of the Litani", "Litani"),
+    # Syria: deployed in areas relative to a river
+    ("The howitzers, deployed in areas east of the Euphrates, have a range of 30 km.", "east of the Euphrates",
+     "Euphrates"),
+    # Korea: "are in positions", no launch verb
+    ("Officials say the launchers are in positions south of the Han River and have a range of 80 km.",
+     "south of the Han River", "Han River"),
+])
+def test_origin_stated_as_a_position_relative_to_a_feature(parser, text, phrase, feature):
+    [claim] = ranges_of(parser, text)
+    [mention] = [m for m in parser.parse(text).mentions if m.text == feature and m.place is not None]
+    assert claim.origin.text == phrase and not claim.origin.inferred
+    assert (claim.origin.lat, claim.origin.lon) == (mention.place.lat, mention.place.lon)
+
+
+def test_origin_relative_to_a_feature_in_the_sentence_before_is_inferred(parser):
+    text = ("Satellite images show the launchers are in positions south of the Litani. "
+            "Their range is about 70 km, analysts said.")
+    [claim] = ranges_of(parser, text)
+    assert claim.origin.text == "south of the Litani" and claim.origin.inferred
+
+
+def test_a_target_relative_to_a_place_is_no_origin(parser):
+    [claim] = ranges_of(parser, "Rockets with a range of 40 km hit villages north of Kharkiv on Sunday.")
+    assert claim.origin is None and [t.text for t in claim.targets] == ["Kharkiv"]
+
+
 @pytest.mark.parametrize("text", [
     "Iran's missile has a range of 2,000 km, state media said.",
     "Ukraine has been given missiles that have a range of 300 km.",
@@ -268,6 +299,49 @@ def test_several_legs_in_one_sentence_are_several_routes(parser):
 def test_any_cargo_makes_a_route(parser, text, first, last):
     [route] = corridors_of(parser, text)
     assert names(route)[0] == first and names(route)[-1] == last
+
+
+@pytest.mark.parametrize("text, old, new", [
+    # Black Sea: "once ... now", a port instead of a strait, the trade's ends after "between"
+    ("Grain ships that once sailed from Odesa through the Bosphorus now leave from Constanta, cutting days from "
+     "voyages between Ukraine and Egypt.",
+     ["Ukraine", "Odesa", "Bosphorus", "Egypt"], ["Ukraine", "Constanta", "Egypt"]),
+    # Americas: "used to ... now", a canal and a cape
+    ("Tankers that used to pass through the Panama Canal now sail around Cape Horn, adding a week to voyages "
+     "between Asia and the United States.",
+     ["Asia", "Panama Canal", "United States"], ["Asia", "Cape Horn", "United States"]),
+    # Baltic: the ferries' old and new ports
+    ("Freight ferries that once sailed from Helsinki through the Gulf of Finland now leave from Turku, saving hours "
+     "on voyages between Finland and Germany.",
+     ["Finland", "Helsinki", "Gulf of Finland", "Germany"], ["Finland", "Turku", "Germany"]),
+    # "instead of": the new route first, the old after it
+    ("Since the drought, freighters sail around Cape Horn instead of through the Panama Canal on voyages between "
+     "China and Brazil.",
+     ["China", "Panama Canal", "Brazil"], ["China", "Cape Horn", "Brazil"]),
+    # East Africa, by road: the first of "between" is no place, the second ends both routes
+    ("Fuel trucks that used to drive from Mombasa through Nairobi now go via Dar es Salaam, on journeys between the "
+     "coast and Kampala.",
+     ["Mombasa", "Nairobi", "Kampala"], ["Dar es Salaam", "Kampala"]),
+])
+def test_a_contrast_states_an_old_and_a_new_route_between_the_same_ends(parser, text, old, new):
+    routes = [names(route) for route in corridors_of(parser, text)]
+    assert sorted(routes) == sorted([old, new])
+
+
+def test_the_example_article_sails_two_routes_between_asia_and_europe(parser):
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "geomap" / "examples" / "red_sea_houthis.txt").read_text()
+    routes = [names(c) for c in parser.parse(text).corridors if "Cape of Good Hope" in names(c)
+              or "Suez Canal" in names(c)]
+    assert ["Asia", "Indian Ocean", "Gulf of Aden", "Red Sea", "Suez Canal", "Europe"] in routes
+    assert ["Asia", "Cape of Good Hope", "Europe"] in routes
+
+
+def test_between_gives_the_ends_of_a_route_with_a_start_of_its_own(parser):
+    text = "Container ships sail from Singapore through the Strait of Malacca on voyages between Asia and Europe."
+    [route] = corridors_of(parser, text)
+    assert names(route) == ["Asia", "Singapore", "Strait of Malacca", "Europe"]
 
 
 def test_a_named_corridor_without_places_is_drawn_from_the_table(parser):

@@ -109,7 +109,7 @@ _CARGO_RE = re.compile(
     r"asylum[\s-]seekers|evacuees|passengers|goods|cargo|containers?|shipments?|consignments?|freight|"
     # vehicles in the plural: traffic; "a train that travelled from Winnipeg" is one trip
     r"exports?|imports?|vessels|ships|boats|tankers|trucks|lorries|convoys|buses|trains|barrels|electricity|"
-    r"voyages?|sailings?)\b",
+    r"ferries|voyages?|sailings?)\b",
     re.IGNORECASE,
 )
 _SUPPLIES_RE = re.compile(r"\b(?:weapons?|arms|rifles|guns|missiles?|rockets?|drones?|ammunition|munitions?|RPGs?|"
@@ -226,7 +226,9 @@ def _waypoint_role(context: ArticleContext, sentence: Sentence, mention, gap: st
         if listed is not False:
             return listed
     if prep := _ROUTE_PREP_RE.search(gap):
-        return _PREP_ROLES.get(re.sub(r"\s+", " ", prep.group("prep").lower()), "via")
+        role = _PREP_ROLES.get(re.sub(r"\s+", " ", prep.group("prep").lower()), "via")
+        # "between the coast and Kampala": the second of the pair, its first no place, is the route's end
+        return "end" if role == "pair" and _SECOND_OF_PAIR_RE.search(gap, prep.end("prep")) else role
     if not found and _SUPPLIER_AFTER_RE.match(text, mention.end):
         return "start"  # "Iran supplies weapons to the Houthis through Oman": the supplier is where it starts
     if _HYPHEN_AFTER_RE.match(text, mention.end) and mention.end < hi and not mention.text.isupper():
@@ -280,15 +282,51 @@ def split_routes(waypoints: list[_Waypoint]) -> list[list[_Waypoint]]:
     return merged
 
 
+# A clause contrast stating two routes, the old and the new: "ships that used to sail through the canal now go
+# around the cape", "sail around the cape instead of through the canal", "rather than". The route changes at "cut".
+_CONTRAST_RE = re.compile(
+    r"\b(?:used\s+to|once|formerly|previously|until\s+recently|no\s+longer)\b.*?\b(?P<cut>now|today|instead)\b|"
+    r"\b(?P<alternative>instead\s+of|rather\s+than)\b",
+    re.IGNORECASE | re.DOTALL,
+)
+_SECOND_OF_PAIR_RE = re.compile(r"\band\s+(?:the\s+)?$", re.IGNORECASE)
+# The words before either place of "between A and B" (A may be no place: "between the coast and Kampala").
+_BETWEEN_BEFORE_RE = re.compile(r"\bbetween\s+(?:[\w'’.-]+\s+){0,5}$", re.IGNORECASE)
+
+
+def alternative_routes(sentence: Sentence, waypoints: list[_Waypoint]) -> list[list[_Waypoint]]:
+    """The routes of a sentence's waypoints (text order), split where a contrast states an old and a new route
+    ("used to sail through the Suez Canal now go around the Cape"); the ends of "between A and B" are both
+    routes' ends. Without a contrast, :func:`split_routes`.
+    """
+    contrast = _CONTRAST_RE.search(sentence.text)
+    if contrast is None:
+        return split_routes(waypoints)
+    cut = sentence.start + (contrast.start("cut") if contrast.group("cut") else contrast.start("alternative"))
+    shared = _between_ends(sentence, waypoints)
+    own = [w for w in waypoints if w not in shared]
+    sides = [[w for w in own if w.start < cut], [w for w in own if w.start >= cut]]
+    if not all(sides):
+        return split_routes(waypoints)
+    return [route + shared for side in sides for route in split_routes(side)]
+
+
+def _between_ends(sentence: Sentence, waypoints: list[_Waypoint]) -> list[_Waypoint]:
+    """The waypoints of "between A and B": the ends of every route the sentence states."""
+    return [w for w in waypoints if w.role in ("pair", "end")
+            and _BETWEEN_BEFORE_RE.search(sentence.text[:w.start - sentence.start][-80:])]
+
+
 def order_waypoints(waypoints: list[_Waypoint]) -> list[ClaimPlace]:
     """Order waypoints as the route runs; one per place.
 
-    Starts come first and ends in text order ("from India to Fujairah and then to Haifa"); a via goes before
-    the first end named after it, or before the last end when it follows them all ("... to Haifa via Jordan").
+    The first of "between A and B" comes first, then starts, and ends in text order ("from India to Fujairah and
+    then to Haifa"); a via goes before the first end named after it, or before the last end when it follows them
+    all ("... to Haifa via Jordan").
     """
     by_text = sorted(waypoints, key=lambda w: w.start)
     ends = [w for w in by_text if w.role == "end"]
-    ordered = [w for w in by_text if w.role in ("start", "pair")] + ends
+    ordered = [w for w in by_text if w.role == "pair"] + [w for w in by_text if w.role == "start"] + ends
     for via in (w for w in by_text if w.role == "via"):
         later = next((e for e in ends if e.start > via.start), ends[-1] if ends else None)
         ordered.insert(ordered.index(later) if later is not None else len(ordered), via)
@@ -438,7 +476,7 @@ def _motion_claim(context: ArticleContext, index: int) -> list[CorridorClaim]:
     if not verb or not moves or _FIRING_RE.search(sentence.text):
         return []
     claims = []
-    for route in split_routes(route_waypoints(context, sentence, sentence.start, sentence.end)):
+    for route in alternative_routes(sentence, route_waypoints(context, sentence, sentence.start, sentence.end)):
         ordered = order_waypoints(route)
         roles = {w.role for w in route}
         if len(ordered) < 2 or (len(roles) < 2 and "pair" not in roles):

@@ -167,6 +167,15 @@ _SITE_PHRASE_RE = re.compile(
     r"(?:coast(?:line)?|border|frontier|islands?|shore))\b",
     re.IGNORECASE,
 )
+# A position relative to a feature: "in positions south of the river", "from areas east of the Euphrates", "from west
+# of the Dnipro". The feature is the place; the cue before the phrase gives its role, and the phrase is its text.
+_RELATIVE_BEFORE_RE = re.compile(
+    r"(?:\b(?:firing\s+|launch\s+|military\s+|their\s+|its\s+)?(?:positions?|areas?|territory|territories|"
+    r"parts?|regions?|districts?|villages?|towns?|bases?|sites?|fields?|forests?|hills?)\s+)?"
+    r"(?:(?:just|immediately|further|farther|directly)\s+)?"
+    r"\b(?P<direction>(?:north|south)(?:-?(?:east|west))?(?:ern)?|(?:east|west)(?:ern)?)\s+of\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
 _POSSESSIVE_AFTER_RE = re.compile(r"^['’]s?\b|^-based\b", re.IGNORECASE)
 _FORCE_VERB_AFTER_RE = re.compile(
     r"^\s*(?:\w+\s+){0,2}?(?:has|have|had|possess(?:es)?|fired|launched|tested|test-fired|unveiled|deployed|"
@@ -268,18 +277,19 @@ def mention_roles(context: ArticleContext, sentence: Sentence, weapon_start: int
         gap = text[gap_start:lo]
         after = text[hi:]
         role = None
-        head = gap[-100:]
+        cue_gap = _without_relative_position(gap)
+        head = cue_gap[-100:]
         if previous is not None and previous.start in roles and _LIST_GAP_RE.match(gap):
             role = roles[previous.start]
         elif _DIRECTION_BEFORE_RE.search(gap):
             role = None
         elif _DEPLOYED_AT_RE.search(head) or _LAUNCHED_FROM_RE.search(head):
             role = _Role("origin", "launch")
-        elif cue := _ROLE_CUE_RE.search(gap):
+        elif cue := _ROLE_CUE_RE.search(cue_gap):
             if cue.group("target"):
                 role = _Role("target")
-            else:
-                launch = cue.group("origin").lower().split()[0] != "in" and cue.group("origin").lower() != "inside"
+            else:  # "in Iran" may only say whose; "in positions south of the river" is a site
+                launch = cue_gap != gap or cue.group("origin").lower().split()[0] not in ("in", "inside")
                 role = _Role("origin", "launch" if launch else "in")
         elif _WITHIN_AFTER_RE.match(after):
             role = _Role("target")
@@ -292,6 +302,28 @@ def mention_roles(context: ArticleContext, sentence: Sentence, weapon_start: int
             roles[mention.start] = role
         previous = mention
     return roles
+
+
+def _without_relative_position(gap: str) -> str:
+    """The words before a mention without a position stated relative to it, so the cue before that shows:
+    "the launchers are in positions south of the " -> "the launchers are in ".
+
+    >>> _without_relative_position("rockets fired from areas north of the ")
+    'rockets fired from '
+    """
+    relative = _RELATIVE_BEFORE_RE.search(gap)
+    return gap[:relative.start()] if relative else gap
+
+
+def origin_place(context: ArticleContext, mention: Mention, *, inferred: bool = False) -> ClaimPlace:
+    """The :class:`ClaimPlace` of an origin mention; a position stated relative to it keeps its words as the text,
+    with the feature's coordinates ("south of the Dnipro")."""
+    place = claim_place(mention, inferred=inferred)
+    before = context.article.text[max(0, mention.start - 80):mention.start]
+    relative = _RELATIVE_BEFORE_RE.search(before)
+    if relative is None:
+        return place
+    return replace(place, text=before[relative.start("direction"):] + mention.text)
 
 
 def _owns_weapon(after: str) -> bool:
@@ -496,7 +528,7 @@ def _origin(context: ArticleContext, index: int, roles: dict[int, _Role], anchor
     owner = _best_origin(context, sentence, roles, anchor, ("possessor", "subject"))
     if stated is not None:
         local = _anaphoric_site(context, index, stated)
-        return claim_place(local, inferred=True) if local is not None else claim_place(stated)
+        return claim_place(local, inferred=True) if local is not None else origin_place(context, stated)
     if owner is not None and (local := _anaphoric_site(context, index, owner)) is not None:
         return claim_place(local, inferred=True)
     site = _deployment_site(context, index, weapon_span) or _dateline_site(context, index)
@@ -546,7 +578,7 @@ def _deployment_site(context: ArticleContext, index: int, weapon_span: tuple[int
         roles = mention_roles(context, sentence, span[0] + sentence.start if span else None)
         found = _best_origin(context, sentence, roles, sentence.start, ("launch",))
         if found is not None:
-            return claim_place(found, inferred=i != index)
+            return origin_place(context, found, inferred=i != index)
         if site := _SITE_PHRASE_RE.search(sentence.text):
             return ClaimPlace(text=site.group("site"), lat=None, lon=None, inferred=i != index)
     return None
