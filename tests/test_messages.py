@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from click.testing import CliRunner
 
 from geomap.cli import main
@@ -39,13 +41,22 @@ def test_claims_table_lists_what_a_reader_needs_and_the_rest_with_verbose(tmp_pa
     path.write_text(MANY_PLACES)
     short = run("claims", path)
     assert short.exit_code == 0, short.output
-    assert "corridor :" not in short.output and "corridor Iran -> Iraq -> Syria" in short.output
+    assert "corridor :" not in short.output
+    assert re.search(r"^  corridor +Iran -> Iraq -> Syria", short.output, re.M), short.output
     also = [line for line in short.output.splitlines() if line.strip().startswith("also")]
     assert len(also) == 1 and "--verbose" in also[0], short.output
     assert "inside the 250 km range" in also[0] and "outside" in also[0]
     full = run("claims", path, "--verbose")
     assert len([line for line in full.output.splitlines() if line.strip().startswith("also")]) >= 8
     assert "Cairo: " in full.output and "outside the 250 km range" in full.output
+
+
+def test_claims_table_keeps_a_space_after_the_longest_kinds(tmp_path):
+    path = tmp_path / "ferries.txt"
+    path.write_text("Ferries carry trucks by sea from Helsinki to Tallinn every hour.\n", encoding="utf-8")
+    result = run("claims", path)
+    assert result.exit_code == 0, result.output
+    assert re.search(r"^  sea route +Helsinki -> Tallinn", result.output, re.M), result.output
 
 
 def test_map_summary_counts_in_the_singular_for_one(tmp_path):

@@ -22,7 +22,7 @@ def _range_lines(claim, verbose: bool = False) -> list[str]:
     if claim.origin:
         origin = f"from {claim.origin.text}" + (" (inferred)" if claim.origin.inferred else "")
     kind = "range" if claim.range_km is not None else "reach"
-    lines = [f"  {kind:<9}{range_label(claim)}  {origin}  [{claim.start}-{claim.end}]"]
+    lines = [f"  {kind:<13} {range_label(claim)}  {origin}  [{claim.start}-{claim.end}]"]
     lines += [f"    target  {target_text(claim, t)}" for t in claim.targets]
     named = {t.place.id for t in claim.targets if t.place is not None}
     others = [t for t in claim.checks if t.place is None or t.place.id not in named]
@@ -51,7 +51,7 @@ def _corridor_lines(claim) -> list[str]:
     """A corridor as table lines: kind, name and waypoints in order."""
     name = f"{claim.name}: " if claim.name else ""
     route = " -> ".join(w.text + ("" if w.lat is not None else " (unresolved)") for w in claim.waypoints)
-    return [f"  {claim.kind:<9}{name}{route or '(no place named)'}  [{claim.start}-{claim.end}]",
+    return [f"  {claim.kind:<13} {name}{route or '(no place named)'}  [{claim.start}-{claim.end}]",
             f"    “{one_line(claim.sentence)}”"]
 
 
