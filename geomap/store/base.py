@@ -134,6 +134,20 @@ def corridor_path(waypoints: tuple[tuple[float, float], ...]) -> tuple[tuple[flo
     return tuple(geodesy.geodesic_path(waypoints, step_km=PATH_STEP_KM))
 
 
+@lru_cache(maxsize=4096)
+def corridor_line(waypoints: tuple[tuple[float, float], ...]) -> np.ndarray:
+    """:func:`corridor_path` as a read-only (n, 2) array of (lat, lon), the form the distance search takes."""
+    line = np.array(corridor_path(waypoints), dtype=float).reshape(-1, 2)
+    line.flags.writeable = False
+    return line
+
+
+def clear_distance_caches() -> None:
+    """Forget every cached distance and corridor line (benchmarks time queries from cold)."""
+    for cached in (geodesic_km, corridor_path, corridor_line):
+        cached.cache_clear()
+
+
 def distance_to_corridor_km(lat: float, lon: float, waypoints: Sequence[tuple[float, float]]) -> float:
     """Geodesic distance (km) from a point to the geodesic line through ``waypoints``.
 
@@ -143,25 +157,27 @@ def distance_to_corridor_km(lat: float, lon: float, waypoints: Sequence[tuple[fl
     >>> round(distance_to_corridor_km(34.45, 40.92, [(33.3, 44.4), (34.46, 40.94), (33.51, 36.29)]), 1)
     0.7
     """
-    path = corridor_path(tuple(waypoints))
-    if len(path) == 1:
-        return geodesic_km(lat, lon, *path[0])
-    return geodesy.nearest_on_path(lat, lon, path)[0]
+    line = corridor_line(tuple(waypoints))
+    if len(line) == 1:
+        return geodesic_km(lat, lon, *line[0].tolist())
+    return geodesy.nearest_on_path(lat, lon, line)[0]
 
 
 def corridor_distance_within(lat: float, lon: float, waypoints: Sequence[tuple[float, float]],
                              km: float) -> float | None:
     """:func:`distance_to_corridor_km`, or None when the line is surely further than ``km``.
 
-    Every point of the densified line lies within half a step of one of its points, so when
-    even the nearest of them is more than ``km`` plus half a step away (on the sphere, with
-    :data:`gazetteer.geodesy.SPHERE_SLACK`) the nearest-point search is skipped.
+    The line's nearest point is found on the sphere (:func:`gazetteer.geodesy.nearest_on_steps`);
+    when even that is more than ``km`` away, with :data:`gazetteer.geodesy.SPHERE_SLACK`, the
+    point is not measured on WGS84.
     """
-    path = corridor_path(tuple(waypoints))
-    nearest = float(np.min(geodesy.great_circle_km(*np.asarray(path).T, lat, lon)))
-    if nearest > (km + PATH_STEP_KM / 2) * geodesy.SPHERE_SLACK + 1.0:
+    line = corridor_line(tuple(waypoints))
+    if len(line) == 1:
+        return geodesic_km(lat, lon, *line[0].tolist())
+    sphere_km, nearest = geodesy.nearest_on_steps(lat, lon, line)
+    if sphere_km > km * geodesy.SPHERE_SLACK + 1.0:
         return None
-    return distance_to_corridor_km(lat, lon, waypoints)
+    return geodesy.distance_km(lat, lon, *nearest)
 
 
 # --------------------------------------------------------------------------- query results
