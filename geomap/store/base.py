@@ -500,15 +500,21 @@ class StoreBase:
                 entry.sentences.append(r[11])
         return sorted(by_place.values(), key=lambda e: -e.count)  # stable: first mention breaks ties
 
-    def articles_mentioning(self, place_rids: Sequence[int], *, limit: int | None = 50,
-                            contexts: int = 3) -> ArticleMatches:
-        """The articles mentioning any of these stored places, most mentions first (then by id)."""
+    def articles_mentioning(self, place_rids: Sequence[int], *, limit: int | None = 50, contexts: int = 3,
+                            places: Sequence[Place] | None = None) -> ArticleMatches:
+        """The articles mentioning any of these stored places, most mentions first (then by id).
+
+        ``places``: the places of ``place_rids`` as :meth:`_places` orders them, when the caller has
+        them already (one query fewer).
+        """
         rids = list(place_rids)
         marks = sql_list(len(rids))
         if not rids:
             return ArticleMatches([], 0, [])
         with self._read_errors():
-            places = [p for _, p, _ in self._places(f"p.rid IN ({marks})", rids)]
+            if places is None:
+                places = [p for _, p, _ in self._places(f"p.rid IN ({marks})", rids)]
+            places = list(places)
             # one pass over the mentions; only the articles reaching the limit-th highest count are looked up
             # (one by one: a join would read the whole article table) to be sorted by id
             least = "COALESCE((SELECT n FROM g ORDER BY n DESC LIMIT 1 OFFSET ?), 0)" if limit else "?"
@@ -544,18 +550,18 @@ class StoreBase:
         if km <= 0:
             raise StoreError(f"the radius must be positive, got {km} km")
         with self._read_errors():
-            candidates = self._places(*self._places_within(center.lat, center.lon, km))
-            inside = []
-            for rid, place, n in candidates:
-                d = geodesic_km(center.lat, center.lon, place.lat, place.lon)
-                if n and d <= km:
-                    inside.append((rid, place, d, n))
+            candidates = [c for c in self._places(*self._places_within(center.lat, center.lon, km)) if c[2]]
+            distances = np.atleast_1d(geodesy.distance_km(
+                [p.lat for _, p, _ in candidates], [p.lon for _, p, _ in candidates], center.lat, center.lon))
+            inside = [(rid, place, float(d), n) for (rid, place, n), d in zip(candidates, distances) if d <= km]
             article_counts = dict(self._rows(
                 f"SELECT place_rid, count(DISTINCT article_rid) FROM mention WHERE place_rid IN "
                 f"({sql_list(len(inside))}) GROUP BY place_rid", [r[0] for r in inside])) if inside else {}
         inside.sort(key=lambda r: (r[2], -r[3]))
         places = [NearbyPlace(place, d, article_counts.get(rid, 0), n) for rid, place, d, n in inside]
-        articles = self.articles_mentioning([r[0] for r in inside], limit=limit, contexts=contexts)
+        in_query_order = [place for (rid, place, _), d in zip(candidates, distances) if d <= km]
+        articles = self.articles_mentioning([r[0] for r in inside], limit=limit, contexts=contexts,
+                                            places=in_query_order)
         return NearResult(center, km, places, articles)
 
     def _range_rows(self, where: str, params: Sequence, limit: int | None = None,
