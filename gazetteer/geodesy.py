@@ -138,7 +138,10 @@ def unwrap_lons(lons: Sequence[float]) -> list[float]:
     >>> unwrap_lons([179.0, -179.0, -178.0])
     [179.0, 181.0, 182.0]
     """
-    return np.unwrap(np.asarray(lons, dtype=float), period=360.0).tolist()
+    out = [float(lons[0])]
+    for lon in lons[1:]:
+        out.append(out[-1] + (lon - out[-1] + 180.0) % 360.0 - 180.0)
+    return out
 
 
 def geodesic_path(waypoints: Sequence[LatLon], *, step_km: float = 25.0) -> list[LatLon]:
