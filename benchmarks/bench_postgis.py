@@ -152,11 +152,7 @@ def query_set(store) -> list[tuple[str, object]]:
 
 def bench_queries(stores: dict[str, str], repeat: int) -> None:
     from geomap.store import open_store
-    from geomap.store.base import corridor_path, geodesic_km
-
-    def clear_caches():
-        geodesic_km.cache_clear()
-        corridor_path.cache_clear()
+    from geomap.store.base import clear_distance_caches
 
     opened = {label: open_store(db) for label, db in stores.items()}
     n = next(iter(opened.values())).count()
@@ -166,7 +162,7 @@ def bench_queries(stores: dict[str, str], repeat: int) -> None:
     for label, store in opened.items():
         for name, query in query_set(store):
             query()  # warm-up
-            seconds, result = timings(query, repeat, before_each=clear_caches)
+            seconds, result = timings(query, repeat, before_each=clear_distance_caches)
             answers.setdefault(name, []).append(repr(result))
             ms = [s * 1000 for s in seconds]
             print(table_row(f"{label}: {name}"[:44], ms, ".1f", "< 50 ms", spread(ms)[0] < 50))

@@ -107,14 +107,10 @@ def build_synthetic_store(source: Path, target: Path, size: int) -> float:
 
 def timed(func, repeat: int) -> tuple[float, float]:
     """(median, max) milliseconds of ``func()`` over ``repeat`` runs after one warm-up."""
-    from geomap.store.base import corridor_path, geodesic_km
-
-    def clear_caches():
-        geodesic_km.cache_clear()
-        corridor_path.cache_clear()
+    from geomap.store.base import clear_distance_caches
 
     func()
-    seconds, _ = timings(func, repeat, before_each=clear_caches)
+    seconds, _ = timings(func, repeat, before_each=clear_distance_caches)
     return statistics.median(seconds) * 1000, max(seconds) * 1000
 
 

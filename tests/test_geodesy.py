@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from geographiclib.geodesic import Geodesic
 from shapely.geometry import Polygon
@@ -58,3 +59,33 @@ def test_within_km_is_vectorised():
     assert mask.tolist() == [True, True, True]
     assert geodesy.within_km([33.51, 29.56, 34.45], [36.28, 34.95, 40.92], 33.51, 36.28, 100).tolist() == [
         True, False, False]
+
+
+def _brute_force_km(lat, lon, path, samples=2000):
+    """The distance to the nearest of ``samples`` points on each step of the path (straight in degrees)."""
+    a, b = np.array(path[:-1]), np.array(path[1:])
+    step = np.column_stack([b[:, 0] - a[:, 0], (b[:, 1] - a[:, 1] + 180.0) % 360.0 - 180.0])
+    fractions = np.linspace(0.0, 1.0, samples)[:, None, None]
+    dense = (a + fractions * step).reshape(-1, 2)
+    return float(np.min(geodesy.distance_km(dense[:, 0], dense[:, 1], lat, lon)))
+
+
+@pytest.mark.parametrize("waypoints, point", [
+    ([(33.3, 44.4), (34.46, 40.94), (33.51, 36.29)], (34.0, 41.5)),        # beside the middle of a corridor
+    ([(33.3, 44.4), (34.46, 40.94), (33.51, 36.29)], (34.5, 40.9)),        # by the bend, 5 km off
+    ([(-17.0, 178.6), (-16.2, -179.4), (-17.6, -178.2)], (-16.55, 179.97)),  # Fiji's waters, astride 180
+    ([(-17.0, 178.6), (-16.2, -179.4), (-17.6, -178.2)], (-16.9, -178.9)),
+    ([(69.5, 160.0), (70.2, 175.0), (68.9, -172.0)], (70.6, 179.8)),       # the Arctic, where meridians converge
+    ([(51.5, -0.1), (48.9, 2.4)], (50.0, 5.0)),                           # nearest at a corridor's end
+])
+def test_nearest_point_on_a_path_agrees_with_dense_sampling(waypoints, point):
+    path = geodesy.geodesic_path(waypoints, step_km=10)
+    km, (plat, plon) = geodesy.nearest_on_path(*point, path)
+    assert km == pytest.approx(_brute_force_km(*point, path), abs=0.002)   # 2 m: the samples are 5 m apart
+    assert km == pytest.approx(geodesy.distance_km(*point, plat, plon), abs=1e-9)
+    assert -180.0 <= plon < 180.0
+
+
+def test_nearest_point_search_takes_a_path_as_an_array():
+    path = geodesy.geodesic_path([(-17.0, 179.0), (-17.0, -179.0)], step_km=10)
+    assert geodesy.nearest_on_path(-16.5, 180.0, np.array(path)) == geodesy.nearest_on_path(-16.5, 180.0, path)

@@ -134,6 +134,20 @@ def corridor_path(waypoints: tuple[tuple[float, float], ...]) -> tuple[tuple[flo
     return tuple(geodesy.geodesic_path(waypoints, step_km=PATH_STEP_KM))
 
 
+@lru_cache(maxsize=4096)
+def corridor_line(waypoints: tuple[tuple[float, float], ...]) -> np.ndarray:
+    """:func:`corridor_path` as a read-only (n, 2) array of (lat, lon), the form the distance search takes."""
+    line = np.array(corridor_path(waypoints), dtype=float).reshape(-1, 2)
+    line.flags.writeable = False
+    return line
+
+
+def clear_distance_caches() -> None:
+    """Forget every cached distance and corridor line (benchmarks time queries from cold)."""
+    for cached in (geodesic_km, corridor_path, corridor_line):
+        cached.cache_clear()
+
+
 def distance_to_corridor_km(lat: float, lon: float, waypoints: Sequence[tuple[float, float]]) -> float:
     """Geodesic distance (km) from a point to the geodesic line through ``waypoints``.
 
@@ -143,25 +157,27 @@ def distance_to_corridor_km(lat: float, lon: float, waypoints: Sequence[tuple[fl
     >>> round(distance_to_corridor_km(34.45, 40.92, [(33.3, 44.4), (34.46, 40.94), (33.51, 36.29)]), 1)
     0.7
     """
-    path = corridor_path(tuple(waypoints))
-    if len(path) == 1:
-        return geodesic_km(lat, lon, *path[0])
-    return geodesy.nearest_on_path(lat, lon, path)[0]
+    line = corridor_line(tuple(waypoints))
+    if len(line) == 1:
+        return geodesic_km(lat, lon, *line[0].tolist())
+    return geodesy.nearest_on_path(lat, lon, line)[0]
 
 
 def corridor_distance_within(lat: float, lon: float, waypoints: Sequence[tuple[float, float]],
                              km: float) -> float | None:
     """:func:`distance_to_corridor_km`, or None when the line is surely further than ``km``.
 
-    Every point of the densified line lies within half a step of one of its points, so when
-    even the nearest of them is more than ``km`` plus half a step away (on the sphere, with
-    :data:`gazetteer.geodesy.SPHERE_SLACK`) the nearest-point search is skipped.
+    The line's nearest point is found on the sphere (:func:`gazetteer.geodesy.nearest_on_steps`);
+    when even that is more than ``km`` away, with :data:`gazetteer.geodesy.SPHERE_SLACK`, the
+    point is not measured on WGS84.
     """
-    path = corridor_path(tuple(waypoints))
-    nearest = float(np.min(geodesy.great_circle_km(*np.asarray(path).T, lat, lon)))
-    if nearest > (km + PATH_STEP_KM / 2) * geodesy.SPHERE_SLACK + 1.0:
+    line = corridor_line(tuple(waypoints))
+    if len(line) == 1:
+        return geodesic_km(lat, lon, *line[0].tolist())
+    sphere_km, nearest = geodesy.nearest_on_steps(lat, lon, line)
+    if sphere_km > km * geodesy.SPHERE_SLACK + 1.0:
         return None
-    return distance_to_corridor_km(lat, lon, waypoints)
+    return geodesy.distance_km(lat, lon, *nearest)
 
 
 # --------------------------------------------------------------------------- query results
@@ -484,15 +500,21 @@ class StoreBase:
                 entry.sentences.append(r[11])
         return sorted(by_place.values(), key=lambda e: -e.count)  # stable: first mention breaks ties
 
-    def articles_mentioning(self, place_rids: Sequence[int], *, limit: int | None = 50,
-                            contexts: int = 3) -> ArticleMatches:
-        """The articles mentioning any of these stored places, most mentions first (then by id)."""
+    def articles_mentioning(self, place_rids: Sequence[int], *, limit: int | None = 50, contexts: int = 3,
+                            places: Sequence[Place] | None = None) -> ArticleMatches:
+        """The articles mentioning any of these stored places, most mentions first (then by id).
+
+        ``places``: the places of ``place_rids`` as :meth:`_places` orders them, when the caller has
+        them already (one query fewer).
+        """
         rids = list(place_rids)
         marks = sql_list(len(rids))
         if not rids:
             return ArticleMatches([], 0, [])
         with self._read_errors():
-            places = [p for _, p, _ in self._places(f"p.rid IN ({marks})", rids)]
+            if places is None:
+                places = [p for _, p, _ in self._places(f"p.rid IN ({marks})", rids)]
+            places = list(places)
             # one pass over the mentions; only the articles reaching the limit-th highest count are looked up
             # (one by one: a join would read the whole article table) to be sorted by id
             least = "COALESCE((SELECT n FROM g ORDER BY n DESC LIMIT 1 OFFSET ?), 0)" if limit else "?"
@@ -528,18 +550,18 @@ class StoreBase:
         if km <= 0:
             raise StoreError(f"the radius must be positive, got {km} km")
         with self._read_errors():
-            candidates = self._places(*self._places_within(center.lat, center.lon, km))
-            inside = []
-            for rid, place, n in candidates:
-                d = geodesic_km(center.lat, center.lon, place.lat, place.lon)
-                if n and d <= km:
-                    inside.append((rid, place, d, n))
+            candidates = [c for c in self._places(*self._places_within(center.lat, center.lon, km)) if c[2]]
+            distances = np.atleast_1d(geodesy.distance_km(
+                [p.lat for _, p, _ in candidates], [p.lon for _, p, _ in candidates], center.lat, center.lon))
+            inside = [(rid, place, float(d), n) for (rid, place, n), d in zip(candidates, distances) if d <= km]
             article_counts = dict(self._rows(
                 f"SELECT place_rid, count(DISTINCT article_rid) FROM mention WHERE place_rid IN "
                 f"({sql_list(len(inside))}) GROUP BY place_rid", [r[0] for r in inside])) if inside else {}
         inside.sort(key=lambda r: (r[2], -r[3]))
         places = [NearbyPlace(place, d, article_counts.get(rid, 0), n) for rid, place, d, n in inside]
-        articles = self.articles_mentioning([r[0] for r in inside], limit=limit, contexts=contexts)
+        in_query_order = [place for (rid, place, _), d in zip(candidates, distances) if d <= km]
+        articles = self.articles_mentioning([r[0] for r in inside], limit=limit, contexts=contexts,
+                                            places=in_query_order)
         return NearResult(center, km, places, articles)
 
     def _range_rows(self, where: str, params: Sequence, limit: int | None = None,
