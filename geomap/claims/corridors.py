@@ -7,7 +7,7 @@ smuggled from Iran through Iraq into Syria"). Its waypoints are the places after
 prepositions, ordered as the route runs: the "from" places, then "via/through/across/along"
 places in text order, then the "to/into" places ("from Iraq to Syria via Albukamal" ->
 Iraq, Albukamal, Syria). A route word with no place in its sentence borrows the places of a
-neighbouring sentence that moves something ("bring RPGs into Gaza" ... "by sea").
+neighbouring sentence that moves something ("smuggle rifles into Sinai" ... "by boat").
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ _KIND_RE = re.compile(
 _ROUTE_PREP_RE = re.compile(
     r"^.*\b(?P<prep>from|out\s+of|between|linking|links|link|connecting|connects|connect|to|into|towards?|"
     r"reaching|via|through|across|along|over|with|around(?=\s+the\b)|"
-    # a stop on the way: "would land at Rangoon", "calling at Piraeus"
+    # a stop on the way: "would land at Djibouti", "calling at Piraeus"
     r"(?:land|lands|landed|landing|arrive|arrives|arrived|arriving|stop|stops|stopped|stopping|call|calls|"
     r"called|calling|dock|docks|docked|docking)\s+(?:at|in))\s+(?:[\w'’-]+\s+){0,4}$",
     re.IGNORECASE | re.DOTALL,
@@ -67,7 +67,7 @@ _PREP_ROLES = {
     "via": "via", "through": "via", "across": "via", "along": "via", "over": "via", "around": "via",
 }
 # Between two places of a list; an aside in parentheses or a name recognition missed may sit in it
-# ("Mutukula (in Uganda) and Birahaamulo, Shinyanga").
+# ("Busia (in Kenya) and Tororo, Mbale").
 _LIST_GAP_RE = re.compile(
     r"^\s*(?:\([^()]*\)\s*)?(?:(?:,|and|or|-|–|—)\s*(?:the\s+)?(?:[A-Z][\w'’-]+\s*(?=,|and\b|or\b|[-–—]))?)+$")
 _ASIDE_RE = re.compile(r"\s*\)")
@@ -167,7 +167,7 @@ def _kind_of(match: re.Match) -> str:
 def corridor_name(sentence_text: str, start: int, end: int) -> str | None:
     """The corridor's proper name: capitalised words right before the route word, with it.
 
-    >>> text = "carving out the Iranian corridor from Iraq"
+    >>> text = "securing the Iranian corridor from Iraq"
     >>> corridor_name(text, text.index("corridor"), text.index(" from"))
     'Iranian corridor'
     >>> corridor_name("a land corridor from Iraq", 2, 15) is None

@@ -11,7 +11,7 @@ Places come from the article's resolved mentions, by their role in the sentence:
 - origin: the place the weapon is fired, launched, deployed, stationed or based from ("fired from
   Sanaa", "stationed near Brest", "flying out of the airbase at Darwin", "batteries in Baltiysk"),
   in the claim's sentence or, marked ``inferred``, in the two before it; else the place the text
-  ties the launching force to ("Yemen's Houthis", "the Palestinian resistance in the Gaza Strip"),
+  ties the launching force to ("Yemen's Houthis", "the militias in southern Lebanon"),
   marked ``inferred``. An owner is not an origin ("Iran's missiles", "Ukraine has missiles"), nor
   is a direction ("from the direction of the sea"); with none of these the origin stays None;
 - targets: after a target cue ("at", "toward", "reach", "hit", "as far as") in the claim's
@@ -77,7 +77,7 @@ _CAPABILITY_BEFORE_RE = re.compile(
     r"(?:fly|flying|travel|travelling|traveling|strike|striking|hit|hitting|reach|reaching|cover|covering|"
     r"destroy|destroying|engage|engaging|intercept|intercepting|target|targeting|carry|carrying|deliver|"
     r"delivering)"
-    # the object, then how the distance is tied to it: "destroying a ship at a distance of", "hit a tank from"
+    # the object, then how the distance is tied to it: "sinking a frigate at a distance of", "hit a tank from"
     r"(?:\s+(?!(?:and|or|but|which|that|while)\b)[\w'’-]+){0,2}?"
     r"(?:\s+(?:as\s+far\s+as|at\s+(?:a\s+)?(?:distance|range)s?\s+of|from|targets?|objects?|anywhere|"
     r"distances?|of))*\s*$",
@@ -90,8 +90,8 @@ _TEST_HIT_BEFORE_RE = re.compile(
     r"at\s+(?:a\s+)?(?:range|distance)\s+of\s*$",
     re.IGNORECASE,
 )
-# A wish or requirement is not a capability ("asked the range to be extended to"), nor is the distance of one
-# test flight ("the ground range of the test was").
+# A wish or requirement is not a capability ("asked that its range be doubled to"), nor is the distance of one
+# test flight ("the test missile flew 900 km").
 _NOT_CAPABILITY_BEFORE_RE = re.compile(
     r"\b(?:ask(?:s|ed)?|request(?:s|ed)?|demand(?:s|ed)?|requirements?|wish(?:es)?|goal)\b[^.;:]{0,60}$|"
     r"\brange\s+of\s+(?:the|this|that|its|a)\s+(?:\w+\s+)?(?:test|launch|flight|trial)\b",
@@ -128,7 +128,7 @@ _ORIGIN_CUES = (
     r"from|launched\s+from|fired\s+from|based\s+in|deployed\s+in|deployed\s+to|stationed\s+in|"
     r"positioned\s+in|in|inside|out\s+of"
 )
-# The last cue before a mention, with at most three words between ("toward the port of Aqaba").
+# The last cue before a mention, with at most three words between ("toward the port of Haifa").
 _ROLE_CUE_RE = re.compile(
     rf"\b(?:(?P<target>{_TARGET_CUES})|(?P<origin>{_ORIGIN_CUES}))\s+(?:[\w'’-]+\s+){{0,3}}$",
     re.IGNORECASE,
@@ -187,7 +187,7 @@ _STRIKE_RE = re.compile(
     r"\b(?:fired|launched|struck|hit|targeted|aimed|landed|reached|slammed|intercepted|fell)\b", re.IGNORECASE
 )
 
-# The force that has or fires the weapon: "the Palestinian resistance has a missile".
+# The force that has or fires the weapon: "the rebel militia has a rocket".
 _FORCE_BEFORE_VERB_RE = re.compile(
     r"(?P<force>(?:[A-Z][\w'’-]*\s+)*(?:[A-Z][\w'’-]*|resistance|militants?|fighters|forces|army|rebels|"
     r"group|movement|militias?|military|navy))\s+(?:now\s+|also\s+|still\s+|reportedly\s+)?"
@@ -359,7 +359,7 @@ def _targets(context: ArticleContext, sentence: Sentence, roles: dict[int, _Role
 
 
 def launching_force(sentence_text: str, weapon: tuple[int, int] | None) -> str | None:
-    """The force the sentence says has or fires the weapon ("the Palestinian resistance has a missile").
+    """The force the sentence says has or fires the weapon ("the rebel militia has a rocket").
 
     Falls back on a possessor ("Hezbollah's rockets") and on capitalised modifiers of the
     weapon phrase ("Houthi drones").
@@ -559,7 +559,7 @@ def _deployment_site(context: ArticleContext, index: int, weapon_span: tuple[int
                      ) -> ClaimPlace | None:
     """Where the claim's sentence, or one of the two before it, says a weapon is deployed or launched from:
     "Analysts believe the launchers are stationed near Krychaw. Their range is ...". A site named by a common
-    noun ("along its southeast coast") is kept as text, without coordinates. Inferred unless in the claim's
+    noun ("along its northern border") is kept as text, without coordinates. Inferred unless in the claim's
     sentence; the sentences before count only when the claim refers back to their weapon ("the missile",
     "its range", "this weapon"), not when it names another ("Iron Dome interceptors have a range of 70 km").
     """

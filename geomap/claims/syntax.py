@@ -7,7 +7,7 @@ milliseconds per such sentence, not a parse of the whole article.
 
 :func:`path_role` reads the path argument a place fills in the parse: the object of "from" starts a
 route, of "to/into/towards" ends it, of "via/through/across" lies on it; a conjunct shares the role
-of the first ("from the ports of Jawaharlal Nehru and Kandla"), and "the port of X" passes the role
+of the first ("from the ports of Mombasa and Dar es Salaam"), and "the port of X" passes the role
 of "the port" to X.
 
 >>> role_of("Cocaine moves from Peru to Ecuador.", "Ecuador")   # doctest: +SKIP
@@ -73,7 +73,7 @@ def path_role(doc, start: int, end: int) -> str | None:
         prep = token.head
         word = prep.text.lower()
         if word == "of" and prep.head.lemma_.lower() in _CONTAINER_NOUNS:
-            token = prep.head  # "the port of Bandar Abbas" is where "the port" is on the route
+            token = prep.head  # "the port of Constanta" is where "the port" is on the route
             continue
         while prep.dep_ == "conj" and prep.head.dep_ == "prep" and word not in PREP_ROLES:
             prep = prep.head
