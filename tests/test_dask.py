@@ -91,24 +91,36 @@ def _stop(processes: list[subprocess.Popen]) -> None:
             proc.wait()
 
 
+DASK = [sys.executable, "-m", "dask"]
+
+
+def start_scheduler(folder: Path, processes: list[subprocess.Popen]) -> str:
+    """Start a real Dask scheduler on 127.0.0.1 (its process appended to ``processes``); its address."""
+    scheduler_file = folder / "scheduler.json"
+    processes.append(subprocess.Popen(DASK + ["scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+                                              "--scheduler-file", str(scheduler_file)], **quiet(folder)))
+    deadline = time.monotonic() + 60
+    while not scheduler_file.exists():
+        assert time.monotonic() < deadline, (folder / "log.txt").read_text()
+        time.sleep(0.2)
+    return json.loads(scheduler_file.read_text())["address"]
+
+
+def quiet(folder: Path) -> dict:
+    """Popen arguments: output to the folder's log, in a session of its own (stopped as a group)."""
+    return {"stdout": subprocess.DEVNULL, "stderr": (folder / "log.txt").open("a"), "start_new_session": True}
+
+
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
     """A real Dask scheduler and two worker processes (each under its nanny) on 127.0.0.1: its address."""
     folder = tmp_path_factory.mktemp("dask-cluster")
-    scheduler_file = folder / "scheduler.json"
-    dask = [sys.executable, "-m", "dask"]
-    quiet = {"stdout": subprocess.DEVNULL, "stderr": (folder / "log.txt").open("w"), "start_new_session": True}
-    processes = [subprocess.Popen(dask + ["scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
-                                          "--scheduler-file", str(scheduler_file)], **quiet)]
+    processes: list[subprocess.Popen] = []
     try:
-        deadline = time.monotonic() + 60
-        while not scheduler_file.exists():
-            assert time.monotonic() < deadline, (folder / "log.txt").read_text()
-            time.sleep(0.2)
-        address = json.loads(scheduler_file.read_text())["address"]
+        address = start_scheduler(folder, processes)
         for _ in range(2):
-            processes.append(subprocess.Popen(dask + ["worker", address, "--host", "127.0.0.1", "--nthreads", "1",
-                                                      "--nworkers", "1", "--no-dashboard"], **quiet))
+            processes.append(subprocess.Popen(DASK + ["worker", address, "--host", "127.0.0.1", "--nthreads", "1",
+                                                      "--nworkers", "1", "--no-dashboard"], **quiet(folder)))
         with Client(address, timeout=60) as client:
             client.wait_for_workers(2, timeout=120)
         yield address
@@ -272,3 +284,22 @@ def test_an_unreachable_scheduler_is_a_clear_error(articles, tmp_path):
         result = run_parse(str(articles[0]), "-o", str(tmp_path / "x.jsonl"), "--scheduler", "tcp://127.0.0.1:9")
     assert result.exit_code == 1
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["parse", "ingest"])
+def test_a_scheduler_without_workers_fails_after_the_worker_timeout(command, articles, tmp_path):
+    processes: list[subprocess.Popen] = []
+    try:
+        address = start_scheduler(tmp_path, processes)  # a real scheduler that no worker ever joins
+        out = ["-o", str(tmp_path / "x.jsonl")] if command == "parse" else ["--db", str(tmp_path / "s.sqlite")]
+        started = time.monotonic()
+        result = CliRunner().invoke(main, [command, str(articles[0]), *out, "--worker-timeout", "3"],
+                                    env={"DASK_SCHEDULER_ADDRESS": address}, catch_exceptions=False)
+        waited = time.monotonic() - started
+    finally:
+        _stop(processes)
+    assert result.exit_code == 1, result.output
+    assert f"no Dask worker joined the scheduler at {address} within 3 s" in result.stderr
+    assert f"dask worker {address}" in result.stderr and "Traceback" not in result.stderr
+    assert 3 <= waited < 60
+    assert not (tmp_path / "x.jsonl").exists()

@@ -10,7 +10,15 @@ from dataclasses import replace
 
 import click
 
-from geomap.cli.options import cli_errors, cluster_options, format_option, parser_options, progress, workers_option
+from geomap.cli.options import (
+    cli_errors,
+    cluster_options,
+    format_option,
+    parser_options,
+    progress,
+    text_output,
+    workers_option,
+)
 from geomap.reader import MAX_ARTICLE_CHARS
 
 #: The help of `geomap parse` (a format string: it names the longest article the parser takes).
@@ -117,7 +125,7 @@ def open_output(output: str, fmt: str) -> Iterator[Callable[[dict], None]]:
         with ParquetWriter(output) as tables:
             yield tables.write
         return
-    with click.open_file(output, "w", encoding="utf-8", atomic=output != "-") as out:
+    with text_output(output) as out:
         yield lambda record: out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 

@@ -39,7 +39,7 @@ from geomap.cluster.inputs import INSTALL_CLUSTER, require
 from geomap.errors import ClusterError
 from geomap.pipeline import Parser, ParserConfig
 
-__all__ = ["INSTALL_CLUSTER", "ClusterSpec", "DaskPool", "open_pool"]
+__all__ = ["DEFAULT_WORKER_TIMEOUT", "INSTALL_CLUSTER", "ClusterSpec", "DaskPool", "open_pool"]
 
 
 #: The settings of a local cluster: no statistical profiler (it samples each worker's stack every 10 ms) and
@@ -55,14 +55,22 @@ LOCAL_CLUSTER_CONFIG = {
 }
 
 
+#: How long a run waits, by default, for a first worker to join a running scheduler that has none (seconds):
+#: long enough for workers started with the scheduler to connect, short enough that a forgotten
+#: `dask worker` is said before anyone wonders why nothing happens.
+DEFAULT_WORKER_TIMEOUT = 60.0
+
+
 @dataclass(frozen=True)
 class ClusterSpec:
     """Where to parse: the address of a running Dask scheduler, or a local cluster of ``local_workers``
-    processes (one thread each); ``partition_size`` articles go to a worker at a time."""
+    processes (one thread each); ``partition_size`` articles go to a worker at a time. A running scheduler
+    with no worker is given ``worker_timeout`` seconds for one to join before the run fails."""
 
     scheduler: str | None = None
     local_workers: int | None = None
     partition_size: int = 16
+    worker_timeout: float = DEFAULT_WORKER_TIMEOUT
 
     def __post_init__(self):
         if (self.scheduler is None) == (self.local_workers is None):
@@ -112,12 +120,24 @@ class DaskPool:
             self._close_cluster()
             raise ClusterError(f"cannot reach the Dask scheduler at {address} ({exc}); start one with "
                                "`dask scheduler`, or give --dask N for workers on this machine") from None
+        self._wait_for_a_worker(address, spec.worker_timeout)
         plugin = worker.ParserPlugin(config)
         self.client.register_plugin(plugin)  # returns once every worker has loaded its parser (or failed to)
         self.plugin_name = plugin.name
         self._parse_partition = worker.parse_partition
         self._version = self.client.submit(worker.worker_version, self.plugin_name, pure=False).result()
         self.startup_seconds = time.perf_counter() - started
+
+    def _wait_for_a_worker(self, address: str, timeout: float) -> None:
+        """Return once the cluster has a worker; fail after ``timeout`` seconds without one (0: wait for ever),
+        since a task sent to a scheduler without workers waits for ever."""
+        try:
+            self.client.wait_for_workers(1, timeout=timeout or None)  # 0: no deadline
+        except TimeoutError:
+            self.close()
+            raise ClusterError(f"no Dask worker joined the scheduler at {address} within {timeout:g} s; start "
+                               f"workers with `dask worker {address}` (each needs geomap and its gazetteer), "
+                               "or wait longer with --worker-timeout") from None
 
     @property
     def version(self) -> str:
