@@ -74,7 +74,7 @@ Examples:
 def parse(inputs, output, fmt, no_claims, workers, cluster, config):
     from geomap.batch import to_record
     from geomap.cluster import open_pool
-    from geomap.cluster.inputs import count_input_lines, expand_inputs, read_inputs
+    from geomap.reader import count_articles, read_articles
 
     errors: list[str] = []
     bar = None  # the progress bar, once parsing starts: a skipped bad line moves it on too
@@ -84,8 +84,7 @@ def parse(inputs, output, fmt, no_claims, workers, cluster, config):
         if bar is not None:
             bar.update(1)
 
-    files = expand_inputs(inputs)
-    articles = read_inputs(files, on_error=skipped)
+    articles = read_articles(inputs, on_error=skipped)
     first = next(articles, None)  # a binary or empty input fails here, before the model loads
     named = " ".join(inputs)
     if first is None:
@@ -98,7 +97,7 @@ def parse(inputs, output, fmt, no_claims, workers, cluster, config):
     jobs = ((a.id, (a.id, a.text)) for a in itertools.chain([first], articles))
     config = replace(config, claims=not no_claims)
     n = 0
-    bar = progress(total=count_input_lines(files), desc="parsing")
+    bar = progress(total=count_articles(inputs), desc="parsing")
     # The output first: a missing Parquet package is said before a cluster starts.
     with open_output(output, fmt) as write, open_pool(config, workers=workers, cluster=cluster) as pool, bar:
         bar.update(len(errors))  # the bad lines before the first article

@@ -148,7 +148,7 @@ def load_articles(paths, make_parser: Callable[[], object], on_error: Callable[[
     parser = None
     for file in article_files(paths):
         try:
-            if is_parse_jsonl(file.path):
+            if file.url is None and is_parse_jsonl(file.path):
                 articles.extend(read_parse_jsonl(file.path))
                 continue
             for item in read_articles([file], on_error=on_error):
