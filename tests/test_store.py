@@ -686,6 +686,37 @@ def test_a_store_from_a_newer_geomap_is_refused_clearly(tmp_path):
         ArticleStore.open(path)
 
 
+def test_a_postgis_store_is_upgraded_step_by_step_and_a_newer_one_refused(postgres_cluster, postgis_template,
+                                                                           monkeypatch):
+    """The PostgreSQL store's upgrade path, with a step of the kind a next schema brings (PostGIS is at its
+    first schema, so the step is the test's): run once, in its transaction, and the stored articles kept."""
+    from geomap.store import postgis
+    from geomap.store.schema import Migration
+
+    url = postgres_cluster.url(postgres_cluster.new_database(postgis_template))
+    with open_store(url, create=True) as store:
+        store.save_article(sample_article(), "hash-sample", "v1")
+    runs = []
+
+    def add_an_index(con) -> None:
+        runs.append(1)
+        con.execute("CREATE INDEX article_ingested ON article(ingested_at)")
+
+    version = postgis.POSTGIS_SCHEMA_VERSION + 1
+    monkeypatch.setattr(postgis, "POSTGIS_MIGRATIONS", (Migration(version, "an index", add_an_index),))
+    monkeypatch.setattr(postgis, "POSTGIS_SCHEMA_VERSION", version)
+    for _ in range(2):  # the second open finds the store upgraded
+        with open_store(url) as store:
+            assert store.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == \
+                str(version)
+            assert store.con.execute("SELECT to_regclass('article_ingested') IS NOT NULL").fetchone()[0]
+            assert store.article_ids() == ["sample"] and store.check().ok
+    assert runs == [1]
+    monkeypatch.undo()  # this geomap again, older than the store
+    with pytest.raises(StoreCorrupt, match=f"schema {version}, made by a newer geomap"):
+        open_store(url)
+
+
 # --------------------------------------------------------------------------- the postgis extension
 def test_the_postgis_extension_is_created_when_the_user_may_and_named_when_not(postgres_cluster):
     fresh = postgres_cluster.new_database()
