@@ -314,11 +314,15 @@ def check_file(path: Path) -> None:
 def read_file_bytes(path: Path) -> bytes:
     """The bytes of a text or HTML article file (refusing one of more than :data:`MAX_FILE_BYTES`)."""
     check_file(path)
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise InputError(f"{path}: is {size / 2**20:.0f} MB, more than the {MAX_FILE_BYTES // 2**20} MB limit "
-                         "for one article; split it, or give it as JSON Lines, one article a line")
+    check_size(path.stat().st_size, str(path))
     return path.read_bytes()
+
+
+def check_size(size: int, where: str) -> None:
+    """Refuse a text or HTML article file of more than :data:`MAX_FILE_BYTES` (``size`` bytes)."""
+    if size > MAX_FILE_BYTES:
+        raise InputError(f"{where}: is {size / 2**20:.0f} MB, more than the {MAX_FILE_BYTES // 2**20} MB limit "
+                         "for one article; split it, or give it as JSON Lines, one article a line")
 
 
 def read_text_file(path: str | Path | ArticleFile) -> ArticleInput:
@@ -326,15 +330,14 @@ def read_text_file(path: str | Path | ArticleFile) -> ArticleInput:
     file = path if isinstance(path, ArticleFile) else ArticleFile(Path(path), Path(path).parent)
     if file.url is not None:
         with open_url(file.url) as stream:
-            return text_article(stream.read(MAX_FILE_BYTES + 1), file, file.url)
+            data = stream.read(MAX_FILE_BYTES + 1)  # no more: the size of a URL's file may be unknown
+        check_size(len(data), file.url)
+        return text_article(data, file, file.url)
     return text_article(read_file_bytes(file.path), file, str(file.path))
 
 
 def text_article(data: bytes, file: ArticleFile, where: str) -> ArticleInput:
     """The article of a text, Markdown or HTML file's bytes (``where``: its path or URL, in messages)."""
-    if len(data) > MAX_FILE_BYTES:
-        raise InputError(f"{where}: is more than the {MAX_FILE_BYTES // 2**20} MB limit for one article; split "
-                         "it, or give it as JSON Lines, one article a line")
     text = decode_text(data, where)
     title = None
     if file.path.suffix.lower() in HTML_SUFFIXES:
@@ -350,6 +353,8 @@ def open_url(url: str) -> BinaryIO:
     """``url`` opened for reading through fsspec (the ``[cluster]`` extra; s3fs, gcsfs... for their URLs)."""
     from geomap.cluster.inputs import require
 
+    if glob.has_magic(url):  # a glob URL that matched nothing (url_matches)
+        raise InputError(f"{url}: no file matches")
     fsspec = require("fsspec", f"reading {url}")
     try:
         return fsspec.open(url, "rb").open()

@@ -213,6 +213,10 @@ def test_every_command_reads_globs_and_urls_through_the_one_reader(tmp_path):
     # in the order given, a glob's matches sorted; a glob matching nothing is reported and skipped
     assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == ["jan", "feb", "far", "page"]
     assert f"skipped: {tmp_path / 'none' / '*.jsonl'}: no file matches" in parsed.output
+    by_url = runner.invoke(main, ["parse", "--model", "none", feeds.as_uri() + "/2024-*.jsonl",
+                                  tmp_path.as_uri() + "/none/*.jsonl", "-o", str(out)])  # globs in URLs too
+    assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == ["jan", "feb"]
+    assert f"skipped: {tmp_path.as_uri()}/none/*.jsonl: no file matches" in by_url.output
 
     db = tmp_path / "store.sqlite"
     first = ingest("--db", db, *inputs)
