@@ -121,8 +121,9 @@ def cluster_options(func):
         click.option("--partition-size", type=click.IntRange(1, 100_000), default=16, show_default=True,
                      help="Articles sent to a Dask worker at a time."),
         click.option("--worker-timeout", type=click.FloatRange(min=0), default=60.0, show_default=True,
-                     metavar="SECONDS", help="With --scheduler: how long to wait for a first worker to join a "
-                                             "cluster that has none, then fail (0: wait for ever)."),
+                     metavar="SECONDS", help="With --scheduler: how long to wait for a worker to join a cluster "
+                                             "that has none (at the start, or once all have left), then fail "
+                                             "(0: wait for ever)."),
     )
     for option in reversed(options):
         wrapper = option(wrapper)
