@@ -95,6 +95,11 @@ class ArticleFile:
         return cls(path, path.parent, url)
 
     @property
+    def name(self) -> str:
+        """The file's path or URL, as messages name it."""
+        return self.url or str(self.path)
+
+    @property
     def id(self) -> str:
         """The id of the file's article: its path under :attr:`root`, without the suffix, ``/``-separated.
 
@@ -327,7 +332,7 @@ def check_size(size: int, where: str) -> None:
 
 def read_text_file(path: str | Path | ArticleFile) -> ArticleInput:
     """Read one text, Markdown or HTML article file (its id: see :class:`ArticleFile`)."""
-    file = path if isinstance(path, ArticleFile) else ArticleFile(Path(path), Path(path).parent)
+    file = as_article_file(path)
     if file.url is not None:
         with open_url(file.url) as stream:
             data = stream.read(MAX_FILE_BYTES + 1)  # no more: the size of a URL's file may be unknown
@@ -347,6 +352,19 @@ def text_article(data: bytes, file: ArticleFile, where: str) -> ArticleInput:
         first = text.strip().splitlines()[0].strip()
         title = first[:200] if len(first) < 200 else None
     return ArticleInput(id=file.id, text=text, source=where, title=title)
+
+
+def as_article_file(path: str | Path | ArticleFile) -> ArticleFile:
+    """A file given by itself: its articles' ids are its name (see :class:`ArticleFile`)."""
+    return path if isinstance(path, ArticleFile) else ArticleFile(Path(path), Path(path).parent)
+
+
+def open_article_file(file: ArticleFile) -> BinaryIO:
+    """The file opened for reading, local or a URL (:func:`open_url`); a missing one is an :class:`InputError`."""
+    if file.url is not None:
+        return open_url(file.url)
+    check_file(file.path)
+    return file.path.open("rb")
 
 
 def open_url(url: str) -> BinaryIO:
@@ -387,14 +405,9 @@ def iter_jsonl_articles(path: str | Path | ArticleFile, on_error: Callable[[Inpu
     or one whose first line is no JSON value (prose named ``.jsonl``), raises at
     once: one error, not one a line; a file without any line is an error too.
     """
-    file = path if isinstance(path, ArticleFile) else ArticleFile(Path(path), Path(path).parent)
-    if file.url is not None:
-        stream, name = open_url(file.url), file.url
-    else:
-        check_file(file.path)
-        stream, name = file.path.open("rb"), str(file.path)
-    with stream:
-        yield from iter_jsonl_stream(stream, name, on_error, stem=file.id)
+    file = as_article_file(path)
+    with open_article_file(file) as stream:
+        yield from iter_jsonl_stream(stream, file.name, on_error, stem=file.id)
 
 
 def iter_jsonl_stream(stream: BinaryIO, name: str, on_error: Callable[[InputError], None] | None = None, *,

@@ -234,6 +234,9 @@ def test_every_command_reads_globs_and_urls_through_the_one_reader(tmp_path):
     drawn = runner.invoke(main, ["map", "--model", "none", str(feeds / "2024-*.jsonl"), remote.as_uri(),
                                  "-o", str(tmp_path / "m.html")])
     assert drawn.exit_code == 0 and "3 articles" in drawn.output, drawn.output
+    records = runner.invoke(main, ["map", out.as_uri(), "-o", str(tmp_path / "m.html")])  # parse's JSONL, by URL
+    assert records.exit_code == 0 and "2 articles, 3 places" in records.output, records.output
+    assert "warning" not in records.output  # rebuilt from the records, not read as raw articles
 
 
 def test_a_url_without_fsspec_says_what_to_install(tmp_path):

@@ -1,4 +1,4 @@
-"""``geomap ingest``: parse articles in parallel into the local SQLite article store."""
+"""``geomap ingest``: parse articles in parallel into the article store (SQLite, or PostgreSQL + PostGIS)."""
 
 from __future__ import annotations
 
