@@ -18,10 +18,12 @@ stop the batch.
 from __future__ import annotations
 
 import codecs
+import glob
 import hashlib
 import html
 import io
 import json
+import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -29,6 +31,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
+from urllib.parse import urlsplit
 
 from geomap.errors import InputError
 
@@ -74,10 +77,27 @@ class ArticleInput:
 
 @dataclass(frozen=True, slots=True)
 class ArticleFile:
-    """A file to read articles from, and the folder given for it, which its article ids are relative to."""
+    """A file to read articles from, and the folder given for it, which its article ids are relative to; a
+    file read through fsspec has its ``url``, and the URL's path as :attr:`path` (for its suffix and id)."""
 
     path: Path
     root: Path
+    url: str | None = None
+
+    @classmethod
+    def from_url(cls, url: str) -> ArticleFile:
+        """The file at ``url``, its id its name without the suffix.
+
+        >>> ArticleFile.from_url("s3://news/2024/week-12.jsonl").id
+        'week-12'
+        """
+        path = Path(urlsplit(url).path or "/")
+        return cls(path, path.parent, url)
+
+    @property
+    def name(self) -> str:
+        """The file's path or URL, as messages name it."""
+        return self.url or str(self.path)
 
     @property
     def id(self) -> str:
@@ -108,10 +128,19 @@ def same_origin(source: str | None, other: str | None) -> bool:
 
 def _origin(source: str) -> str:
     """The file (resolved) or URL an article came from."""
-    if "://" in source:
-        return source
     path, _, line = source.rpartition(":")
+    if is_url(source):  # a JSONL URL's line (not a port: a URL with a path holds a '/' after its host)
+        return path if line.isdigit() and urlsplit(path).path else source
     return str(Path(path if line.isdigit() and path else source).resolve())
+
+
+def is_url(path: str | Path | ArticleFile) -> bool:
+    """True for a URL read through fsspec (``s3://bucket/key``), False for a local path.
+
+    >>> is_url("s3://news/2024/*.jsonl"), is_url("feeds/2024.jsonl"), is_url("file:///tmp/a.jsonl")
+    (True, False, True)
+    """
+    return isinstance(path, str) and "://" in path
 
 
 def looks_binary(head: bytes) -> bool:
@@ -282,7 +311,7 @@ def html_to_text(markup: str) -> tuple[str, str | None]:
 def check_file(path: Path) -> None:
     """Refuse a path that is missing or a directory."""
     if not path.exists():
-        raise InputError(f"{path}: no such file")
+        raise InputError(f"{path}: {'no file matches' if glob.has_magic(str(path)) else 'no such file'}")
     if path.is_dir():
         raise InputError(f"{path}: is a directory")
 
@@ -290,26 +319,80 @@ def check_file(path: Path) -> None:
 def read_file_bytes(path: Path) -> bytes:
     """The bytes of a text or HTML article file (refusing one of more than :data:`MAX_FILE_BYTES`)."""
     check_file(path)
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise InputError(f"{path}: is {size / 2**20:.0f} MB, more than the {MAX_FILE_BYTES // 2**20} MB limit "
-                         "for one article; split it, or give it as JSON Lines, one article a line")
+    check_size(path.stat().st_size, str(path))
     return path.read_bytes()
+
+
+def check_size(size: int, where: str) -> None:
+    """Refuse a text or HTML article file of more than :data:`MAX_FILE_BYTES` (``size`` bytes)."""
+    if size > MAX_FILE_BYTES:
+        raise InputError(f"{where}: is {size / 2**20:.0f} MB, more than the {MAX_FILE_BYTES // 2**20} MB limit "
+                         "for one article; split it, or give it as JSON Lines, one article a line")
 
 
 def read_text_file(path: str | Path | ArticleFile) -> ArticleInput:
     """Read one text, Markdown or HTML article file (its id: see :class:`ArticleFile`)."""
-    file = path if isinstance(path, ArticleFile) else ArticleFile(Path(path), Path(path).parent)
-    path = file.path
-    text = decode_text(read_file_bytes(path), str(path))
+    file = as_article_file(path)
+    if file.url is not None:
+        with open_url(file.url) as stream:
+            data = stream.read(MAX_FILE_BYTES + 1)  # no more: the size of a URL's file may be unknown
+        check_size(len(data), file.url)
+        return text_article(data, file, file.url)
+    return text_article(read_file_bytes(file.path), file, str(file.path))
+
+
+def text_article(data: bytes, file: ArticleFile, where: str) -> ArticleInput:
+    """The article of a text, Markdown or HTML file's bytes (``where``: its path or URL, in messages)."""
+    text = decode_text(data, where)
     title = None
-    if path.suffix.lower() in HTML_SUFFIXES:
+    if file.path.suffix.lower() in HTML_SUFFIXES:
         text, title = html_to_text(text)
-    check_text(text, str(path))
+    check_text(text, where)
     if title is None:
         first = text.strip().splitlines()[0].strip()
         title = first[:200] if len(first) < 200 else None
-    return ArticleInput(id=file.id, text=text, source=str(path), title=title)
+    return ArticleInput(id=file.id, text=text, source=where, title=title)
+
+
+def as_article_file(path: str | Path | ArticleFile) -> ArticleFile:
+    """A file given by itself: its articles' ids are its name (see :class:`ArticleFile`)."""
+    return path if isinstance(path, ArticleFile) else ArticleFile(Path(path), Path(path).parent)
+
+
+def open_article_file(file: ArticleFile) -> BinaryIO:
+    """The file opened for reading, local or a URL (:func:`open_url`); a missing one is an :class:`InputError`."""
+    if file.url is not None:
+        return open_url(file.url)
+    check_file(file.path)
+    return file.path.open("rb")
+
+
+def open_url(url: str) -> BinaryIO:
+    """``url`` opened for reading through fsspec (the ``[cluster]`` extra; s3fs, gcsfs... for their URLs)."""
+    from geomap.cluster.inputs import require
+
+    if glob.has_magic(url):  # a glob URL that matched nothing (url_matches)
+        raise InputError(f"{url}: no file matches")
+    fsspec = require("fsspec", f"reading {url}")
+    try:
+        return fsspec.open(url, "rb").open()
+    except (OSError, ValueError, ImportError) as exc:
+        raise InputError(f"{url}: cannot be opened ({exc})") from None
+
+
+def url_matches(pattern: str) -> list[str]:
+    """The URLs a glob URL matches (``s3://news/2024/*.jsonl``), sorted, through fsspec; a URL without glob
+    characters as it is."""
+    if not glob.has_magic(pattern):
+        return [pattern]
+    from geomap.cluster.inputs import require
+
+    fsspec = require("fsspec", f"reading {pattern}")
+    try:
+        fs, _, paths = fsspec.get_fs_token_paths(pattern)
+    except (OSError, ValueError, ImportError) as exc:
+        raise InputError(f"{pattern}: cannot be listed ({exc})") from None
+    return [fs.unstrip_protocol(p) for p in sorted(paths)]
 
 
 def iter_jsonl_articles(path: str | Path | ArticleFile, on_error: Callable[[InputError], None] | None = None
@@ -322,11 +405,9 @@ def iter_jsonl_articles(path: str | Path | ArticleFile, on_error: Callable[[Inpu
     or one whose first line is no JSON value (prose named ``.jsonl``), raises at
     once: one error, not one a line; a file without any line is an error too.
     """
-    file = path if isinstance(path, ArticleFile) else ArticleFile(Path(path), Path(path).parent)
-    path = file.path
-    check_file(path)
-    with path.open("rb") as stream:
-        yield from iter_jsonl_stream(stream, str(path), on_error, stem=file.id)
+    file = as_article_file(path)
+    with open_article_file(file) as stream:
+        yield from iter_jsonl_stream(stream, file.name, on_error, stem=file.id)
 
 
 def iter_jsonl_stream(stream: BinaryIO, name: str, on_error: Callable[[InputError], None] | None = None, *,
@@ -424,12 +505,33 @@ def count_lines(path: str | Path) -> int:
         return sum(1 for line in stream if not line.isspace())
 
 
-def article_files(paths: Iterable[str | Path | ArticleFile]) -> list[ArticleFile]:
-    """Files as given, directories expanded to the article files below them (sorted), each with its root."""
-    out: list[ArticleFile] = []
+def expand_globs(paths: Iterable[str | Path | ArticleFile]) -> Iterator[str | Path | ArticleFile]:
+    """The inputs with each glob replaced by its matches, sorted (``'feeds/2024-*.jsonl'``, ``'archive/**/*.txt'``,
+    ``'s3://news/*.jsonl'`` through fsspec). A path that exists is itself even with glob characters in its name;
+    a glob matching nothing stays, to be reported as matching nothing when read.
+
+    >>> list(expand_globs(["no-such-folder/*.jsonl", "feed.jsonl"]))
+    ['no-such-folder/*.jsonl', 'feed.jsonl']
+    """
     for p in paths:
+        name = str(p)
+        if isinstance(p, ArticleFile) or not glob.has_magic(name) or os.path.exists(name):
+            yield p
+        elif is_url(name):
+            yield from url_matches(name) or [name]
+        else:
+            yield from sorted(glob.glob(name, recursive=True)) or [name]
+
+
+def article_files(paths: Iterable[str | Path | ArticleFile]) -> list[ArticleFile]:
+    """Files as given (globs expanded: :func:`expand_globs`), directories expanded to the article files below
+    them (sorted), each with its root; URLs as :meth:`ArticleFile.from_url`."""
+    out: list[ArticleFile] = []
+    for p in expand_globs(paths):
         if isinstance(p, ArticleFile):
             out.append(p)
+        elif is_url(p):
+            out.append(ArticleFile.from_url(p))
         elif Path(p).is_dir():
             root = Path(p)
             out.extend(ArticleFile(f, root) for f in sorted(root.rglob("*"))
@@ -439,9 +541,12 @@ def article_files(paths: Iterable[str | Path | ArticleFile]) -> list[ArticleFile
     return out
 
 
-def count_articles(paths: Iterable[str | Path | ArticleFile]) -> int:
+def count_articles(paths: Iterable[str | Path | ArticleFile]) -> int | None:
     """About how many articles the inputs hold (a file each, a JSONL file a non-blank line each): a progress
-    bar's total, counted without decoding anything."""
+    bar's total, counted without decoding anything; None when a URL is among them (not read twice)."""
+    paths = list(paths)
+    if any(map(is_url, paths)):
+        return None
     total = 0
     for file in article_files(paths):
         if file.path.suffix.lower() in JSONL_SUFFIXES:
@@ -463,8 +568,10 @@ def read_articles(paths: Iterable[str | Path | ArticleFile], on_error: Callable[
                   ) -> Iterator[ArticleInput]:
     """Yield the articles in files, directories and JSONL files: the one reader of every command.
 
-    With ``on_error`` a bad file or line is reported through it and skipped;
-    without, the first one raises :class:`InputError`.
+    Inputs are read in the order given; they may be globs (:func:`expand_globs`) and URLs read
+    through fsspec (``s3://``, ``gs://``, ``https://``, with the ``[cluster]`` extra and, for
+    object storage, s3fs or gcsfs). With ``on_error`` a bad file or line is reported through it
+    and skipped; without, the first one raises :class:`InputError`.
     """
     for file in article_files(paths):
         try:

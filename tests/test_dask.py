@@ -91,24 +91,36 @@ def _stop(processes: list[subprocess.Popen]) -> None:
             proc.wait()
 
 
+DASK = [sys.executable, "-m", "dask"]
+
+
+def start_scheduler(folder: Path, processes: list[subprocess.Popen]) -> str:
+    """Start a real Dask scheduler on 127.0.0.1 (its process appended to ``processes``); its address."""
+    scheduler_file = folder / "scheduler.json"
+    processes.append(subprocess.Popen(DASK + ["scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+                                              "--scheduler-file", str(scheduler_file)], **quiet(folder)))
+    deadline = time.monotonic() + 60
+    while not scheduler_file.exists():
+        assert time.monotonic() < deadline, (folder / "log.txt").read_text()
+        time.sleep(0.2)
+    return json.loads(scheduler_file.read_text())["address"]
+
+
+def quiet(folder: Path) -> dict:
+    """Popen arguments: output to the folder's log, in a session of its own (stopped as a group)."""
+    return {"stdout": subprocess.DEVNULL, "stderr": (folder / "log.txt").open("a"), "start_new_session": True}
+
+
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
     """A real Dask scheduler and two worker processes (each under its nanny) on 127.0.0.1: its address."""
     folder = tmp_path_factory.mktemp("dask-cluster")
-    scheduler_file = folder / "scheduler.json"
-    dask = [sys.executable, "-m", "dask"]
-    quiet = {"stdout": subprocess.DEVNULL, "stderr": (folder / "log.txt").open("w"), "start_new_session": True}
-    processes = [subprocess.Popen(dask + ["scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
-                                          "--scheduler-file", str(scheduler_file)], **quiet)]
+    processes: list[subprocess.Popen] = []
     try:
-        deadline = time.monotonic() + 60
-        while not scheduler_file.exists():
-            assert time.monotonic() < deadline, (folder / "log.txt").read_text()
-            time.sleep(0.2)
-        address = json.loads(scheduler_file.read_text())["address"]
+        address = start_scheduler(folder, processes)
         for _ in range(2):
-            processes.append(subprocess.Popen(dask + ["worker", address, "--host", "127.0.0.1", "--nthreads", "1",
-                                                      "--nworkers", "1", "--no-dashboard"], **quiet))
+            processes.append(subprocess.Popen(DASK + ["worker", address, "--host", "127.0.0.1", "--nthreads", "1",
+                                                      "--nworkers", "1", "--no-dashboard"], **quiet(folder)))
         with Client(address, timeout=60) as client:
             client.wait_for_workers(2, timeout=120)
         yield address
@@ -144,31 +156,40 @@ def test_cluster_reads_globs_and_urls_in_the_order_given(articles, plain, cluste
     assert out.read_text(encoding="utf-8") == plain[0]
 
 
-def test_a_worker_killed_mid_run_loses_no_article(articles, plain, cluster, tmp_path):
-    psutil = pytest.importorskip("psutil")
-    copies = 3  # the articles three times under other ids: a run long enough to kill a worker in it
+def kill_a_busy_worker(client: Client, run: subprocess.Popen) -> None:
+    """Kill (SIGKILL) a worker of the cluster while it parses a partition for ``run``."""
+    import psutil
+
+    pids = client.run(os.getpid)
+    deadline = time.monotonic() + 300
+    while run.poll() is None and time.monotonic() < deadline:
+        busy = [w for w, keys in client.processing().items() if any("geomap-partition" in k for k in keys)]
+        if busy:  # a worker that holds a partition at this moment
+            psutil.Process(pids[busy[0]]).kill()
+            return
+        time.sleep(0.05)
+    raise AssertionError("the run ended before a worker could be killed")
+
+
+def long_input(folder: Path, copies: int = 3) -> list[Path]:
+    """The articles ``copies`` times under other ids: a run long enough to kill a worker in it."""
     inputs = []
     for i in range(copies):
-        inputs.append(tmp_path / f"copy-{i}.jsonl")
+        inputs.append(folder / f"copy-{i}.jsonl")
         write_articles(inputs[-1], suffix=f"~{i}")
+    return inputs
+
+
+def test_a_worker_killed_mid_run_loses_no_article(articles, plain, cluster, tmp_path):
+    copies = 3
+    inputs = long_input(tmp_path, copies)
     out = tmp_path / "out.jsonl"
     run = subprocess.Popen([sys.executable, "-c", "from geomap.cli import main; main()", "parse", *map(str, inputs),
                             "-o", str(out), "--scheduler", cluster, "--partition-size", "1"],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     with Client(cluster, timeout=60) as client:
-        pids = client.run(os.getpid)
-        killed = None
-        deadline = time.monotonic() + 300
-        while killed is None and run.poll() is None and time.monotonic() < deadline:
-            busy = [w for w, keys in client.processing().items() if any("geomap-partition" in k for k in keys)]
-            if busy:  # kill a worker that holds a partition at this moment
-                killed = pids[busy[0]]
-                psutil.Process(killed).kill()
-            else:
-                time.sleep(0.05)
+        kill_a_busy_worker(client, run)
         _, stderr = run.communicate(timeout=600)
-        assert killed is not None, "the run ended before a worker could be killed"
-        assert not psutil.pid_exists(killed) or psutil.Process(killed).status() == psutil.STATUS_ZOMBIE
         client.wait_for_workers(2, timeout=120)  # the nanny starts a new worker: the next tests have two
     assert run.returncode == 0, stderr
     expected = []
@@ -272,3 +293,48 @@ def test_an_unreachable_scheduler_is_a_clear_error(articles, tmp_path):
         result = run_parse(str(articles[0]), "-o", str(tmp_path / "x.jsonl"), "--scheduler", "tcp://127.0.0.1:9")
     assert result.exit_code == 1
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["parse", "ingest"])
+def test_a_scheduler_without_workers_fails_after_the_worker_timeout(command, articles, tmp_path):
+    processes: list[subprocess.Popen] = []
+    try:
+        address = start_scheduler(tmp_path, processes)  # a real scheduler that no worker ever joins
+        out = ["-o", str(tmp_path / "x.jsonl")] if command == "parse" else ["--db", str(tmp_path / "s.sqlite")]
+        started = time.monotonic()
+        result = CliRunner().invoke(main, [command, str(articles[0]), *out, "--worker-timeout", "3"],
+                                    env={"DASK_SCHEDULER_ADDRESS": address}, catch_exceptions=False)
+        waited = time.monotonic() - started
+    finally:
+        _stop(processes)
+    assert result.exit_code == 1, result.output
+    assert f"no Dask worker joined the scheduler at {address} within 3 s" in result.stderr
+    assert f"dask worker {address}" in result.stderr and "Traceback" not in result.stderr
+    assert 3 <= waited < 60
+    assert not (tmp_path / "x.jsonl").exists()
+
+
+def test_a_cluster_left_without_workers_fails_after_the_worker_timeout(tmp_path):
+    processes: list[subprocess.Popen] = []
+    try:
+        address = start_scheduler(tmp_path, processes)
+        # one worker with no nanny to start another when it dies
+        processes.append(subprocess.Popen(DASK + ["worker", address, "--host", "127.0.0.1", "--nthreads", "1",
+                                                  "--no-nanny", "--no-dashboard"], **quiet(tmp_path)))
+        out = tmp_path / "out.jsonl"
+        run = subprocess.Popen([sys.executable, "-c", "from geomap.cli import main; main()", "parse",
+                                *map(str, long_input(tmp_path)), "-o", str(out), "--scheduler", address,
+                                "--partition-size", "1", "--worker-timeout", "3"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        with Client(address, timeout=60) as client:
+            client.wait_for_workers(1, timeout=120)
+            kill_a_busy_worker(client, run)
+            left = time.monotonic()
+            _, stderr = run.communicate(timeout=120)
+            waited = time.monotonic() - left
+    finally:
+        _stop(processes)
+    assert run.returncode == 1, stderr
+    assert f"every Dask worker left the scheduler at {address} and none joined again within 3 s" in stderr
+    assert "Traceback" not in stderr and 3 <= waited < 60
+    assert not out.exists()  # no output that looks whole

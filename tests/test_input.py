@@ -179,6 +179,77 @@ def test_parse_reads_text_markdown_html_folders_and_jsonl_like_the_other_command
     assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == ["a"]
 
 
+def require_fsspec() -> None:
+    """Skip (fail under CI) without fsspec, which reads URL inputs."""
+    from conftest import skip_or_fail
+
+    try:
+        import fsspec  # noqa: F401
+    except ImportError:
+        skip_or_fail('URL inputs need fsspec: pip install "geomap-mentions[cluster]"')
+
+
+def jsonl_line(article_id: str, text: str) -> str:
+    return json.dumps({"id": article_id, "text": text}) + "\n"
+
+
+def test_every_command_reads_globs_and_urls_through_the_one_reader(tmp_path):
+    require_fsspec()
+    feeds = tmp_path / "feeds"
+    feeds.mkdir()
+    (feeds / "2024-02.jsonl").write_text(jsonl_line("feb", "Storms closed the port of Gdansk."))
+    (feeds / "2024-01.jsonl").write_text(jsonl_line("jan", "Ferries left Helsinki for Tallinn."))
+    (feeds / "notes.txt").write_text("Trains ran late between Vienna and Graz.")  # the glob leaves it out
+    remote = tmp_path / "remote.jsonl"
+    remote.write_text(jsonl_line("far", "Snow fell on Oslo overnight."))
+    page = tmp_path / "page.html"
+    page.write_text("<html><title>Riga</title><p>Protests filled the squares of Riga.</p></html>")
+    inputs = [str(feeds / "2024-*.jsonl"), remote.as_uri(), page.as_uri(), str(tmp_path / "none" / "*.jsonl")]
+    runner = CliRunner()
+
+    out = tmp_path / "out.jsonl"
+    parsed = runner.invoke(main, ["parse", "--model", "none", *inputs, "-o", str(out)])
+    assert parsed.exit_code == 0, parsed.output
+    # in the order given, a glob's matches sorted; a glob matching nothing is reported and skipped
+    assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == ["jan", "feb", "far", "page"]
+    assert f"skipped: {tmp_path / 'none' / '*.jsonl'}: no file matches" in parsed.output
+    by_url = runner.invoke(main, ["parse", "--model", "none", feeds.as_uri() + "/2024-*.jsonl",
+                                  tmp_path.as_uri() + "/none/*.jsonl", "-o", str(out)])  # globs in URLs too
+    assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == ["jan", "feb"]
+    assert f"skipped: {tmp_path.as_uri()}/none/*.jsonl: no file matches" in by_url.output
+
+    db = tmp_path / "store.sqlite"
+    first = ingest("--db", db, *inputs)
+    assert first.exit_code == 0 and "4 new" in first.output and "1 failed" in first.output, first.output
+    assert stored_texts(db)["page"] == "Protests filled the squares of Riga."
+    remote.write_text(jsonl_line("far", "Snow fell on Bergen overnight."))  # a changed line of the same URL
+    again = ingest("--db", db, *inputs)
+    assert "0 new, 1 updated" in again.output and "3 unchanged" in again.output, again.output
+    assert stored_texts(db)["far"] == "Snow fell on Bergen overnight."
+
+    places = runner.invoke(main, ["places", "--model", "none", "--format", "json", str(feeds / "*.txt"),
+                                  page.as_uri()])
+    assert places.exit_code == 0, places.output
+    assert {"Vienna", "Graz", "Riga"} <= set(re.findall(r'"name": "([^"]+)"', places.output))
+    drawn = runner.invoke(main, ["map", "--model", "none", str(feeds / "2024-*.jsonl"), remote.as_uri(),
+                                 "-o", str(tmp_path / "m.html")])
+    assert drawn.exit_code == 0 and "3 articles" in drawn.output, drawn.output
+    records = runner.invoke(main, ["map", out.as_uri(), "-o", str(tmp_path / "m.html")])  # parse's JSONL, by URL
+    assert records.exit_code == 0 and "2 articles, 3 places" in records.output, records.output
+    assert "warning" not in records.output  # rebuilt from the records, not read as raw articles
+
+
+def test_a_url_without_fsspec_says_what_to_install(tmp_path):
+    path = tmp_path / "feed.jsonl"
+    path.write_text(jsonl_line("x", "Talks in Amman."))
+    code = ("import sys; sys.modules['fsspec'] = None\nfrom geomap.cli import main\n"
+            f"main(['parse', '--model', 'none', {path.as_uri()!r}, '-o', {str(tmp_path / 'o.jsonl')!r}])")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1
+    assert 'needs the fsspec package, which is not installed: pip install "geomap-mentions[cluster]"' in run.stderr
+    assert "Traceback" not in run.stderr and not (tmp_path / "o.jsonl").exists()
+
+
 def test_prose_in_a_jsonl_file_is_one_error_not_one_a_line(tmp_path):
     path = tmp_path / "notes.jsonl"
     path.write_text(PROSE)

@@ -515,6 +515,36 @@ def test_a_url_is_never_taken_for_a_file_name(tmp_path, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
+#: The arguments, besides the store, of each command that takes --db (a new one must be added here).
+STORE_COMMANDS = {
+    ("ingest",): ["."], ("map",): ["-o", "m.html"], ("query", "articles"): ["--place", "Homs"], ("query", "claims"): [],
+    ("query", "near"): ["33.5,36.3", "--km", "5"], ("query", "places"): ["--article", "a"],
+}
+
+
+def commands_taking_db(group=main, path=()):
+    """The commands (as their words) that have a --db option, found by walking the CLI."""
+    import click
+
+    context = click.Context(group)
+    for name in group.list_commands(context):
+        command = group.get_command(context, name)
+        if isinstance(command, click.Group):
+            yield from commands_taking_db(command, (*path, name))
+        elif any("--db" in p.opts for p in command.params):
+            yield (*path, name)
+
+
+def test_every_command_with_db_takes_the_store_from_geomap_db(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert sorted(commands_taking_db()) == sorted(STORE_COMMANDS)
+    env = {"GEOMAP_DB": f"postgresql:///news?host={tmp_path / 'none'}"}  # a server that is not there
+    for words, args in STORE_COMMANDS.items():
+        result = CliRunner().invoke(main, [*words, *args], env=env)
+        assert result.exit_code == 1 and "cannot connect to PostgreSQL" in result.output, (words, result.output)
+    assert sorted(p.name for p in tmp_path.iterdir()) == []  # nor a file or folder of that name
+
+
 def test_both_stores_answer_every_query_with_the_same_json(tmp_path, postgres_cluster, postgis_template):
     urls = [str(tmp_path / "articles.sqlite"), postgres_cluster.url(postgres_cluster.new_database(postgis_template))]
     for db in urls:
@@ -654,6 +684,37 @@ def test_a_store_from_a_newer_geomap_is_refused_clearly(tmp_path):
     con.close()
     with pytest.raises(StoreCorrupt, match="schema 99, made by a newer geomap"):
         ArticleStore.open(path)
+
+
+def test_a_postgis_store_is_upgraded_step_by_step_and_a_newer_one_refused(postgres_cluster, postgis_template,
+                                                                           monkeypatch):
+    """The PostgreSQL store's upgrade path, with a step of the kind a next schema brings (PostGIS is at its
+    first schema, so the step is the test's): run once, in its transaction, and the stored articles kept."""
+    from geomap.store import postgis
+    from geomap.store.schema import Migration
+
+    url = postgres_cluster.url(postgres_cluster.new_database(postgis_template))
+    with open_store(url, create=True) as store:
+        store.save_article(sample_article(), "hash-sample", "v1")
+    runs = []
+
+    def add_an_index(con) -> None:
+        runs.append(1)
+        con.execute("CREATE INDEX article_ingested ON article(ingested_at)")
+
+    version = postgis.POSTGIS_SCHEMA_VERSION + 1
+    monkeypatch.setattr(postgis, "POSTGIS_MIGRATIONS", (Migration(version, "an index", add_an_index),))
+    monkeypatch.setattr(postgis, "POSTGIS_SCHEMA_VERSION", version)
+    for _ in range(2):  # the second open finds the store upgraded
+        with open_store(url) as store:
+            assert store.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == \
+                str(version)
+            assert store.con.execute("SELECT to_regclass('article_ingested') IS NOT NULL").fetchone()[0]
+            assert store.article_ids() == ["sample"] and store.check().ok
+    assert runs == [1]
+    monkeypatch.undo()  # this geomap again, older than the store
+    with pytest.raises(StoreCorrupt, match=f"schema {version}, made by a newer geomap"):
+        open_store(url)
 
 
 # --------------------------------------------------------------------------- the postgis extension

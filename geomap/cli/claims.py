@@ -80,7 +80,8 @@ def _json_record(article) -> dict:
 def claims(files, fmt, width_km, no_checks, verbose, config):
     """List the weapon ranges, reach claims and corridors that FILES state.
 
-    FILES are text, HTML or JSONL articles, or directories of them. A range with a
+    FILES are text, HTML or JSONL articles, directories of them, globs or URLs (as
+    `geomap parse` reads them). A range with a
     located origin is measured against every place the article mentions
     ("Eilat: 220 km from Gaza, inside the 250 km range"); an origin the sentence does
     not state but earlier text ties to the launching force is marked (inferred).

@@ -1,4 +1,4 @@
-"""``geomap ingest``: parse articles in parallel into the local SQLite article store."""
+"""``geomap ingest``: parse articles in parallel into the article store (SQLite, or PostgreSQL + PostGIS)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,9 @@ def ingest(paths, db_path, workers, reparse, progress, verbose, cluster, config)
     """Parse the articles in PATHS and keep them in the article store for `geomap query`.
 
     PATHS are text and Markdown files, HTML files (reduced to their text), JSON Lines of
-    {"id", "title", "url", "date", "text"}, or directories of them. Each article is stored
+    {"id", "title", "url", "date", "text"}, or directories of them, as `geomap parse` reads
+    them: also globs ('archive/2024-*.jsonl', quoted) and URLs read through fsspec
+    ('s3://bucket/news/*.jsonl' with s3fs installed). Each article is stored
     whole (a transaction per batch): its mentions with offsets and sentences, its resolved places
     and its range and corridor claims. --db takes a SQLite file or a PostgreSQL + PostGIS URL,
     which several ingests, on several machines, may write at once.
@@ -49,7 +51,7 @@ def ingest(paths, db_path, workers, reparse, progress, verbose, cluster, config)
       geomap ingest --db postgresql://ana@dbhost/news archive/
       geomap ingest --reparse archive/          after upgrading geomap or its gazetteer
       geomap ingest --dask 8 archive/           parse on 8 local Dask workers
-      geomap ingest --scheduler tcp://10.0.0.5:8786 archive/
+      geomap ingest --scheduler tcp://10.0.0.5:8786 's3://news/2024/*.jsonl'
       geomap query articles --place Albukamal
     """
     from geomap.store import open_store

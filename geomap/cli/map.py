@@ -95,7 +95,8 @@ def map_cmd(articles, output, title, offline, cluster, example, db_path, article
     """Draw the places and claims of ARTICLES on one HTML map.
 
     ARTICLES are text/HTML files, directories, JSONL articles ({"id", "text"}) or the JSONL
-    written by `geomap parse`. Each place gets a marker styled by kind and sized by mentions,
+    written by `geomap parse`; also globs and URLs, as `geomap parse` reads them. Each place
+    gets a marker styled by kind and sized by mentions,
     with a popup quoting every sentence that names it; weapon ranges are drawn as geodesic
     circles (targets inside/outside), corridors as lines with direction and waypoints.
 

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import os
 import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TextIO
 
 import click
 
@@ -80,12 +85,12 @@ def parser_options(func):
 
 
 def cluster_options(func):
-    """The options that send parsing to a Dask cluster (--scheduler, --dask, --partition-size), given to the
-    command as one :class:`~geomap.cluster.ClusterSpec` argument ``cluster`` (None: parse on this machine's
-    process pool, as --workers says)."""
+    """The options that send parsing to a Dask cluster (--scheduler, --dask, --partition-size, --worker-timeout),
+    given to the command as one :class:`~geomap.cluster.ClusterSpec` argument ``cluster`` (None: parse on this
+    machine's process pool, as --workers says)."""
 
     @functools.wraps(func)
-    def wrapper(*args, scheduler, dask, partition_size, **kwargs):
+    def wrapper(*args, scheduler, dask, partition_size, worker_timeout, **kwargs):
         from click.core import ParameterSource
 
         from geomap.cluster import ClusterSpec
@@ -104,7 +109,7 @@ def cluster_options(func):
         except GeomapError as exc:
             raise click.ClickException(str(exc)) from exc
         cluster = ClusterSpec(scheduler=None if dask else scheduler, local_workers=dask,
-                              partition_size=partition_size)
+                              partition_size=partition_size, worker_timeout=worker_timeout)
         return func(*args, cluster=cluster, **kwargs)
 
     options = (
@@ -115,6 +120,10 @@ def cluster_options(func):
                      help="Parse on a local Dask cluster of N worker processes, one thread each."),
         click.option("--partition-size", type=click.IntRange(1, 100_000), default=16, show_default=True,
                      help="Articles sent to a Dask worker at a time."),
+        click.option("--worker-timeout", type=click.FloatRange(min=0), default=60.0, show_default=True,
+                     metavar="SECONDS", help="With --scheduler: how long to wait for a worker to join a cluster "
+                                             "that has none (at the start, or once all have left), then fail "
+                                             "(0: wait for ever)."),
     )
     for option in reversed(options):
         wrapper = option(wrapper)
@@ -135,6 +144,25 @@ def make_parser(config, *, claims: bool = True, announce: bool = True):
                  if home else "")
         click.echo(f"geomap: recognition with {parser.mode}{where}", err=True)
     return parser
+
+
+@contextlib.contextmanager
+def text_output(output: str) -> Iterator[TextIO]:
+    """A text file to write ``output`` into (``-``: stdout), which appears under its name only when the
+    ``with`` block ends well: a failed run leaves no file, nor a half-written one over an older output.
+    (``click.open_file(atomic=True)`` puts its file in place even after an exception.)"""
+    if output == "-":
+        with click.open_file("-", "w", encoding="utf-8") as out:
+            yield out
+        return
+    target = Path(output)
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")  # beside it: os.replace cannot copy
+    try:
+        with partial.open("w", encoding="utf-8") as out:
+            yield out
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def count_noun(n: int, noun: str, plural: str | None = None) -> str:

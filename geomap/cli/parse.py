@@ -10,7 +10,15 @@ from dataclasses import replace
 
 import click
 
-from geomap.cli.options import cli_errors, cluster_options, format_option, parser_options, progress, workers_option
+from geomap.cli.options import (
+    cli_errors,
+    cluster_options,
+    format_option,
+    parser_options,
+    progress,
+    text_output,
+    workers_option,
+)
 from geomap.reader import MAX_ARTICLE_CHARS
 
 #: The help of `geomap parse` (a format string: it names the longest article the parser takes).
@@ -66,7 +74,7 @@ Examples:
 def parse(inputs, output, fmt, no_claims, workers, cluster, config):
     from geomap.batch import to_record
     from geomap.cluster import open_pool
-    from geomap.cluster.inputs import count_input_lines, expand_inputs, read_inputs
+    from geomap.reader import count_articles, read_articles
 
     errors: list[str] = []
     bar = None  # the progress bar, once parsing starts: a skipped bad line moves it on too
@@ -76,8 +84,7 @@ def parse(inputs, output, fmt, no_claims, workers, cluster, config):
         if bar is not None:
             bar.update(1)
 
-    files = expand_inputs(inputs)
-    articles = read_inputs(files, on_error=skipped)
+    articles = read_articles(inputs, on_error=skipped)
     first = next(articles, None)  # a binary or empty input fails here, before the model loads
     named = " ".join(inputs)
     if first is None:
@@ -90,7 +97,7 @@ def parse(inputs, output, fmt, no_claims, workers, cluster, config):
     jobs = ((a.id, (a.id, a.text)) for a in itertools.chain([first], articles))
     config = replace(config, claims=not no_claims)
     n = 0
-    bar = progress(total=count_input_lines(files), desc="parsing")
+    bar = progress(total=count_articles(inputs), desc="parsing")
     # The output first: a missing Parquet package is said before a cluster starts.
     with open_output(output, fmt) as write, open_pool(config, workers=workers, cluster=cluster) as pool, bar:
         bar.update(len(errors))  # the bad lines before the first article
@@ -117,7 +124,7 @@ def open_output(output: str, fmt: str) -> Iterator[Callable[[dict], None]]:
         with ParquetWriter(output) as tables:
             yield tables.write
         return
-    with click.open_file(output, "w", encoding="utf-8", atomic=output != "-") as out:
+    with text_output(output) as out:
         yield lambda record: out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 

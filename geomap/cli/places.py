@@ -39,7 +39,8 @@ def places(files, fmt, config):
     """List the places each article in FILES mentions.
 
     FILES are text, Markdown or HTML files, directories of them, or JSONL files
-    with one {"id", "text"} object a line. For each place: how often it is
+    with one {"id", "text"} object a line; also globs and URLs, as `geomap parse`
+    reads them. For each place: how often it is
     mentioned, as which spellings, where it is, and the sentences (table: the
     first one; json/geojson/csv: all). Names that could not be placed are
     listed as unresolved.

@@ -39,7 +39,7 @@ from geomap.cluster.inputs import INSTALL_CLUSTER, require
 from geomap.errors import ClusterError
 from geomap.pipeline import Parser, ParserConfig
 
-__all__ = ["INSTALL_CLUSTER", "ClusterSpec", "DaskPool", "open_pool"]
+__all__ = ["DEFAULT_WORKER_TIMEOUT", "INSTALL_CLUSTER", "ClusterSpec", "DaskPool", "open_pool"]
 
 
 #: The settings of a local cluster: no statistical profiler (it samples each worker's stack every 10 ms) and
@@ -55,14 +55,26 @@ LOCAL_CLUSTER_CONFIG = {
 }
 
 
+#: How long a run waits, by default, for a worker to join a running scheduler that has none, at the start or
+#: after all its workers left (seconds):
+#: long enough for workers started with the scheduler to connect, short enough that a forgotten
+#: `dask worker` is said before anyone wonders why nothing happens.
+DEFAULT_WORKER_TIMEOUT = 60.0
+#: How often a run waiting for partitions checks that the cluster still has workers (seconds).
+WORKER_CHECK_SECONDS = 1.0
+
+
 @dataclass(frozen=True)
 class ClusterSpec:
     """Where to parse: the address of a running Dask scheduler, or a local cluster of ``local_workers``
-    processes (one thread each); ``partition_size`` articles go to a worker at a time."""
+    processes (one thread each); ``partition_size`` articles go to a worker at a time. A running scheduler
+    with no worker (at the start, or once all have left) is given ``worker_timeout`` seconds for one to join
+    before the run fails."""
 
     scheduler: str | None = None
     local_workers: int | None = None
     partition_size: int = 16
+    worker_timeout: float = DEFAULT_WORKER_TIMEOUT
 
     def __post_init__(self):
         if (self.scheduler is None) == (self.local_workers is None):
@@ -84,6 +96,10 @@ class DaskPool:
     ----------
     startup_seconds : float
         How long the cluster took to start (local) or connect, and its workers to load their parsers.
+    address : str
+        The scheduler's address.
+    worker_timeout : float
+        How long a cluster without workers is waited for (seconds; 0: for ever).
     """
 
     def __init__(self, config: ParserConfig, spec: ClusterSpec):
@@ -112,12 +128,29 @@ class DaskPool:
             self._close_cluster()
             raise ClusterError(f"cannot reach the Dask scheduler at {address} ({exc}); start one with "
                                "`dask scheduler`, or give --dask N for workers on this machine") from None
+        self.address, self.worker_timeout = address, spec.worker_timeout
+        self._wait_for_a_worker()
         plugin = worker.ParserPlugin(config)
         self.client.register_plugin(plugin)  # returns once every worker has loaded its parser (or failed to)
         self.plugin_name = plugin.name
         self._parse_partition = worker.parse_partition
         self._version = self.client.submit(worker.worker_version, self.plugin_name, pure=False).result()
         self.startup_seconds = time.perf_counter() - started
+
+    def _wait_for_a_worker(self) -> None:
+        """Return once the cluster has a worker; fail after :attr:`worker_timeout` seconds without one (0: wait
+        for ever), since a task sent to a scheduler without workers waits for ever."""
+        try:
+            self.client.wait_for_workers(1, timeout=self.worker_timeout or None)  # 0: no deadline
+        except TimeoutError:
+            self.close()
+            raise self._no_worker(f"no Dask worker joined the scheduler at {self.address}") from None
+
+    def _no_worker(self, what: str) -> ClusterError:
+        """The error of a cluster left without workers for :attr:`worker_timeout` seconds: ``what`` happened."""
+        return ClusterError(f"{what} within {self.worker_timeout:g} s; start workers with `dask worker "
+                            f"{self.address}` (each needs geomap and its gazetteer), or wait longer with "
+                            "--worker-timeout")
 
     @property
     def version(self) -> str:
@@ -147,25 +180,40 @@ class DaskPool:
     def _partitions(self, task: Callable, jobs: Iterable[tuple[Any, tuple]]
                     ) -> Iterator[tuple[int, list[tuple[Any, Any, str | None]]]]:
         """``(index, results)`` of each partition of ``jobs``, as they complete; a bounded number in flight."""
-        from distributed import as_completed
-
         window = 2 * max(1, self.workers) + 1
         batches = enumerate(_batched(jobs, self.partition_size))
-        pending = as_completed()
-        keys_of = {}
+        in_flight: dict[str, tuple[Any, int, list]] = {}  # future key: (future, index, article keys)
         for index, batch in itertools.islice(batches, window):
-            self._submit(pending, keys_of, index, task, batch)
-        for future in pending:
-            index, keys = keys_of.pop(future.key)
-            yield index, self._results(future, keys)
-            for next_index, batch in itertools.islice(batches, 1):
-                self._submit(pending, keys_of, next_index, task, batch)
+            self._submit(in_flight, index, task, batch)
+        while in_flight:
+            for future in self._finished([future for future, _, _ in in_flight.values()]):
+                _, index, keys = in_flight.pop(future.key)
+                yield index, self._results(future, keys)
+                for next_index, batch in itertools.islice(batches, 1):
+                    self._submit(in_flight, next_index, task, batch)
 
-    def _submit(self, pending, keys_of: dict, index: int, task: Callable, batch: list[tuple[Any, tuple]]) -> None:
+    def _finished(self, futures: list) -> list:
+        """The ``futures`` that have finished, once one has; fails when the cluster has been left without workers
+        for :attr:`worker_timeout` seconds (its tasks would wait for ever)."""
+        from distributed import wait
+
+        alone_since = None
+        while True:
+            try:
+                return list(wait(futures, timeout=WORKER_CHECK_SECONDS, return_when="FIRST_COMPLETED").done)
+            except TimeoutError:
+                if self.workers:
+                    alone_since = None
+                    continue
+                alone_since = alone_since or time.monotonic()
+                if self.worker_timeout and time.monotonic() - alone_since >= self.worker_timeout:
+                    raise self._no_worker(f"every Dask worker left the scheduler at {self.address} and none "
+                                          "joined again") from None
+
+    def _submit(self, in_flight: dict, index: int, task: Callable, batch: list[tuple[Any, tuple]]) -> None:
         future = self.client.submit(self._parse_partition, self.plugin_name, task, [args for _, args in batch],
                                     pure=False, key=f"geomap-partition-{index}-{time.time_ns()}")
-        keys_of[future.key] = (index, [key for key, _ in batch])
-        pending.add(future)
+        in_flight[future.key] = (future, index, [key for key, _ in batch])
 
     @staticmethod
     def _results(future, keys: list) -> list[tuple[Any, Any, str | None]]:

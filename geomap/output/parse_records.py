@@ -9,6 +9,7 @@ highlight the name inside its sentence.
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -16,6 +17,7 @@ from pathlib import Path
 from gazetteer.place import Place
 from geomap.errors import InputError
 from geomap.model import Article, CorridorClaim, Mention, RangeClaim, Sentence
+from geomap.reader import JSONL_SUFFIXES, ArticleFile, as_article_file, open_article_file
 
 
 def is_parse_record(record: object) -> bool:
@@ -89,9 +91,9 @@ def article_from_record(record: dict, *, where: str = "record") -> Article:
                    title=record.get("title"), source=record.get("source") or where)
 
 
-def first_record(path: str | Path) -> dict | None:
-    """The first JSON object of a JSONL file, or None when its first line is not a JSON object."""
-    with open(path, encoding="utf-8-sig", errors="replace") as f:
+def first_record(path: str | Path | ArticleFile) -> dict | None:
+    """The first JSON object of a JSONL file (local or a URL), or None when its first line is not a JSON object."""
+    with io.TextIOWrapper(open_article_file(as_article_file(path)), encoding="utf-8-sig", errors="replace") as f:
         for line in f:
             if line.strip():
                 try:
@@ -102,20 +104,26 @@ def first_record(path: str | Path) -> dict | None:
     return None
 
 
-def is_parse_jsonl(path: str | Path) -> bool:
-    """True when a ``.jsonl`` file holds ``geomap parse`` records rather than raw articles."""
-    path = Path(path)
-    return path.suffix.lower() in {".jsonl", ".ndjson"} and path.is_file() and is_parse_record(first_record(path))
+def is_parse_jsonl(path: str | Path | ArticleFile) -> bool:
+    """True when a ``.jsonl`` file (local or a URL) holds ``geomap parse`` records rather than raw articles."""
+    file = as_article_file(path)
+    if file.path.suffix.lower() not in JSONL_SUFFIXES or (file.url is None and not file.path.is_file()):
+        return False
+    try:
+        return is_parse_record(first_record(file))
+    except InputError:
+        return False  # a URL that cannot be read: said when it is read as articles
 
 
-def read_parse_jsonl(path: str | Path) -> Iterator[Article]:
-    """Yield the Articles of a ``geomap parse`` JSONL file; a bad line raises InputError naming it."""
-    path = Path(path)
-    with open(path, encoding="utf-8-sig") as f:
+def read_parse_jsonl(path: str | Path | ArticleFile) -> Iterator[Article]:
+    """Yield the Articles of a ``geomap parse`` JSONL file (local or a URL); a bad line raises InputError naming
+    it."""
+    file = as_article_file(path)
+    with io.TextIOWrapper(open_article_file(file), encoding="utf-8-sig") as f:
         for lineno, line in enumerate(f, 1):
             if not line.strip():
                 continue
-            where = f"{path}:{lineno}"
+            where = f"{file.name}:{lineno}"
             try:
                 record = json.loads(line)
             except json.JSONDecodeError as exc:
@@ -148,8 +156,8 @@ def load_articles(paths, make_parser: Callable[[], object], on_error: Callable[[
     parser = None
     for file in article_files(paths):
         try:
-            if is_parse_jsonl(file.path):
-                articles.extend(read_parse_jsonl(file.path))
+            if is_parse_jsonl(file):
+                articles.extend(read_parse_jsonl(file))
                 continue
             for item in read_articles([file], on_error=on_error):
                 if parser is None:

@@ -117,7 +117,8 @@ def ingest(paths: Iterable[str | Path], store: StoreBase, *, config: ParserConfi
     Parameters
     ----------
     paths : iterable of path-like
-        Text, Markdown, HTML and JSONL files, or directories of them.
+        Text, Markdown, HTML and JSONL files, directories of them, globs and URLs: what
+        :func:`geomap.reader.read_articles` reads.
     store : StoreBase
         An open, writable store (SQLite or PostgreSQL).
     config : ParserConfig, optional
